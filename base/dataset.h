@@ -1,0 +1,20 @@
+// An in-memory table of samples: what the data readers (storage/) produce and the model (model/)
+// trains on. Plain vectors so neither side depends on the other.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+struct Dataset {
+  int64_t rows = 0;          // number of samples
+  int cols = 0;              // features per sample
+  std::vector<float> x;      // rows * cols, row-major (sample after sample)
+  std::vector<float> y;      // rows targets: class index (0..num_classes-1) or regression value
+  int num_classes = 0;       // 0 for a regression target; else 1 + the largest label seen
+  std::string source;        // where it came from, for messages ("zoo.csv", "synthetic:blobs")
+};
+
+}  // namespace sweep

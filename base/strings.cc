@@ -1,0 +1,39 @@
+#include "base/strings.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace sweep {
+
+int EditDistance(std::string_view a, std::string_view b) {
+  std::vector<int> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diag = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  int best_distance = 1 << 30;
+  for (const auto& c : candidates) {
+    int d = EditDistance(word, c);
+    if (d < best_distance) best_distance = d, best = c;
+  }
+  int limit = std::max<int>(2, static_cast<int>(word.size()) / 3);
+  return best_distance <= limit ? best : std::string();
+}
+
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string m = ClosestMatch(word, candidates);
+  return m.empty() ? std::string() : " (did you mean '" + m + "'?)";
+}
+
+}  // namespace sweep

@@ -1,0 +1,19 @@
+// Small string helpers shared by the parsers and command lines.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sweep {
+
+// Levenshtein distance.
+int EditDistance(std::string_view a, std::string_view b);
+
+// The candidate nearest to `word` if it is close enough to be a plausible typo, else "".
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace sweep

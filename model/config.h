@@ -1,0 +1,96 @@
+// TrainConfig: every hyperparameter of one training run, in one plain struct.
+//
+// Filled in one place (sweep/row_config.cc, from a YAML/JSON row), checked once by Validate(),
+// and passed as `const TrainConfig&` everywhere after that: code past Validate() never re-checks.
+// Row keys (the names users write) are documented in README.md "Hyperparameters".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace sweep::model {
+
+enum class Activation { kRelu, kTanh, kSigmoid };
+enum class Loss { kCrossEntropy, kMse };        // softmax cross-entropy (classes) or MSE (regression)
+enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
+enum class LrSchedule { kConstant, kStep, kCosine };
+enum class Init { kAuto, kHe, kXavier };         // auto: He for relu, Xavier (Glorot) otherwise
+enum class Device { kCpu, kCuda };
+
+// One Parse/ToString pair per enum. Parse returns InvalidArgument naming the choices.
+std::string_view ToString(Activation v);
+std::string_view ToString(Loss v);
+std::string_view ToString(Optimizer v);
+std::string_view ToString(LrSchedule v);
+std::string_view ToString(Init v);
+std::string_view ToString(Device v);
+StatusOr<Activation> ParseActivation(std::string_view s);
+StatusOr<Loss> ParseLoss(std::string_view s);
+StatusOr<Optimizer> ParseOptimizer(std::string_view s);
+StatusOr<LrSchedule> ParseLrSchedule(std::string_view s);
+StatusOr<Init> ParseInit(std::string_view s);
+StatusOr<Device> ParseDevice(std::string_view s);
+
+struct NetworkConfig {
+  std::vector<int> hidden;                  // hidden layer widths; empty = softmax/linear regression
+  Activation activation = Activation::kRelu;  // of every hidden layer
+  Init init = Init::kAuto;
+  Loss loss = Loss::kCrossEntropy;
+};
+
+struct OptimizerConfig {
+  Optimizer kind = Optimizer::kAdam;
+  float learning_rate = 1e-3f;  // initial step size, > 0
+  float momentum = 0.9f;        // momentum optimizer only, in [0, 1)
+  bool nesterov = false;        // momentum optimizer only
+  float beta1 = 0.9f;           // adam/adamw first-moment decay, in [0, 1)
+  float beta2 = 0.999f;         // adam/adamw second-moment decay, in [0, 1)
+  float epsilon = 1e-7f;        // adam/adamw denominator guard (Keras default), > 0
+  // L2 penalty coefficient. sgd/momentum/adam add weight_decay * w to the gradient (coupled);
+  // adamw decays weights directly by lr * weight_decay * w (decoupled). Biases are not decayed.
+  float weight_decay = 0.0f;
+};
+
+struct ScheduleConfig {
+  LrSchedule kind = LrSchedule::kConstant;
+  int step_epochs = 10;  // step: multiply the rate by `gamma` every `step_epochs` epochs
+  float gamma = 0.1f;    // step: factor in (0, 1]
+  float min_lr = 0.0f;   // cosine: rate reached at the last epoch, in [0, learning_rate]
+};
+
+struct DataConfig {
+  std::string dataset;       // path, s3:// URI or synthetic:NAME; resolved by the worker
+  std::string test_dataset;  // optional; "" = none
+  float validation_split = 0.0f;  // fraction of the training rows held out, in [0, 1)
+};
+
+struct EarlyStoppingConfig {
+  int patience = 0;                // epochs without improvement before stopping; 0 = off
+  std::string metric = "val_loss";  // val_loss (min) or val_accuracy (max)
+  float min_delta = 0.0f;          // smallest change that counts as an improvement
+};
+
+struct TrainConfig {
+  NetworkConfig network;
+  OptimizerConfig optimizer;
+  ScheduleConfig schedule;
+  DataConfig data;
+  EarlyStoppingConfig early_stopping;
+  int batch_size = 32;   // samples per step; 0 = full batch
+  int epochs = 10;       // passes over the training rows, >= 1
+  uint64_t seed = 0;     // fixes init, shuffling and the validation split: same seed, same
+                         // build and thread count -> bit-identical weights
+  int threads = 0;       // training threads; 0 = the container's CPU quota
+  Device device = Device::kCpu;
+};
+
+// Checks every range and cross-field rule once. Messages name the row key ("learning_rate must
+// be > 0, got -1"), so callers only prepend the row index.
+Status Validate(const TrainConfig& config);
+
+}  // namespace sweep::model

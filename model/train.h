@@ -1,0 +1,62 @@
+// Training and evaluation of an Mlp on an in-memory Dataset.
+//
+// Deterministic: for a given config (seed included), data, build and thread count the weights
+// are bit-identical run after run. Training threads run with flush-to-zero and
+// denormals-are-zero set (denormal Adam moments otherwise slow steps several times).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "base/dataset.h"
+#include "base/status.h"
+#include "model/config.h"
+#include "model/mlp.h"
+
+namespace sweep::model {
+
+inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+struct Metrics {
+  double loss = kNoValue;
+  double accuracy = kNoValue;  // NaN for regression
+};
+
+struct EpochRecord {
+  int epoch = 0;  // 1-based
+  Metrics train;  // averaged over the epoch's mini-batches
+  Metrics val;    // NaN when there is no validation split
+  double learning_rate = 0;
+  double seconds = 0;  // this epoch's training time (validation excluded)
+};
+
+struct TrainReport {
+  std::vector<EpochRecord> history;
+  Metrics train;  // final, evaluated on the training rows (validation rows excluded)
+  Metrics val;    // final, on the validation rows; NaN when validation_split == 0
+  int best_epoch = 0;         // the epoch whose weights the model holds at the end
+  bool stopped_early = false;
+  double seconds = 0;         // total training time
+};
+
+struct TrainHooks {
+  // Called after each epoch, on the calling thread.
+  std::function<void(const EpochRecord&)> on_epoch;
+  // Polled between mini-batches; when it becomes true Train returns Status::Cancelled.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Builds the model from `config` and the data's shape, then trains it.
+// Requires: Validate(config).ok(). Classification (Loss::kCrossEntropy) needs
+// data.num_classes >= 2; regression (Loss::kMse) uses y as the single target.
+// Errors: InvalidArgument (data does not fit the config: empty, too few rows to split),
+// Cancelled (hooks.stop set). On early stopping the best epoch's weights are restored.
+StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
+                            const TrainHooks& hooks = {});
+
+// Loss and accuracy of `model` on all rows of `data` (batched, `threads` threads; 0 = quota).
+Metrics Evaluate(const Mlp& model, const Dataset& data, Loss loss, int threads = 0);
+
+}  // namespace sweep::model

@@ -1,0 +1,27 @@
+// One row (JSON object of row keys) -> model::TrainConfig, filled in this one place.
+//
+// Unknown keys are errors with a suggestion ("lerning_rate: unknown key (did you mean
+// 'learning_rate'?)"); a wrong type or range names the key. The row index is prepended by the
+// caller ("row 3: ...").
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/config.h"
+
+namespace sweep {
+
+// Fills and validates (model::Validate). Data paths are copied as written, unresolved.
+StatusOr<model::TrainConfig> ConfigFromRow(const nlohmann::json& row);
+
+// Every resolved hyperparameter as a row (the keys ConfigFromRow accepts), for result.json
+// and the HDF5 attributes. ConfigFromRow(ConfigToRow(c)) == c.
+nlohmann::json ConfigToRow(const model::TrainConfig& config);
+
+// The accepted row keys, sorted.
+const std::vector<std::string>& RowKeys();
+
+}  // namespace sweep
