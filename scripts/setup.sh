@@ -13,7 +13,7 @@ PACKAGES=(
   python3-h5py python3-numpy python3-yaml python3-botocore
   shellcheck bats tmux procps curl ca-certificates
   slurm-wlm munge
-  nodejs npm
+
   dataset-fashion-mnist
 )
 
@@ -21,6 +21,8 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere (e.g. a newer build); only install Debian's when absent.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
