@@ -1,0 +1,47 @@
+// Store: the storage root as a set of named files, local folder or S3 prefix.
+//
+// Keys are relative paths made by storage/layout.h ("2/result.json"). Two implementations:
+// LocalStore (a folder; writes are atomic: temp file, fsync, rename) and S3Store
+// (s3://bucket/prefix; see s3_store.h). Open one with OpenStore(root).
+// Thread-safety: one Store per thread, or external locking.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace sweep::storage {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // The root as given ("/storage", "s3://b/results/x").
+  virtual const std::string& root() const = 0;
+  // Publishes `contents` at `key` atomically (readers never see a partial object).
+  virtual Status Put(const std::string& key, std::string_view contents) = 0;
+  // Publishes the local file `local_path` at `key` (large files: streamed / multipart).
+  virtual Status PutFile(const std::string& key, const std::string& local_path) = 0;
+  // NotFound when absent.
+  virtual StatusOr<std::string> Get(const std::string& key) = 0;
+  // Every key under `prefix` ("" = all), relative to the root, in no particular order.
+  virtual StatusOr<std::vector<std::string>> List(const std::string& prefix) = 0;
+  // Checks the root can be written (creates it if needed) before any expensive work.
+  virtual Status CheckWritable() = 0;
+  // A local path for a key when the store is a local folder, "" otherwise.
+  virtual std::string LocalPath(const std::string& key) const = 0;
+};
+
+// Local folder or s3:// URI. Errors: InvalidArgument for a malformed URI.
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& root);
+
+std::unique_ptr<Store> OpenLocalStore(const std::string& root);
+
+// An input named by a local path or an s3:// URI, as a local file path: S3 objects are
+// downloaded into a local cache keyed by bucket/key/ETag (renamed in whole, never torn).
+// Local paths are returned unchanged. Errors: NotFound, Unavailable, InvalidArgument.
+StatusOr<std::string> FetchInput(const std::string& path_or_uri);
+
+}  // namespace sweep::storage
