@@ -57,6 +57,18 @@ StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp*
                             const TrainHooks& hooks = {});
 
 // Loss and accuracy of `model` on all rows of `data` (batched, `threads` threads; 0 = quota).
+// The result does not depend on `threads`.
+// Requires: data.cols == model.inputs(); for kCrossEntropy every y a label of the model.
 Metrics Evaluate(const Mlp& model, const Dataset& data, Loss loss, int threads = 0);
+
+// The model's outputs for every row of `data` (y is ignored and may be empty):
+// outputs x rows, column i for row i; class probabilities for a softmax model.
+// Requires: data.cols == model.inputs().
+Matrix Predict(const Mlp& model, const Dataset& data, int threads = 0);
+
+// The learning rate of 1-based `epoch` under config.schedule (what EpochRecord reports):
+// constant; step: lr * gamma^floor((epoch - 1) / step_epochs); cosine: from lr at epoch 1 to
+// min_lr at the last epoch.
+double ScheduledLearningRate(const TrainConfig& config, int epoch);
 
 }  // namespace sweep::model

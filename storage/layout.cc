@@ -1,0 +1,43 @@
+#include "storage/layout.h"
+
+namespace sweep::storage {
+
+std::string JoinPath(const std::string& root, const std::string& rel) {
+  if (root.empty()) return rel;
+  size_t start = 0;
+  while (start < rel.size() && rel[start] == '/') ++start;
+  size_t end = root.size();
+  // Keep "/" itself and the "//" of a bare "s3://" scheme.
+  while (end > 1 && root[end - 1] == '/' && !(end >= 2 && root[end - 2] == ':')) --end;
+  std::string out = root.substr(0, end);
+  if (start == rel.size()) return out;
+  if (out.back() != '/') out += '/';
+  out.append(rel, start, std::string::npos);
+  return out;
+}
+
+std::string IndexDir(const std::string& root, int index) {
+  return JoinPath(root, std::to_string(index));
+}
+
+std::string ModelDir(const std::string& root, int index) {
+  return JoinPath(IndexDir(root, index), "model");
+}
+
+std::string ModelPath(const std::string& root, int index) {
+  return JoinPath(ModelDir(root, index), "model.h5");
+}
+
+std::string ResultPath(const std::string& root, int index) {
+  return JoinPath(IndexDir(root, index), "result.json");
+}
+
+std::string LogPath(const std::string& root, int index) {
+  return JoinPath(IndexDir(root, index), "worker.log");
+}
+
+std::string PlanPath(const std::string& root) { return JoinPath(root, "sweep.json"); }
+
+bool IsS3Uri(const std::string& path) { return path.rfind("s3://", 0) == 0; }
+
+}  // namespace sweep::storage

@@ -1,0 +1,95 @@
+#include "storage/store.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "storage/atomic_file.h"
+#include "storage/layout.h"
+
+namespace sweep::storage {
+namespace {
+
+// Temp files of an interrupted WriteFileAtomic: ".{name}.tmp.{pid}.{n}".
+bool IsTempName(const std::string& name) {
+  return !name.empty() && name[0] == '.' && name.find(".tmp.") != std::string::npos;
+}
+
+class LocalStore : public Store {
+ public:
+  explicit LocalStore(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const override { return root_; }
+
+  Status Put(const std::string& key, std::string_view contents) override {
+    return WriteFileAtomic(LocalPath(key), contents);
+  }
+
+  Status PutFile(const std::string& key, const std::string& local_path) override {
+    std::string target = LocalPath(key);
+    std::error_code ec;
+    if (std::filesystem::equivalent(local_path, target, ec)) return Status::Ok();
+    std::string contents;
+    SWEEP_RETURN_IF_ERROR(ReadFile(local_path, &contents));
+    return WriteFileAtomic(target, contents);
+  }
+
+  StatusOr<std::string> Get(const std::string& key) override {
+    std::string contents;
+    SWEEP_RETURN_IF_ERROR(ReadFile(LocalPath(key), &contents));
+    return contents;
+  }
+
+  StatusOr<std::vector<std::string>> List(const std::string& prefix) override {
+    namespace fs = std::filesystem;
+    std::vector<std::string> keys;
+    std::error_code ec;
+    if (!fs::exists(root_, ec)) return keys;
+    fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec) || IsTempName(it->path().filename().string())) continue;
+      std::string key = it->path().lexically_relative(root_).generic_string();
+      if (key.rfind(prefix, 0) == 0) keys.push_back(std::move(key));
+    }
+    if (ec) return FromErrno(ec.value(), "list " + root_);
+    return keys;
+  }
+
+  Status CheckWritable() override { return CheckWritableDir(root_); }
+
+  std::string LocalPath(const std::string& key) const override { return JoinPath(root_, key); }
+
+ private:
+  std::string root_;
+};
+
+// The single place where S3 plugs in: the S3 engineer replaces these two bodies with calls into
+// storage/s3_store.h. Everything else in this file is S3-agnostic.
+StatusOr<std::unique_ptr<Store>> OpenS3StoreOrError(const std::string& root) {
+  return Status::InvalidArgument(root + ": s3:// support is not built in yet");
+}
+
+StatusOr<std::string> FetchS3Input(const std::string& uri) {
+  return Status::InvalidArgument(uri + ": s3:// support is not built in yet");
+}
+
+}  // namespace
+
+std::unique_ptr<Store> OpenLocalStore(const std::string& root) {
+  return std::make_unique<LocalStore>(root);
+}
+
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& root) {
+  if (root.empty()) return Status::InvalidArgument("empty storage root");
+  if (IsS3Uri(root)) return OpenS3StoreOrError(root);
+  if (root.find("://") != std::string::npos) {
+    return Status::InvalidArgument(root + ": unsupported URI scheme (use a folder or s3://)");
+  }
+  return OpenLocalStore(root);
+}
+
+StatusOr<std::string> FetchInput(const std::string& path_or_uri) {
+  if (IsS3Uri(path_or_uri)) return FetchS3Input(path_or_uri);
+  return path_or_uri;
+}
+
+}  // namespace sweep::storage

@@ -2,12 +2,27 @@
 //
 // Accepted forms (YAML):
 //   1. A sequence of mappings: each mapping is one row (what `yaml.load(f)[index]` reads).
-//   2. A mapping with `defaults:` (mapping) and `runs:` (sequence): rows merged over defaults.
-//   3. A W&B-style sweep: `method: grid|random`, `parameters:` (value / values / distribution ...),
-//      optional `metric: {name, goal}`, `run_cap`, `seed`, `defaults`.
+//   2. A mapping with `runs:` (sequence of mappings), optional `defaults:` (mapping) and
+//      `metric:`: each row is `defaults` with the run's keys written over it.
+//   3. A W&B-style sweep: `method: grid|random`, `parameters:` (value / values / distribution
+//      ...), optional `metric: {name, goal}`, `run_cap`, `seed` (default 0), `defaults`
+//      (fixed keys, overridden by a parameter of the same name). `command`, `program`, `name`,
+//      `description`, `project`, `entity` are ignored; `early_terminate` is ignored with a warning.
+//
 // Expansion is pure and deterministic (same text -> same rows in the same order on every
-// machine), so a worker may be handed the spec itself and pick its row by index. The order is
-// documented in README.md "Specs". Exact duplicate rows are dropped (first one kept).
+// machine), so a worker may be handed the spec itself and pick its row by index. Row order:
+//   - list / defaults+runs: file order.
+//   - grid: itertools.product over the parameters in file order, the LAST parameter varying
+//     fastest; each `values` list in file order; a `value` parameter is a one-element axis.
+//     `run_cap`, if given, keeps the first run_cap rows.
+//   - random: `run_cap` rows; row i draws every parameter, in file order, from
+//     internal::RowRng(seed, i) (xoshiro256** seeded by splitmix64 from seed and i; normals by
+//     Box-Muller), so row i does not depend on run_cap or on other rows.
+//   - then exact duplicate rows are dropped, the first kept (random specs may yield fewer than
+//     run_cap rows when the space is small); `--set` overrides re-run this step.
+// Scalars follow the YAML 1.2 core schema: true/false are booleans (yes/no/on/off are strings),
+// 12 is an int, 1.5 and 1e-3 are floats (PyYAML reads 1e-3 as a string; we do not), null/~ is
+// null; quoted scalars are always strings.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -40,6 +55,10 @@ StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
 
 // Reads a local file and parses it; base_dir = the file's folder.
 StatusOr<Spec> LoadSpecFile(const std::string& path);
+
+// FetchInput (local path or s3:// URI), LoadSpecFile, then ApplyOverrides(sets). For an URI,
+// `source` is the URI and `base_dir` its prefix.
+StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::string>& sets);
 
 // Applies `--set key=value` overrides to every row (value parsed as a YAML scalar or flow
 // sequence: "epochs=1", "hidden=[64,32]"), then drops duplicates again.

@@ -1,0 +1,59 @@
+#include "worker/index.h"
+
+#include <map>
+
+#include "base/testing.h"
+
+namespace sweep::worker {
+namespace {
+
+EnvFn Env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ResolveIndex, FlagWinsOverEnvironment) {
+  auto i = ResolveIndex(4, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "2"}}));
+  ASSERT_OK(i);
+  EXPECT_EQ(*i, 4);
+}
+
+TEST(ResolveIndex, EnginesInDocumentedOrder) {
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "2"}, {"SLURM_ARRAY_TASK_ID", "3"}})), 2);
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"SLURM_ARRAY_TASK_ID", "3"}, {"JOB_COMPLETION_INDEX", "5"}})), 3);
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"JOB_COMPLETION_INDEX", "5"}, {"BATCH_TASK_INDEX", "6"}})), 5);
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"BATCH_TASK_INDEX", "6"}, {"SWEEP_INDEX", "7"}})), 6);
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"SWEEP_INDEX", "7"}})), 7);
+}
+
+TEST(ResolveIndex, NoneSetIsAClearError) {
+  auto i = ResolveIndex(std::nullopt, Env({}));
+  ASSERT_FALSE(i.ok());
+  EXPECT_EQ(i.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(i.status().message().find("--index"), std::string::npos);
+}
+
+TEST(ResolveIndex, GarbageIsRejected) {
+  EXPECT_FALSE(ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "x1"}})).ok());
+  EXPECT_FALSE(ResolveIndex(std::nullopt, Env({{"SLURM_ARRAY_TASK_ID", "-1"}})).ok());
+}
+
+TEST(ResolveIndex, MapThenOffset) {
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "1"}, {"SWEEP_INDEX_MAP", "3,5,9"}})), 5);
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "7"}, {"SWEEP_INDEX_OFFSET", "10000"}})),
+            10007);
+  EXPECT_FALSE(ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "3"}, {"SWEEP_INDEX_MAP", "3,5,9"}})).ok());
+}
+
+TEST(ResolveAttempt, NormalisedToOneBased) {
+  EXPECT_EQ(ResolveAttempt(Env({})), 1);
+  EXPECT_EQ(ResolveAttempt(Env({{"AWS_BATCH_JOB_ATTEMPT", "2"}})), 2);
+  EXPECT_EQ(ResolveAttempt(Env({{"BATCH_TASK_RETRY_ATTEMPT", "0"}})), 1);
+  EXPECT_EQ(ResolveAttempt(Env({{"SLURM_RESTART_COUNT", "2"}})), 3);
+}
+
+}  // namespace
+}  // namespace sweep::worker

@@ -1,0 +1,170 @@
+#include "worker/worker.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "base/log.h"
+#include "model/train.h"
+#include "storage/dataset_reader.h"
+#include "storage/layout.h"
+#include "storage/store.h"
+#include "sweep/row_config.h"
+#include "sweep/spec.h"
+#include "worker/publish.h"
+
+namespace sweep::worker {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string Dirname(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (storage::IsS3Uri(path) && slash < 5) return path;
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string HostName() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
+  return buf;
+}
+
+// The spec (local or s3://), expanded, overrides applied, and row `index` checked.
+StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir) {
+  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(options.params));
+  std::string text;
+  {
+    std::FILE* f = std::fopen(local.c_str(), "rb");
+    if (f == nullptr) return Status::NotFound(options.params + ": cannot open the hyperparameter file");
+    char buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  *base_dir = Dirname(options.params);
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, ParseSpec(text, options.params, *base_dir));
+  SWEEP_RETURN_IF_ERROR(ApplyOverrides(options.overrides, &spec));
+  int rows = static_cast<int>(spec.rows.size());
+  if (options.index >= rows) {
+    return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
+                                               options.index, options.params, rows, rows - 1));
+  }
+  auto config = ConfigFromRow(spec.rows[options.index]);
+  if (!config.ok()) return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
+  return config;
+}
+
+StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir, model::Loss loss) {
+  std::string resolved = ResolveDataPath(path, base_dir);
+  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(resolved));
+  auto kind = loss == model::Loss::kMse ? storage::TargetKind::kRegression : storage::TargetKind::kClassLabels;
+  return storage::ReadDataset(local, kind);
+}
+
+void LogEpoch(const model::EpochRecord& e, int epochs) {
+  std::string line = fmt::format("epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
+  if (std::isfinite(e.train.accuracy)) line += fmt::format(" accuracy={:.4f}", e.train.accuracy);
+  if (std::isfinite(e.val.loss)) line += fmt::format(" val_loss={:.4f}", e.val.loss);
+  if (std::isfinite(e.val.accuracy)) line += fmt::format(" val_accuracy={:.4f}", e.val.accuracy);
+  line += fmt::format(" lr={:.3g} {:.2f}s\n", e.learning_rate, e.seconds);
+  std::fputs(line.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+// Publishes model.h5 then result.json (last: its presence means done).
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResult& result) {
+  storage::ModelFile file = ToModelFile(mlp);
+  file.attributes["sweep_params"] = result.params.dump();
+  nlohmann::json metrics(result.metrics);
+  file.attributes["sweep_metrics"] = metrics.dump();
+  file.attributes["sweep_index"] = std::to_string(index);
+  file.attributes["sweep_version"] = result.version;
+  std::string key = storage::ModelPath("", index);
+  std::string local = store.LocalPath(key);
+  if (!local.empty()) {
+    SWEEP_RETURN_IF_ERROR(storage::WriteModelFile(local, file));
+  } else {
+    std::string tmp = (fs::temp_directory_path() / fmt::format("sweep-model-{}-{}.h5", getpid(), index)).string();
+    Status s = storage::WriteModelFile(tmp, file);
+    if (s.ok()) s = store.PutFile(key, tmp);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    SWEEP_RETURN_IF_ERROR(s);
+  }
+  result.model = "model/model.h5";
+  return store.Put(storage::ResultPath("", index), ToJsonText(result));
+}
+
+}  // namespace
+
+std::string ResolveDataPath(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) || path[0] == '/') {
+    return path;
+  }
+  return storage::JoinPath(base_dir, path);
+}
+
+Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
+  auto start = Clock::now();
+  std::string base_dir;
+  SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir));
+  if (options.threads > 0) config.threads = options.threads;
+
+  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
+  SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
+
+  SWEEP_ASSIGN_OR_RETURN(Dataset train, LoadData(config.data.dataset, base_dir, config.network.loss));
+  std::optional<Dataset> test;
+  if (!config.data.test_dataset.empty()) {
+    SWEEP_ASSIGN_OR_RETURN(test, LoadData(config.data.test_dataset, base_dir, config.network.loss));
+    if (train.num_classes > 0) {
+      if (test->num_classes > train.num_classes) {
+        return Status::InvalidArgument(fmt::format("{}: labels up to {} but the training set has {} classes",
+                                                   test->source, test->num_classes - 1, train.num_classes));
+      }
+      test->num_classes = train.num_classes;
+    }
+  }
+  log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms", options.index,
+                        options.attempt, train.rows, train.cols,
+                        train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
+                        SecondsSince(start) * 1e3));
+
+  model::Mlp mlp;
+  model::TrainHooks hooks;
+  hooks.stop = stop;
+  hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
+  auto report = model::Train(config, train, &mlp, hooks);
+  if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
+
+  model::Metrics test_metrics;
+  if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
+
+  RunResult result;
+  result.index = options.index;
+  result.succeeded = true;
+  result.params = ConfigToRow(config);
+  result.attempt = options.attempt;
+  result.host = HostName();
+  result.version = SWEEP_VERSION;
+  FillMetrics(*report, test_metrics, &result);
+  result.seconds = SecondsSince(start);
+  SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, result).WithContext("publish"));
+  std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
+  for (const auto& [name, value] : result.metrics) summary += fmt::format(" {}={:.4f}", name, value);
+  log::Info(summary);
+  return Status::Ok();
+}
+
+}  // namespace sweep::worker

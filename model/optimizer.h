@@ -1,0 +1,39 @@
+// Parameter updates (sgd, momentum, adam, adamw) over the flat parameter order of
+// ParameterLayout, split into ranges so that several threads update disjoint parts at once.
+// Internal to sweep_model.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/config.h"
+#include "model/kernels.h"
+#include "model/mlp.h"
+
+namespace sweep::model {
+
+class OptimizerState {
+ public:
+  // `model` must outlive this object and keep its shapes; `parts` ranges are prepared.
+  OptimizerState(const OptimizerConfig& config, Mlp* model, int parts);
+
+  // Sums the per-thread gradients grads[0..num_grads) in index order (so the result depends
+  // only on the thread count) and applies one update with rate `lr` to range `part`. `step`
+  // is the 1-based update count (Adam's bias correction). Parts may run concurrently.
+  void Update(int part, const float* const* grads, int num_grads, float lr, int64_t step);
+
+ private:
+  struct Piece {  // a contiguous run of one parameter array inside one part
+    float* param;
+    int64_t offset;  // in the flat order
+    int64_t size;
+    bool decay;  // weights decay, biases do not
+  };
+  void UpdatePiece(const Piece& p, float* g, float lr, int64_t step);
+
+  OptimizerConfig config_;
+  std::vector<std::vector<Piece>> parts_;
+  std::vector<float> m_, v_;  // first/second moments (momentum uses m_ as velocity)
+};
+
+}  // namespace sweep::model

@@ -1,0 +1,313 @@
+#include "storage/credentials.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "base/log.h"
+#include "storage/http.h"
+
+namespace sweep::storage {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool ReadText(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+std::string HomeFile(const char* env_override, const char* rel) {
+  if (std::string v = Env(env_override); !v.empty()) return v;
+  std::string home = Env("HOME");
+  return home.empty() ? "" : home + "/.aws/" + rel;
+}
+
+StatusOr<TimedCredentials> FromEnvironment() {
+  TimedCredentials t;
+  t.credentials = {Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"), Env("AWS_SESSION_TOKEN")};
+  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
+    return Status::NotFound("environment: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY not set");
+  }
+  return t;
+}
+
+bool KeysFromSection(const std::map<std::string, std::string>* s, TimedCredentials* t) {
+  if (s == nullptr) return false;
+  auto get = [&](const char* k) {
+    auto it = s->find(k);
+    return it == s->end() ? std::string() : it->second;
+  };
+  t->credentials = {get("aws_access_key_id"), get("aws_secret_access_key"), get("aws_session_token")};
+  return !t->credentials.access_key_id.empty() && !t->credentials.secret_access_key.empty();
+}
+
+StatusOr<TimedCredentials> FromProfile(std::string* source) {
+  const std::string profile = ProfileName();
+  const bool named = !Env("AWS_PROFILE").empty() || !Env("AWS_DEFAULT_PROFILE").empty();
+  TimedCredentials t;
+  std::string text;
+  const std::string cred_path = SharedCredentialsPath();
+  if (!cred_path.empty() && ReadText(cred_path, &text)) {
+    IniFile ini = ParseIni(text);
+    auto it = ini.find(profile);
+    if (KeysFromSection(it == ini.end() ? nullptr : &it->second, &t)) {
+      *source = "profile " + profile + " (" + cred_path + ")";
+      return t;
+    }
+  }
+  const std::string config_path = SharedConfigPath();
+  if (!config_path.empty() && ReadText(config_path, &text)) {
+    if (KeysFromSection(ConfigSection(ParseIni(text), profile), &t)) {
+      *source = "profile " + profile + " (" + config_path + ")";
+      return t;
+    }
+  }
+  if (named) {
+    return Status::InvalidArgument("profile " + profile + ": no aws_access_key_id/" +
+                                   "aws_secret_access_key in " + cred_path + " or " + config_path);
+  }
+  return Status::NotFound("no profile " + profile);
+}
+
+// Loopback, the ECS and EKS link-local hosts: the only hosts the SDKs accept over plain http.
+bool AllowedHttpHost(const std::string& url) {
+  for (const char* prefix : {"http://127.", "http://localhost:", "http://localhost/",
+                             "http://[::1]", "http://169.254.170.2:", "http://169.254.170.2/",
+                             "http://169.254.170.23:", "http://169.254.170.23/"}) {
+    if (url.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+StatusOr<TimedCredentials> FetchJson(HttpClient& http, HttpRequest req, const char* what) {
+  req.connect_timeout_ms = 2000;
+  req.timeout_ms = 5000;
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto r = http.Do(req);
+    if (r.ok() && r->status == 200) return ParseCredentialsJson(r->body);
+    if (r.ok()) {
+      last = Status(r->status >= 500 ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
+                    std::string(what) + ": HTTP " + std::to_string(r->status));
+      if (r->status < 500) break;
+    } else {
+      last = r.status().WithContext(what);
+    }
+  }
+  return last;
+}
+
+StatusOr<TimedCredentials> FromContainer() {
+  std::string url;
+  if (std::string rel = Env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); !rel.empty()) {
+    url = "http://169.254.170.2" + rel;
+  } else if (std::string full = Env("AWS_CONTAINER_CREDENTIALS_FULL_URI"); !full.empty()) {
+    if (full.rfind("https://", 0) != 0 && !AllowedHttpHost(full)) {
+      return Status::InvalidArgument("AWS_CONTAINER_CREDENTIALS_FULL_URI: http only on loopback "
+                                     "or 169.254.170.2/23");
+    }
+    url = full;
+  } else {
+    return Status::NotFound("container: not configured");
+  }
+  HttpRequest req;
+  req.url = url;
+  std::string token = Env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  if (std::string file = Env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
+    if (!ReadText(file, &token)) {
+      return Status::InvalidArgument("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    }
+  }
+  token = Trim(token);
+  if (!token.empty()) req.headers.emplace_back("Authorization", token);
+  HttpClient http;
+  return FetchJson(http, req, "container credentials");
+}
+
+StatusOr<TimedCredentials> FromImds() {
+  std::string disabled = Env("AWS_EC2_METADATA_DISABLED");
+  for (char& c : disabled) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (disabled == "true") return Status::NotFound("imds: disabled");
+  std::string base = Env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  if (base.empty()) base = "http://169.254.169.254";
+  while (!base.empty() && base.back() == '/') base.pop_back();
+
+  HttpClient http;
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = base + "/latest/api/token";
+  put.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", "21600");
+  put.connect_timeout_ms = 1000;
+  put.timeout_ms = 2000;
+  auto token = http.Do(put);
+  if (!token.ok() || token->status != 200) {
+    // Not on EC2 (or the hop limit blocks us): nothing to find here.
+    return Status::NotFound("imds: no token from " + base);
+  }
+  HttpRequest get;
+  get.url = base + "/latest/meta-data/iam/security-credentials/";
+  get.headers.emplace_back("X-aws-ec2-metadata-token", Trim(token->body));
+  get.connect_timeout_ms = 1000;
+  get.timeout_ms = 2000;
+  auto role = http.Do(get);
+  if (!role.ok()) return role.status().WithContext("imds role");
+  if (role->status == 404) return Status::NotFound("imds: no instance role");
+  std::string name = Trim(role->body.substr(0, role->body.find('\n')));
+  if (role->status != 200 || name.empty()) {
+    return Status::Unavailable("imds role: HTTP " + std::to_string(role->status));
+  }
+  get.url += name;
+  return FetchJson(http, get, "imds credentials");
+}
+
+}  // namespace
+
+IniFile ParseIni(std::string_view text) {
+  IniFile ini;
+  std::string section, parent;
+  std::istringstream in{std::string(text)};
+  for (std::string raw; std::getline(in, raw);) {
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      section = Trim(line.substr(1, line.size() - 2));
+      parent.clear();
+      ini[section];
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (eq == std::string::npos || section.empty()) continue;
+    std::string key = Trim(line.substr(0, eq)), value = Trim(line.substr(eq + 1));
+    const bool indented = std::isspace(static_cast<unsigned char>(raw[0]));
+    if (indented && !parent.empty()) {
+      ini[section][parent + "." + key] = value;
+      continue;
+    }
+    parent = value.empty() ? key : "";
+    ini[section][key] = value;
+  }
+  return ini;
+}
+
+const std::map<std::string, std::string>* ConfigSection(const IniFile& config,
+                                                        const std::string& profile) {
+  auto it = config.find(profile == "default" ? "default" : "profile " + profile);
+  if (it == config.end()) it = config.find(profile);
+  return it == config.end() ? nullptr : &it->second;
+}
+
+std::string SharedCredentialsPath() { return HomeFile("AWS_SHARED_CREDENTIALS_FILE", "credentials"); }
+std::string SharedConfigPath() { return HomeFile("AWS_CONFIG_FILE", "config"); }
+
+std::string ProfileName() {
+  if (std::string p = Env("AWS_PROFILE"); !p.empty()) return p;
+  if (std::string p = Env("AWS_DEFAULT_PROFILE"); !p.empty()) return p;
+  return "default";
+}
+
+std::optional<std::time_t> ParseIso8601(std::string_view s) {
+  std::tm tm{};
+  int y, mo, d, h, mi, sec;
+  if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    return std::nullopt;
+  }
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return timegm(&tm);
+}
+
+StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return Status::Corruption("credentials JSON: not an object");
+  if (j.contains("Code") && j["Code"] != "Success") {
+    return Status::Unavailable("credentials JSON: Code " + j["Code"].dump());
+  }
+  auto str = [&](const char* k) {
+    auto it = j.find(k);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  TimedCredentials t;
+  t.credentials = {str("AccessKeyId"), str("SecretAccessKey"), str("Token")};
+  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
+    return Status::Corruption("credentials JSON: AccessKeyId/SecretAccessKey missing");
+  }
+  if (std::string e = str("Expiration"); !e.empty()) {
+    t.expiration = ParseIso8601(e);
+    if (!t.expiration) return Status::Corruption("credentials JSON: bad Expiration " + e);
+  }
+  return t;
+}
+
+StatusOr<TimedCredentials> CredentialProvider::Resolve(std::string* source) {
+  auto env = FromEnvironment();
+  if (env.ok()) {
+    *source = "environment";
+    return env;
+  }
+  auto profile = FromProfile(source);
+  if (profile.ok() || profile.status().code() != StatusCode::kNotFound) return profile;
+  auto container = FromContainer();
+  if (container.ok()) *source = "container";
+  if (container.ok() || container.status().code() != StatusCode::kNotFound) return container;
+  auto imds = FromImds();
+  if (imds.ok()) *source = "imds";
+  if (imds.ok() || imds.status().code() != StatusCode::kNotFound) return imds;
+  return Status::InvalidArgument(
+      "no AWS credentials: tried environment, profile " + ProfileName() +
+      ", container (AWS_CONTAINER_CREDENTIALS_*), EC2 instance metadata");
+}
+
+StatusOr<AwsCredentials> CredentialProvider::Get() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::time_t now = std::time(nullptr);
+  if (cached_ && (!cached_->expiration || now < *cached_->expiration - refresh_before_s_)) {
+    return cached_->credentials;
+  }
+  std::string source;
+  auto fresh = Resolve(&source);
+  if (!fresh.ok()) {
+    // A failed refresh keeps credentials that have not expired yet.
+    if (cached_ && cached_->expiration && now < *cached_->expiration) {
+      log::Warn("credential refresh failed, using current credentials: " + fresh.status().ToString());
+      return cached_->credentials;
+    }
+    return fresh.status();
+  }
+  cached_ = *fresh;
+  source_ = source;
+  return cached_->credentials;
+}
+
+void CredentialProvider::Invalidate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cached_.reset();
+}
+
+std::string CredentialProvider::source() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return source_;
+}
+
+}  // namespace sweep::storage

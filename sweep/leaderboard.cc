@@ -1,0 +1,182 @@
+#include "sweep/leaderboard.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "storage/layout.h"
+
+namespace sweep {
+namespace {
+
+using nlohmann::json;
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool AnyResultHas(const Scan& scan, const std::string& metric) {
+  for (const auto& row : scan.rows) {
+    if (row.state == RowState::kSucceeded && row.result->metrics.count(metric)) return true;
+  }
+  return false;
+}
+
+std::optional<double> MetricOf(const RowRecord& row, const std::string& name) {
+  if (!row.result) return std::nullopt;
+  auto it = row.result->metrics.find(name);
+  if (it == row.result->metrics.end() || std::isnan(it->second)) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+MetricChoice ChooseMetric(const std::optional<std::string>& metric,
+                          const std::optional<bool>& maximize, const Scan& scan) {
+  MetricChoice choice;
+  if (metric) {
+    choice.name = *metric;
+    choice.maximize = maximize.value_or(!EndsWith(*metric, "loss"));
+    return choice;
+  }
+  if (scan.plan && scan.plan->metric) {
+    choice.name = scan.plan->metric->name;
+    choice.maximize = maximize.value_or(scan.plan->metric->maximize);
+    choice.note = "metric " + choice.name + " from the spec";
+    return choice;
+  }
+  choice.name = "val_accuracy";
+  choice.maximize = maximize.value_or(true);
+  if (AnyResultHas(scan, choice.name)) return choice;
+  std::vector<std::string> candidates = {"test_accuracy", "train_accuracy", "val_loss",
+                                         "test_loss", "train_loss"};
+  std::set<std::string> seen;
+  for (const auto& row : scan.rows) {
+    if (row.state != RowState::kSucceeded) continue;
+    for (const auto& [name, value] : row.result->metrics) seen.insert(name);
+  }
+  candidates.insert(candidates.end(), seen.begin(), seen.end());
+  for (const auto& name : candidates) {
+    if (!AnyResultHas(scan, name)) continue;
+    choice.name = name;
+    choice.maximize = maximize.value_or(!EndsWith(name, "loss"));
+    choice.note = "val_accuracy is in no result; ranking by " + name + " (" +
+                  (choice.maximize ? "max" : "min") + ")";
+    return choice;
+  }
+  return choice;
+}
+
+std::vector<std::string> VaryingKeys(const std::vector<json>& rows) {
+  std::set<std::string> keys;
+  for (const auto& row : rows) {
+    if (!row.is_object()) continue;
+    for (auto it = row.begin(); it != row.end(); ++it) keys.insert(it.key());
+  }
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    const json* first = nullptr;
+    bool varies = false;
+    bool first_seen = false;
+    for (const auto& row : rows) {
+      const json* v = row.is_object() && row.contains(key) ? &row[key] : nullptr;
+      if (!first_seen) {
+        first = v;
+        first_seen = true;
+      } else if ((first == nullptr) != (v == nullptr) || (v && *v != *first)) {
+        varies = true;
+        break;
+      }
+    }
+    if (varies) out.push_back(key);
+  }
+  return out;
+}
+
+Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric) {
+  Leaderboard board;
+  board.metric = std::move(metric);
+  if (scan.plan) {
+    board.param_keys = VaryingKeys(scan.plan->rows);
+  } else {
+    std::vector<json> params;
+    for (const auto& row : scan.rows) {
+      if (row.result) params.push_back(row.result->params);
+    }
+    board.param_keys = VaryingKeys(params);
+  }
+  std::set<std::string> others;
+  for (size_t i = 0; i < scan.rows.size(); ++i) {
+    const RowRecord& row = scan.rows[i];
+    if (row.state != RowState::kSucceeded) continue;
+    board.order.push_back(static_cast<int>(i));
+    for (const auto& [name, value] : row.result->metrics) {
+      if (name != board.metric.name) others.insert(name);
+    }
+  }
+  board.other_metrics.assign(others.begin(), others.end());
+  const bool maximize = board.metric.maximize;
+  const std::string& name = board.metric.name;
+  std::stable_sort(board.order.begin(), board.order.end(), [&](int a, int b) {
+    std::optional<double> va = MetricOf(scan.rows[a], name), vb = MetricOf(scan.rows[b], name);
+    if (va.has_value() != vb.has_value()) return va.has_value();
+    if (!va) return false;
+    if (*va == *vb) return false;
+    return maximize ? *va > *vb : *va < *vb;
+  });
+  return board;
+}
+
+StatusOr<Format> ParseFormat(const std::string& name) {
+  if (name == "table") return Format::kTable;
+  if (name == "csv") return Format::kCsv;
+  if (name == "json") return Format::kJson;
+  if (name == "md" || name == "markdown") return Format::kMd;
+  return Status::InvalidArgument("--format " + name + ": expected table, csv, json or md");
+}
+
+std::string ValueText(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += value[i].is_string() ? value[i].get<std::string>() : ValueText(value[i]);
+    }
+    return out + "]";
+  }
+  return value.dump();
+}
+
+std::string RenderStatus(const Scan& scan) {
+  std::string out = scan.root + ": " + std::to_string(scan.expected) + " rows";
+  if (scan.plan) out += " (spec " + scan.plan->source + ")";
+  out += "\n";
+  std::vector<int> rerun;
+  for (RowState state : {RowState::kSucceeded, RowState::kFailed, RowState::kUnfinished,
+                         RowState::kMissing, RowState::kCorrupt}) {
+    std::vector<int> indices = scan.IndicesIn(state);
+    char line[64];
+    std::snprintf(line, sizeof(line), "  %-11s %6zu", std::string(RowStateName(state)).c_str(),
+                  indices.size());
+    out += line;
+    if (state != RowState::kSucceeded && !indices.empty()) {
+      out += "  " + FormatIndexRanges(indices);
+      rerun.insert(rerun.end(), indices.begin(), indices.end());
+    }
+    out += "\n";
+  }
+  std::sort(rerun.begin(), rerun.end());
+  if (rerun.empty()) {
+    out += "nothing to rerun\n";
+  } else {
+    out += "to rerun: " + FormatIndexRanges(rerun) + "  (`sweep run " +
+           (scan.plan ? scan.plan->source : std::string("SPEC")) + " --storage " + scan.root +
+           "` reruns every row that has not succeeded; unfinished rows may still be running)\n";
+  }
+  for (const auto& p : scan.problems) out += "problem: " + p + "\n";
+  return out;
+}
+
+}  // namespace sweep

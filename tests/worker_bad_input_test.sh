@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Bad input exits 2 with one clear line and publishes nothing.
+source "$(dirname "$0")/lib.sh"
+S=$T/storage
+good='{dataset: "synthetic:blobs?rows=100&features=4&classes=2", epochs: 1}'
+
+check_bad() {  # NAME EXPECTED_SUBSTRING -- worker args...
+  local name=$1 want=$2; shift 3
+  expect_exit 2 "$SWEEP_WORKER" "$@"
+  local lines; lines=$(grep -c . "$T/err" || true)
+  [[ $lines == 1 ]] || { cat "$T/err"; fail "$name: expected one error line, got $lines"; }
+  grep -qF -- "$want" "$T/err" || { cat "$T/err"; fail "$name: message lacks '$want'"; }
+  [[ ! -e $S/0/result.json && ! -e $S/0/model/model.h5 ]] || fail "$name: published something"
+  pass "$name: $(cat "$T/err")"
+}
+
+printf -- '- {dataset: x.csv, epochs: [1\n' > "$T/malformed.yml"
+check_bad "malformed YAML" "malformed.yml" -- --params "$T/malformed.yml" --storage "$S" --index 0
+
+printf -- '- %s\n' "{dataset: \"synthetic:blobs\", lerning_rate: 0.1}" > "$T/unknown.yml"
+check_bad "unknown key" "did you mean 'learning_rate'" -- --params "$T/unknown.yml" --storage "$S" --index 0
+
+printf -- '- %s\n- %s\n' "$good" "$good" > "$T/two.yml"
+check_bad "index out of range" "2 rows" -- --params "$T/two.yml" --storage "$S" --index 5
+
+printf -- '- {dataset: missing.csv}\n' > "$T/missing.yml"
+check_bad "missing dataset" "missing.csv" -- --params "$T/missing.yml" --storage "$S" --index 0
+
+printf '1,2,0\n3,4\n' > "$T/bad.csv"
+printf -- '- {dataset: bad.csv}\n' > "$T/badcsv.yml"
+check_bad "bad CSV" "line 2" -- --params "$T/badcsv.yml" --storage "$S" --index 0
+
+check_bad "no index" "--index" -- --params "$T/two.yml" --storage "$S"
+check_bad "missing params file" "nope.yml" -- --params "$T/nope.yml" --storage "$S" --index 0
+printf -- '- {dataset: "synthetic:blobs", learning_rate: -1}\n' > "$T/range.yml"
+check_bad "out of range" "learning_rate" -- --params "$T/range.yml" --storage "$S" --index 0
+[[ ! -e $S ]] || [[ -z $(find "$S" -type f) ]] || fail "storage not empty: $(find "$S" -type f)"

@@ -1,0 +1,61 @@
+#include "worker/publish.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace sweep::worker {
+namespace {
+
+void PutMetric(std::map<std::string, double>& m, const std::string& name, double v) {
+  if (std::isfinite(v)) m[name] = v;
+}
+
+void PutJson(nlohmann::json& j, const char* name, double v) {
+  if (std::isfinite(v)) j[name] = v;
+}
+
+}  // namespace
+
+storage::ModelFile ToModelFile(const model::Mlp& mlp) {
+  storage::ModelFile file;
+  const auto& layers = mlp.layers();
+  for (size_t k = 0; k < layers.size(); ++k) {
+    const model::DenseLayer& layer = layers[k];
+    storage::DenseWeights w;
+    w.name = k == 0 ? "dense" : "dense_" + std::to_string(k);
+    w.units = static_cast<int>(layer.w.rows());
+    w.inputs = static_cast<int>(layer.w.cols());
+    // Column-major units x inputs has exactly the bytes of row-major inputs x units.
+    w.kernel.resize(static_cast<size_t>(layer.w.size()));
+    std::memcpy(w.kernel.data(), layer.w.data(), w.kernel.size() * sizeof(float));
+    w.bias.assign(layer.b.data(), layer.b.data() + layer.b.size());
+    w.activation = std::string(mlp.ActivationName(k));
+    file.layers.push_back(std::move(w));
+  }
+  return file;
+}
+
+void FillMetrics(const model::TrainReport& report, const model::Metrics& test, RunResult* result) {
+  auto& m = result->metrics;
+  PutMetric(m, "train_loss", report.train.loss);
+  PutMetric(m, "train_accuracy", report.train.accuracy);
+  PutMetric(m, "val_loss", report.val.loss);
+  PutMetric(m, "val_accuracy", report.val.accuracy);
+  PutMetric(m, "test_loss", test.loss);
+  PutMetric(m, "test_accuracy", test.accuracy);
+  result->history = nlohmann::json::array();
+  for (const auto& e : report.history) {
+    nlohmann::json h = {{"epoch", e.epoch}, {"seconds", e.seconds}, {"learning_rate", e.learning_rate}};
+    PutJson(h, "train_loss", e.train.loss);
+    PutJson(h, "train_accuracy", e.train.accuracy);
+    PutJson(h, "val_loss", e.val.loss);
+    PutJson(h, "val_accuracy", e.val.accuracy);
+    result->history.push_back(std::move(h));
+  }
+  result->epochs = static_cast<int>(report.history.size());
+  result->best_epoch = report.best_epoch;
+  result->stopped_early = report.stopped_early;
+  result->seconds = report.seconds;
+}
+
+}  // namespace sweep::worker

@@ -1,0 +1,36 @@
+// The array child: take row `index` of the spec, train it, publish the model and the result.
+//
+//   {storage}/{index}/model/model.h5   Keras-2-readable weights (storage/keras_h5.h)
+//   {storage}/{index}/result.json      metrics (sweep/result.h), written last
+//
+// Order of work: read the spec and the row, check the config, check storage writable and the
+// data readable, and only then train. Bad input fails before any training and publishes
+// nothing. SIGTERM/SIGINT stop training between mini-batches: nothing is published, exit 143.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace sweep::worker {
+
+struct WorkerOptions {
+  int index = 0;
+  int attempt = 1;
+  std::string params;                 // spec path or s3:// URI
+  std::string storage = "/storage";   // folder or s3://bucket/prefix
+  std::vector<std::string> overrides; // "key=value", applied to the row (sweep/spec.h)
+  int threads = 0;                    // 0 = the row's `threads`, else the CPU quota
+};
+
+// Runs one row. `stop` is set by the signal handler. The returned status decides the exit
+// code (base/exit_code.h); a status of kOk means model.h5 and result.json were published.
+Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop);
+
+// Resolves a dataset path from a row: synthetic:, s3:// and absolute paths as they are,
+// others relative to `base_dir` (a folder or an s3:// prefix).
+std::string ResolveDataPath(const std::string& path, const std::string& base_dir);
+
+}  // namespace sweep::worker
