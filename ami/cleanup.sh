@@ -45,10 +45,8 @@ say "$PROG: root $ROOT$( ((DRY_RUN)) && printf ', dry run')"
 # ---------------------------------------------------------------- services and containers
 have() { command -v "$1" >/dev/null 2>&1; }
 
-if have systemctl; then
-  for s in ecs; do
-    if systemctl is-active --quiet "$s" 2>/dev/null; then run_change systemctl stop "$s"; fi
-  done
+if have systemctl && systemctl is-active --quiet ecs 2>/dev/null; then
+  run_change systemctl stop ecs
 fi
 if have docker && docker info >/dev/null 2>&1; then
   ids=$(docker ps -aq)

@@ -17,9 +17,6 @@ DRY_RUN=0
 CHANGES=0
 PROG=${PROG:-${0##*/}}
 
-EFS_ID_RE='^fs-[0-9a-f]{8,17}$'
-REGION_RE='^[a-z]{2}(-[a-z]+)+-[0-9]+$'
-
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s: warning: %s\n' "$PROG" "$*" >&2; }
 # die CODE MESSAGE...: 2 = bad input / unsupported system (nothing changed), 1 = a step failed.

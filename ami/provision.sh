@@ -37,6 +37,9 @@ REGION=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
 STOP_TIMEOUT=120s
 DRIVER_BRANCH=580
 MOUNT_POINT=/storage
+# Same pattern as the efs_id validation in gpu-ami.pkr.hcl.
+EFS_ID_RE='^fs-[0-9a-f]{8,17}$'
+REGION_RE='^[a-z]{2}(-[a-z]+)+-[0-9]+$'
 
 need_arg() { [[ $# -ge 2 && -n $2 ]] || die 2 "$1 needs a value"; }
 
@@ -114,6 +117,7 @@ WANT_GPU_INFO=0
 if ((!ECS_BASE)) || [[ -e $(p $GPU_INFO_SCRIPT) ]]; then WANT_GPU_INFO=1; fi
 
 APT_UPDATED=0
+[[ $PKG == apt ]] && export DEBIAN_FRONTEND=noninteractive
 apt_update_once() {
   ((APT_UPDATED)) && return 0
   APT_UPDATED=1
@@ -129,7 +133,7 @@ ensure_pkgs() {
     dnf) run_change dnf install -y "${missing[@]}" ;;
     apt)
       apt_update_once
-      run_change env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+      run_change apt-get install -y --no-install-recommends "${missing[@]}"
       ;;
   esac
 }
@@ -178,10 +182,13 @@ step_nvidia_packages() {
           die 1 "could not fetch the NVIDIA signing key"
       fi
     fi
+    local n=$CHANGES
     # $(ARCH) is expanded by apt, not by the shell.
     # shellcheck disable=SC2016
     printf 'deb [signed-by=%s] https://nvidia.github.io/libnvidia-container/stable/deb/$(ARCH) /\n' "$keyring" |
       write_file /etc/apt/sources.list.d/nvidia-container-toolkit.list 644
+    # a new or changed repository needs a fresh package index
+    ((CHANGES == n)) || APT_UPDATED=0
     if driver_present; then
       say "NVIDIA driver already present"
     else
@@ -276,11 +283,12 @@ step_docker_runtime() {
   elif ! jq -e '.["default-runtime"] == "nvidia"' "$dj" >/dev/null; then
     problem="default-runtime is not nvidia"
   else
-    local k
+    local k dropped=""
     while IFS= read -r k; do
       [[ -z $k ]] && continue
-      jq -e --arg k "$k" 'has($k)' "$dj" >/dev/null || problem="key '$k' was dropped"
+      jq -e --arg k "$k" 'has($k)' "$dj" >/dev/null || dropped+=" $k"
     done <<<"$before"
+    [[ -z $dropped ]] || problem="existing keys dropped:$dropped"
   fi
   if [[ -n $problem ]]; then
     if [[ -n $backup ]]; then mv -f "$backup" "$dj"; else rm -f "$dj"; fi
