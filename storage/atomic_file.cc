@@ -27,12 +27,18 @@ std::string BaseName(const std::string& path) {
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { if (fd_ >= 0) ::close(fd_); }
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
   // close() can report a deferred write error (NFS), so callers check it.
-  int Close() { int rc = ::close(fd_); fd_ = -1; return rc; }
+  int Close() {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
 
  private:
   int fd_;
@@ -69,12 +75,37 @@ Status FromErrno(int err, std::string_view what) {
   switch (err) {
     case ENOENT:
       return Status::NotFound(std::move(msg));
-    case EACCES: case EPERM: case EROFS: case EISDIR: case ENOTDIR: case ENAMETOOLONG:
-    case EEXIST: case ELOOP: case EINVAL:
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case EISDIR:
+    case ENOTDIR:
+    case ENAMETOOLONG:
+    case EEXIST:
+    case ELOOP:
+    case EINVAL:
+    case EXDEV:
+    case EFBIG:
       return Status::InvalidArgument(std::move(msg));
-    case ENOSPC: case EIO: case EAGAIN: case ESTALE: case EINTR: case EBUSY: case EDQUOT:
-    case ETIMEDOUT: case ENOLCK: case EMFILE: case ENFILE: case ENOMEM: case ECONNRESET:
+    case ENOSPC:
+    case EIO:
+    case EAGAIN:
+    case ESTALE:
+    case EINTR:
+    case EBUSY:
+    case EDQUOT:
+    case ETIMEDOUT:
+    case ENOLCK:
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case ECONNRESET:
     case ETXTBSY:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ECONNREFUSED:
+    case ECONNABORTED:
       return Status::Unavailable(std::move(msg));
     default:
       return Status::Internal(std::move(msg));
@@ -84,8 +115,10 @@ Status FromErrno(int err, std::string_view what) {
 std::string TempPathFor(const std::string& path) {
   static std::atomic<unsigned> counter{0};
   std::string dir = ParentDir(path);
-  std::string name = "." + BaseName(path) + ".tmp." + std::to_string(::getpid()) + "." +
-                     std::to_string(counter.fetch_add(1));
+  // Built with append: GCC 12 warns falsely (-Wrestrict) on "." + std::string.
+  std::string name(".");
+  name.append(BaseName(path)).append(".tmp.").append(std::to_string(::getpid()));
+  name.append(".").append(std::to_string(counter.fetch_add(1)));
   return path.find('/') == std::string::npos ? name : dir + (dir == "/" ? "" : "/") + name;
 }
 

@@ -1,0 +1,102 @@
+#include "storage/atomic_file.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "base/testing.h"
+
+namespace sweep::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class AtomicFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("atomic_file_test." + std::to_string(::getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add);
+    fs::remove_all(dir_);
+  }
+  std::string Path(const std::string& rel) const { return (dir_ / rel).string(); }
+  int CountFiles() const {
+    int n = 0;
+    for (auto it = fs::recursive_directory_iterator(dir_); it != fs::recursive_directory_iterator();
+         ++it) {
+      n += it->is_regular_file();
+    }
+    return n;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(AtomicFile, WritesCreatesFoldersAndOverwrites) {
+  ASSERT_OK(WriteFileAtomic(Path("a/b/c.json"), "one"));
+  ASSERT_OK(WriteFileAtomic(Path("a/b/c.json"), "two"));
+  std::string got;
+  ASSERT_OK(ReadFile(Path("a/b/c.json"), &got));
+  EXPECT_EQ(got, "two");
+  EXPECT_EQ(CountFiles(), 1);  // no temp files left behind
+}
+
+TEST_F(AtomicFile, TempPathIsHiddenInTheSameFolderAndUnique) {
+  std::string a = TempPathFor(Path("x/model.h5"));
+  std::string b = TempPathFor(Path("x/model.h5"));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(fs::path(a).parent_path(), fs::path(Path("x")));
+  EXPECT_EQ(fs::path(a).filename().string().rfind(".model.h5.tmp.", 0), 0u);
+  EXPECT_EQ(TempPathFor("m.h5").find('/'), std::string::npos);
+}
+
+TEST_F(AtomicFile, FailureLeavesNoTempFile) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions";
+  ASSERT_OK(CreateDirectories(Path("ro")));
+  fs::permissions(Path("ro"), fs::perms::owner_read | fs::perms::owner_exec);
+  Status s = WriteFileAtomic(Path("ro/x"), "data");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  fs::permissions(Path("ro"), fs::perms::owner_all);
+  EXPECT_EQ(CountFiles(), 0);
+}
+
+TEST_F(AtomicFile, WritingOverAFolderIsInvalidArgument) {
+  ASSERT_OK(CreateDirectories(Path("d/sub")));
+  Status s = WriteFileAtomic(Path("d"), "data");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_EQ(CountFiles(), 0);
+}
+
+TEST_F(AtomicFile, ReadMissingIsNotFound) {
+  std::string got;
+  EXPECT_EQ(ReadFile(Path("absent"), &got).code(), StatusCode::kNotFound);
+}
+
+TEST_F(AtomicFile, CheckWritableDir) {
+  EXPECT_OK(CheckWritableDir(Path("new/dir")));
+  EXPECT_EQ(CountFiles(), 0);
+  ASSERT_OK(WriteFileAtomic(Path("file"), "x"));
+  EXPECT_EQ(CheckWritableDir(Path("file")).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(FromErrno, ClassifiesByWhatTheCallerDoesNext) {
+  for (int e : {ENOSPC, EIO, EAGAIN, ESTALE, EINTR, EBUSY, EDQUOT}) {
+    EXPECT_EQ(FromErrno(e, "x").code(), StatusCode::kUnavailable) << e;
+  }
+  EXPECT_EQ(FromErrno(ENOENT, "x").code(), StatusCode::kNotFound);
+  for (int e : {EACCES, EPERM, EROFS, EISDIR, ENOTDIR}) {
+    EXPECT_EQ(FromErrno(e, "x").code(), StatusCode::kInvalidArgument) << e;
+  }
+  EXPECT_EQ(FromErrno(ENOSPC, "write /s/1/model.h5").message(),
+            "write /s/1/model.h5: No space left on device");
+}
+
+}  // namespace
+}  // namespace sweep::storage

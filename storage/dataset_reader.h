@@ -1,9 +1,11 @@
 // Reading data sets into memory. The format is chosen by the name:
 //   synthetic:NAME[?k=v&...]           deterministic generator (see synthetic.h)
-//   *.csv / *.csv.gz                   label in the last column; '#' lines skipped; CRLF ok
+//   *.csv / *.csv.gz                   label in the last column; '#' lines skipped; CRLF ok;
+//                                      a first line with no number at all is a header (skipped)
 //   *-images-idx3-ubyte[.gz]           IDX images scaled to [0,1]; labels read from the
 //                                      matching *-labels-idx1-ubyte[.gz] next to it
-//   *.h5 / *.hdf5                      datasets X (rows x cols) and y (rows)
+//   *.h5 / *.hdf5                      datasets X (rows x cols) and y (rows), any integer or
+//                                      float type, converted to float (uint8 is not rescaled)
 // Errors name the file and the line or record: InvalidArgument/Corruption for bad content,
 // NotFound for a missing file.
 #pragma once

@@ -2,7 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 
 #include "storage/atomic_file.h"
 
@@ -12,7 +14,9 @@ namespace {
 class GzFile {
  public:
   explicit GzFile(gzFile f) : f_(f) {}
-  ~GzFile() { if (f_) gzclose(f_); }
+  ~GzFile() {
+    if (f_) gzclose(f_);
+  }
   GzFile(const GzFile&) = delete;
   GzFile& operator=(const GzFile&) = delete;
   gzFile get() const { return f_; }
@@ -21,10 +25,28 @@ class GzFile {
   gzFile f_;
 };
 
+// The gzip trailer holds the uncompressed size mod 2^32 (RFC 1952): a good first buffer size.
+size_t SizeHint(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return 0;
+  unsigned char head[2] = {0, 0}, tail[4] = {0, 0, 0, 0};
+  size_t hint = 0;
+  if (std::fread(head, 1, 2, f) == 2 && head[0] == 0x1f && head[1] == 0x8b &&
+      std::fseek(f, -4, SEEK_END) == 0 && std::fread(tail, 1, 4, f) == 4) {
+    hint = tail[0] | (size_t{tail[1]} << 8) | (size_t{tail[2]} << 16) | (size_t{tail[3]} << 24);
+  } else if (std::fseek(f, 0, SEEK_END) == 0) {
+    long size = std::ftell(f);
+    hint = size > 0 ? static_cast<size_t>(size) : 0;
+  }
+  std::fclose(f);
+  return hint;
+}
+
 }  // namespace
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 Status ReadMaybeGzipped(const std::string& path, std::string* contents) {
@@ -32,21 +54,23 @@ Status ReadMaybeGzipped(const std::string& path, std::string* contents) {
   GzFile file(gzopen(path.c_str(), "rb"));
   if (!file.get()) return FromErrno(errno ? errno : ENOMEM, "open " + path);
   gzbuffer(file.get(), 1 << 20);
-  contents->clear();
-  constexpr size_t kChunk = 8 << 20;
+  // One byte more than the hint, so a correct hint ends the loop after one short read.
+  contents->resize(std::max<size_t>(SizeHint(path) + 1, 1 << 16));
+  size_t used = 0;
   for (;;) {
-    size_t old = contents->size();
-    contents->resize(old + kChunk);
-    int n = gzread(file.get(), contents->data() + old, kChunk);
+    if (used == contents->size()) contents->resize(contents->size() * 2);
+    unsigned want = static_cast<unsigned>(std::min<size_t>(contents->size() - used, 1u << 30));
+    int n = gzread(file.get(), contents->data() + used, want);
     if (n < 0) {
       int zerr = 0;
       const char* msg = gzerror(file.get(), &zerr);
       if (zerr == Z_ERRNO) return FromErrno(errno, "read " + path);
       return Status::Corruption(path + ": " + (msg ? msg : "bad gzip data"));
     }
-    contents->resize(old + static_cast<size_t>(n));
-    if (static_cast<size_t>(n) < kChunk) break;
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
   }
+  contents->resize(used);
   return Status::Ok();
 }
 

@@ -53,7 +53,7 @@ herr_t CollectError(unsigned, const H5E_error2_t* e, void* data) {
   auto* walk = static_cast<ErrorWalk*>(data);
   std::string desc = e->desc ? e->desc : "";
   if (const char* p = std::strstr(desc.c_str(), "errno = ")) walk->sys_errno = std::atoi(p + 8);
-  if (desc.find("lock") != std::string::npos) walk->lock_failed = true;
+  if (desc.find("to lock") != std::string::npos) walk->lock_failed = true;  // not "superblock"
   for (const auto& m : walk->messages) {
     if (m == desc) return 0;
   }
@@ -80,7 +80,9 @@ namespace {
 
 Handle FileAccessList() {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
-#if H5_VERSION_GE(1, 10, 7)
+// H5Pset_file_locking exists in 1.10.7+ and 1.12.1+ (not in 1.12.0).
+#if H5_VERSION_GE(1, 12, 1) || \
+    (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERSION_GE(1, 10, 7))
   // Locking fails on NFS/EFS; our files are written once by one process and then renamed.
   H5Pset_file_locking(fapl.get(), 0, 1);
 #endif
@@ -248,16 +250,15 @@ Status WriteFloatDataset(Id loc, const std::string& path, const std::vector<uint
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(lcpl.get(), 1);
   std::vector<hsize_t> h5dims(dims.begin(), dims.end());
-  Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
-                            : H5Screate_simple(static_cast<int>(dims.size()), h5dims.data(),
-                                               nullptr));
+  Handle space(dims.empty()
+                   ? H5Screate(H5S_SCALAR)
+                   : H5Screate_simple(static_cast<int>(dims.size()), h5dims.data(), nullptr));
   Handle ds(H5Dcreate2(loc, path.c_str(), H5T_IEEE_F32LE, space.get(), lcpl.get(), H5P_DEFAULT,
                        H5P_DEFAULT));
   if (!ds.valid()) return FromHdf5("create dataset " + path, StatusCode::kUnavailable);
   uint64_t count = 1;
   for (uint64_t d : dims) count *= d;
-  if (count > 0 &&
-      H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+  if (count > 0 && H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
     return FromHdf5("write dataset " + path, StatusCode::kUnavailable);
   }
   return ds.Close("close dataset " + path);
@@ -281,8 +282,8 @@ StatusOr<FloatArray> ReadFloatDataset(Id loc, const std::string& path) {
   uint64_t count = 1;
   for (hsize_t d : dims) out.dims.push_back(d), count *= d;
   out.values.resize(count);
-  if (count > 0 && H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                           out.values.data()) < 0) {
+  if (count > 0 &&
+      H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()) < 0) {
     return FromHdf5("read dataset " + path, StatusCode::kCorruption);
   }
   return out;

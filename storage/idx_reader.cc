@@ -71,8 +71,8 @@ std::vector<std::string> IdxLabelCandidates(const std::string& images_path) {
     if (at == std::string::npos) continue;
     std::string labels = images_path;
     labels.replace(at, std::string(s.images).size(), s.labels);
-    std::string other = EndsWith(labels, ".gz") ? labels.substr(0, labels.size() - 3)
-                                                : labels + ".gz";
+    std::string other =
+        EndsWith(labels, ".gz") ? labels.substr(0, labels.size() - 3) : labels + ".gz";
     return {labels, other};
   }
   return {};

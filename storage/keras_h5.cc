@@ -22,9 +22,9 @@ constexpr const char* kKerasVersion = "2.13.1";
 constexpr size_t kHeaderLimit = 64512;  // Keras' HDF5_OBJECT_HEADER_LIMIT
 
 const std::set<std::string>& ReservedAttributes() {
-  static const std::set<std::string> names = {"layer_names", "backend", "keras_version",
-                                              "model_config", "training_config",
-                                              "sweep_format_version"};
+  static const std::set<std::string> names = {"layer_names",     "backend",
+                                              "keras_version",   "model_config",
+                                              "training_config", "sweep_format_version"};
   return names;
 }
 
@@ -123,8 +123,8 @@ Status WriteContents(const std::string& path, const ModelFile& model) {
   SWEEP_ASSIGN_OR_RETURN(Handle file, h5::CreateFile(path));
   SWEEP_RETURN_IF_ERROR(WriteRootAttributes(file.get(), model));
   for (const auto& l : model.layers) SWEEP_RETURN_IF_ERROR(WriteLayer(file.get(), l));
-  Handle top(H5Gcreate2(file.get(), "top_level_model_weights", H5P_DEFAULT, H5P_DEFAULT,
-                        H5P_DEFAULT));
+  Handle top(
+      H5Gcreate2(file.get(), "top_level_model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!top.valid()) return h5::FromHdf5("create top_level_model_weights", StatusCode::kUnavailable);
   SWEEP_RETURN_IF_ERROR(h5::WriteEmptyListAttribute(top.get(), "weight_names"));
   top.Reset();
@@ -224,9 +224,12 @@ std::string KerasModelConfig(const std::vector<DenseWeights>& layers) {
   Json input_shape = Json::array({nullptr, layers.empty() ? 0 : layers[0].inputs});
   if (!layers.empty()) {
     list.push_back({{"class_name", "InputLayer"},
-                    {"config", {{"batch_input_shape", input_shape}, {"dtype", "float32"},
-                                {"sparse", false}, {"ragged", false},
-                                {"name", layers[0].name + "_input"}}}});
+                    {"config",
+                     {{"batch_input_shape", input_shape},
+                      {"dtype", "float32"},
+                      {"sparse", false},
+                      {"ragged", false},
+                      {"name", layers[0].name + "_input"}}}});
   }
   for (size_t k = 0; k < layers.size(); ++k) {
     const DenseWeights& l = layers[k];

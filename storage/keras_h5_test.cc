@@ -1,0 +1,179 @@
+#include "storage/keras_h5.h"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "base/testing.h"
+#include "storage/hdf5_util.h"
+
+namespace sweep::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class KerasH5 : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("keras_h5_test." + std::to_string(::getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+// 3 -> 5 -> 2; kernels non-square with distinct values, so a transpose cannot go unnoticed.
+ModelFile ExampleModel() {
+  ModelFile m;
+  DenseWeights a{"dense", 3, 5, {}, {}, "relu"};
+  for (int i = 0; i < 3 * 5; ++i) a.kernel.push_back(0.5f * i - 1.0f);
+  a.bias = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f};
+  DenseWeights b{"dense_1", 5, 2, {}, {}, "softmax"};
+  for (int i = 0; i < 5 * 2; ++i) b.kernel.push_back(100.0f + i);
+  b.bias = {-1.0f, 1.0f};
+  m.layers = {a, b};
+  m.attributes["sweep_params"] = R"({"lr": 0.01})";
+  return m;
+}
+
+TEST_F(KerasH5, RoundTripsNonSquareKernelAndAttributes) {
+  ModelFile in = ExampleModel();
+  ASSERT_OK(WriteModelFile(Path("m/model.h5"), in));
+  auto out = ReadModelFile(Path("m/model.h5"));
+  ASSERT_OK(out);
+  ASSERT_EQ(out->layers.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(out->layers[k].name, in.layers[k].name);
+    EXPECT_EQ(out->layers[k].inputs, in.layers[k].inputs);
+    EXPECT_EQ(out->layers[k].units, in.layers[k].units);
+    EXPECT_EQ(out->layers[k].kernel, in.layers[k].kernel);
+    EXPECT_EQ(out->layers[k].bias, in.layers[k].bias);
+    EXPECT_EQ(out->layers[k].activation, in.layers[k].activation);
+  }
+  EXPECT_EQ(out->format_version, kModelFormatVersion);
+  EXPECT_EQ(out->attributes, in.attributes);
+}
+
+TEST_F(KerasH5, WritesKerasTwoLayout) {
+  ASSERT_OK(WriteModelFile(Path("model.h5"), ExampleModel()));
+  auto file = h5::OpenFileReadOnly(Path("model.h5"));
+  ASSERT_OK(file);
+  hid_t f = file->get();
+  auto layers = h5::ReadStringListAttribute(f, "layer_names");
+  ASSERT_OK(layers);
+  EXPECT_EQ(*layers, (std::vector<std::string>{"dense", "dense_1"}));
+  EXPECT_EQ(*h5::ReadStringAttribute(f, "backend"), "tensorflow");
+  EXPECT_EQ(*h5::ReadStringAttribute(f, "keras_version"), "2.13.1");
+  EXPECT_EQ(*h5::ReadIntAttribute(f, "sweep_format_version"), 1);
+  {  // layer_names: variable-length, ASCII, NULLTERM (what h5py 3 + Keras 2 write)
+    h5::Handle attr(H5Aopen(f, "layer_names", H5P_DEFAULT));
+    h5::Handle type(H5Aget_type(attr.get()));
+    EXPECT_GT(H5Tis_variable_str(type.get()), 0);
+    EXPECT_EQ(H5Tget_cset(type.get()), H5T_CSET_ASCII);
+    EXPECT_EQ(H5Tget_strpad(type.get()), H5T_STR_NULLTERM);
+  }
+  h5::Handle group(H5Gopen2(f, "dense_1", H5P_DEFAULT));
+  EXPECT_EQ(*h5::ReadStringListAttribute(group.get(), "weight_names"),
+            (std::vector<std::string>{"dense_1/kernel:0", "dense_1/bias:0"}));
+  auto kernel = h5::ReadFloatDataset(f, "dense_1/dense_1/kernel:0");
+  ASSERT_OK(kernel);
+  EXPECT_EQ(kernel->dims, (std::vector<uint64_t>{5, 2}));  // (inputs, units)
+  EXPECT_EQ(kernel->values[1], 101.0f);                    // row 0, column 1: row-major
+  {
+    h5::Handle ds(H5Dopen2(f, "dense_1/dense_1/kernel:0", H5P_DEFAULT));
+    h5::Handle type(H5Dget_type(ds.get()));
+    EXPECT_GT(H5Tequal(type.get(), H5T_IEEE_F32LE), 0);
+  }
+  h5::Handle top(H5Gopen2(f, "top_level_model_weights", H5P_DEFAULT));
+  ASSERT_TRUE(top.valid());
+  {
+    h5::Handle attr(H5Aopen(top.get(), "weight_names", H5P_DEFAULT));
+    h5::Handle type(H5Aget_type(attr.get()));
+    h5::Handle space(H5Aget_space(attr.get()));
+    EXPECT_GT(H5Tequal(type.get(), H5T_IEEE_F64LE), 0);
+    EXPECT_EQ(H5Sget_simple_extent_type(space.get()), H5S_SIMPLE);  // never H5S_NULL
+    EXPECT_EQ(H5Sget_simple_extent_npoints(space.get()), 0);
+  }
+  auto config = nlohmann::json::parse(*h5::ReadStringAttribute(f, "model_config"));
+  EXPECT_EQ(config["class_name"], "Sequential");
+  auto& list = config["config"]["layers"];
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0]["class_name"], "InputLayer");
+  EXPECT_EQ(list[1]["config"]["batch_input_shape"], nlohmann::json::parse("[null, 3]"));
+  EXPECT_EQ(list[2]["config"]["units"], 2);
+  EXPECT_EQ(list[2]["config"]["activation"], "softmax");
+}
+
+TEST_F(KerasH5, RerunOverwritesAndLeavesNoTempFiles) {
+  ModelFile m = ExampleModel();
+  ASSERT_OK(WriteModelFile(Path("model.h5"), m));
+  m.layers[0].bias[0] = 42.0f;
+  ASSERT_OK(WriteModelFile(Path("model.h5"), m));
+  EXPECT_EQ(ReadModelFile(Path("model.h5"))->layers[0].bias[0], 42.0f);
+  int files = 0;
+  for (auto it = fs::directory_iterator(dir_); it != fs::directory_iterator(); ++it) ++files;
+  EXPECT_EQ(files, 1);
+}
+
+TEST_F(KerasH5, RejectsLayersThatDoNotChain) {
+  ModelFile m = ExampleModel();
+  m.layers[1].inputs = 4;
+  m.layers[1].kernel.resize(4 * 2);
+  Status s = WriteModelFile(Path("model.h5"), m);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_FALSE(fs::exists(Path("model.h5")));
+}
+
+TEST_F(KerasH5, FailedPublishLeavesNoTempFile) {
+  fs::create_directories(dir_ / "model.h5" / "sub");  // a folder where the file should go
+  Status s = WriteModelFile(Path("model.h5"), ExampleModel());
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  int files = 0;
+  for (auto it = fs::directory_iterator(dir_); it != fs::directory_iterator(); ++it) ++files;
+  EXPECT_EQ(files, 1);  // only the folder
+}
+
+TEST_F(KerasH5, RejectsReservedAttributeNames) {
+  ModelFile m = ExampleModel();
+  m.attributes["keras_version"] = "1.0";
+  EXPECT_EQ(WriteModelFile(Path("model.h5"), m).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(KerasH5, MissingFileIsNotFoundAndGarbageIsCorruption) {
+  EXPECT_EQ(ReadModelFile(Path("absent.h5")).status().code(), StatusCode::kNotFound);
+  FILE* f = std::fopen(Path("bad.h5").c_str(), "w");
+  std::fputs("not hdf5 at all", f);
+  std::fclose(f);
+  auto r = ReadModelFile(Path("bad.h5"));
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
+}
+
+TEST_F(KerasH5, SplitsLongLayerNameLists) {
+  ModelFile m;
+  // 1000 names of 70 bytes: 70000 bytes > 64512, so Keras would split them in two.
+  for (int i = 0; i < 1000; ++i) {
+    char name[80];
+    std::snprintf(name, sizeof name, "dense_%064d", i);
+    m.layers.push_back({name, 1, 1, {float(i)}, {0.0f}, "linear"});
+  }
+  ASSERT_OK(WriteModelFile(Path("model.h5"), m));
+  auto file = h5::OpenFileReadOnly(Path("model.h5"));
+  ASSERT_OK(file);
+  EXPECT_FALSE(h5::HasAttribute(file->get(), "layer_names"));
+  EXPECT_TRUE(h5::HasAttribute(file->get(), "layer_names0"));
+  EXPECT_TRUE(h5::HasAttribute(file->get(), "layer_names1"));
+  auto back = ReadModelFile(Path("model.h5"));
+  ASSERT_OK(back);
+  ASSERT_EQ(back->layers.size(), 1000u);
+  EXPECT_EQ(back->layers[999].kernel[0], 999.0f);
+}
+
+}  // namespace
+}  // namespace sweep::storage

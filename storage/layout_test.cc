@@ -1,0 +1,42 @@
+#include "storage/layout.h"
+
+#include <gtest/gtest.h>
+
+namespace sweep::storage {
+namespace {
+
+TEST(Layout, JoinPathHandlesSlashes) {
+  EXPECT_EQ(JoinPath("/storage", "x"), "/storage/x");
+  EXPECT_EQ(JoinPath("/storage/", "x"), "/storage/x");
+  EXPECT_EQ(JoinPath("/storage//", "/x"), "/storage/x");
+  EXPECT_EQ(JoinPath("/", "x"), "/x");
+  EXPECT_EQ(JoinPath("rel", "a/b"), "rel/a/b");
+  EXPECT_EQ(JoinPath("", "x"), "x");
+  EXPECT_EQ(JoinPath("/storage/", ""), "/storage");
+}
+
+TEST(Layout, JoinPathOnS3Uris) {
+  EXPECT_EQ(JoinPath("s3://bucket", "x"), "s3://bucket/x");
+  EXPECT_EQ(JoinPath("s3://bucket/", "x"), "s3://bucket/x");
+  EXPECT_EQ(JoinPath("s3://bucket/results/run1/", "2/result.json"),
+            "s3://bucket/results/run1/2/result.json");
+}
+
+TEST(Layout, PathsOfOneIndex) {
+  EXPECT_EQ(IndexDir("/s", 7), "/s/7");
+  EXPECT_EQ(ModelDir("/s", 7), "/s/7/model");
+  EXPECT_EQ(ModelPath("/s/", 7), "/s/7/model/model.h5");
+  EXPECT_EQ(ResultPath("s3://b/p", 0), "s3://b/p/0/result.json");
+  EXPECT_EQ(LogPath("/s", 12), "/s/12/worker.log");
+  EXPECT_EQ(PlanPath("s3://b/p/"), "s3://b/p/sweep.json");
+}
+
+TEST(Layout, IsS3Uri) {
+  EXPECT_TRUE(IsS3Uri("s3://b/k"));
+  EXPECT_FALSE(IsS3Uri("/s3://b"));
+  EXPECT_FALSE(IsS3Uri("S3://b"));
+  EXPECT_FALSE(IsS3Uri("data.csv"));
+}
+
+}  // namespace
+}  // namespace sweep::storage

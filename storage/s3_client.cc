@@ -12,6 +12,11 @@
 namespace sweep::storage {
 
 struct S3Client::Call {
+  Call(std::string op_, std::string method_, std::string bucket_, std::string key_,
+       HeaderList query_ = {})
+      : op(std::move(op_)), method(std::move(method_)), bucket(std::move(bucket_)),
+        key(std::move(key_)), query(std::move(query_)) {}
+
   std::string op;      // "GetObject": names the operation in messages
   std::string method;  // HTTP verb
   std::string bucket;
@@ -170,14 +175,21 @@ StatusOr<HttpResponse> S3Client::SendOnce(const Call& call) {
   return http_.Do(req);
 }
 
+std::string S3Client::CredentialsNote() const {
+  const std::string source = credentials_->source();
+  return source.empty() ? "" : " (credentials: " + source + ")";
+}
+
 Status S3Client::ErrorFor(const Call& call, const HttpResponse& r) const {
   std::string code = FirstXml(r.body, "Code");
+  // HEAD responses have no body: name the status the way botocore does.
   if (code.empty() && r.status == 404) code = "NotFound";
+  if (code.empty() && r.status == 403) code = "Forbidden";
   std::string msg = "S3 " + call.op + " " + S3Path(call.bucket, call.key) + ": HTTP " +
                     std::to_string(r.status);
   if (!code.empty()) msg += " " + OneLine(code, 64);
   if (std::string m = FirstXml(r.body, "Message"); !m.empty()) msg += ": " + OneLine(m);
-  msg += " (credentials: " + credentials_->source() + ")";
+  msg += CredentialsNote();
   if (r.status == 404) return Status::NotFound(msg);
   if (IsRetryable(r.status, code)) return Status::Unavailable(msg);
   return Status::InvalidArgument(msg);
@@ -201,7 +213,7 @@ StatusOr<HttpResponse> S3Client::Send(const Call& call) {
       }
     } else {
       err = r.status().WithContext("S3 " + call.op + " " + S3Path(call.bucket, call.key));
-      err = Status(err.code(), err.message() + " (credentials: " + credentials_->source() + ")");
+      err = Status(err.code(), err.message() + CredentialsNote());
       retry = err.code() == StatusCode::kUnavailable;
     }
     if (!retry || attempt >= config_.retry.max_attempts) return err;

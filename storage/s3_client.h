@@ -5,6 +5,8 @@
 // Addressing: virtual-host ("https://b.s3.us-east-1.amazonaws.com/key") unless path-style is
 // forced (AWS_S3_FORCE_PATH_STYLE=true, or "s3 =\n addressing_style = path" in the config file),
 // the endpoint host is an IP address or localhost, or the bucket is not DNS-compatible.
+// Payload: in-memory bodies are signed with their SHA-256; file uploads (PutFile, parts) stream
+// with x-amz-content-sha256: UNSIGNED-PAYLOAD (TLS protects them on https).
 // Retries: 5xx, 429, SlowDown/RequestTimeout and transport failures (timeouts, resets) are
 // retried with exponential backoff and full jitter, bounded in attempts and total time; 403/404
 // and other 4xx never are. Error messages are one line: operation, s3://bucket/key, HTTP status,
@@ -97,6 +99,7 @@ class S3Client {
   StatusOr<HttpResponse> Send(const Call& call);
   StatusOr<HttpResponse> SendOnce(const Call& call);
   Status ErrorFor(const Call& call, const HttpResponse& response) const;
+  std::string CredentialsNote() const;  // " (credentials: SOURCE)", or "" before any were found
   Status PutMultipart(const std::string& bucket, const std::string& key,
                       const std::string& local_path, int64_t size);
   StatusOr<std::string> UploadParts(const std::string& bucket, const std::string& key,

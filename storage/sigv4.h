@@ -76,9 +76,6 @@ std::string UriEncodePath(std::string_view path);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 
-// Lowercase hex SHA-256 of a file's contents; "" if it cannot be read.
-std::string Sha256HexOfFile(const std::string& path);
-
 // Raw 32-byte HMAC-SHA256.
 std::string HmacSha256(std::string_view key, std::string_view data);
 

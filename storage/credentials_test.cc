@@ -1,0 +1,134 @@
+#include "storage/credentials.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "base/testing.h"
+
+namespace sweep::storage {
+namespace {
+
+TEST(ParseIni, SectionsKeysAndNestedBlocks) {
+  IniFile ini = ParseIni(
+      "# comment\n[default]\naws_access_key_id = AK\naws_secret_access_key=SK \n"
+      "[profile dev]\nregion = eu-west-1\ns3 =\n  addressing_style = path\n"
+      "  max_concurrent_requests = 4\nendpoint_url = http://x\n");
+  EXPECT_EQ(ini["default"]["aws_access_key_id"], "AK");
+  EXPECT_EQ(ini["default"]["aws_secret_access_key"], "SK");
+  EXPECT_EQ(ini["profile dev"]["region"], "eu-west-1");
+  EXPECT_EQ(ini["profile dev"]["s3.addressing_style"], "path");
+  EXPECT_EQ(ini["profile dev"]["s3.max_concurrent_requests"], "4");
+  EXPECT_EQ(ini["profile dev"]["endpoint_url"], "http://x");
+  ASSERT_NE(ConfigSection(ini, "dev"), nullptr);
+  EXPECT_EQ(ConfigSection(ini, "default")->at("aws_access_key_id"), "AK");
+  EXPECT_EQ(ConfigSection(ini, "nope"), nullptr);
+}
+
+TEST(ParseCredentialsJson, ContainerAndImdsShapes) {
+  auto c = ParseCredentialsJson(
+      R"({"RoleArn":"arn","AccessKeyId":"ASIA1","SecretAccessKey":"S","Token":"T",)"
+      R"("Expiration":"2026-11-23T09:00:00Z"})");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->credentials.access_key_id, "ASIA1");
+  EXPECT_EQ(c->credentials.session_token, "T");
+  EXPECT_EQ(*c->expiration, ParseIso8601("2026-11-23T09:00:00Z"));
+  auto imds = ParseCredentialsJson(
+      R"({"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"A","SecretAccessKey":"S",)"
+      R"("Token":"T","Expiration":"2026-11-23T09:00:00Z","LastUpdated":"x"})");
+  EXPECT_OK(imds);
+  EXPECT_FALSE(ParseCredentialsJson(R"({"Code":"Failure"})").ok());
+  EXPECT_EQ(ParseCredentialsJson("not json").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ParseCredentialsJson(R"({"AccessKeyId":"A"})").status().code(), StatusCode::kCorruption);
+}
+
+TEST(ParseIso8601, UtcSeconds) {
+  EXPECT_EQ(ParseIso8601("2013-05-24T00:00:00Z"), 1369353600);
+  EXPECT_EQ(ParseIso8601("2013-05-24T00:00:00.123Z"), 1369353600);
+  EXPECT_FALSE(ParseIso8601("yesterday"));
+}
+
+// Saves and clears every variable the chain reads; restores them afterwards.
+class CredentialChain : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : kVars) {
+      const char* v = std::getenv(name);
+      saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
+      unsetenv(name);
+    }
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    dir_ = std::filesystem::temp_directory_path() / ("sweep_creds_" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
+    setenv("AWS_CONFIG_FILE", (dir_ / "config").c_str(), 1);
+  }
+  void TearDown() override {
+    for (auto& [name, v] : saved_) v ? setenv(name, v->c_str(), 1) : unsetenv(name);
+    std::filesystem::remove_all(dir_);
+  }
+  void Write(const char* name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+
+  static constexpr const char* kVars[] = {
+      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+      "AWS_DEFAULT_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+      "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+      "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT"};
+  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(CredentialChain, EnvironmentComesFirst) {
+  Write("credentials", "[default]\naws_access_key_id=FILE\naws_secret_access_key=S\n");
+  setenv("AWS_ACCESS_KEY_ID", "ENV", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "S", 1);
+  setenv("AWS_SESSION_TOKEN", "TOK", 1);
+  CredentialProvider p;
+  auto c = p.Get();
+  ASSERT_OK(c);
+  EXPECT_EQ(c->access_key_id, "ENV");
+  EXPECT_EQ(c->session_token, "TOK");
+  EXPECT_EQ(p.source(), "environment");
+}
+
+TEST_F(CredentialChain, NamedProfileFromCredentialsThenConfig) {
+  Write("credentials", "[default]\naws_access_key_id=D\naws_secret_access_key=S\n");
+  Write("config", "[profile dev]\naws_access_key_id=DEV\naws_secret_access_key=S\n");
+  setenv("AWS_PROFILE", "dev", 1);
+  CredentialProvider p;
+  auto c = p.Get();
+  ASSERT_OK(c);
+  EXPECT_EQ(c->access_key_id, "DEV");
+  EXPECT_NE(p.source().find("profile dev"), std::string::npos);
+  unsetenv("AWS_PROFILE");
+  CredentialProvider q;
+  ASSERT_OK(q.Get());
+  EXPECT_EQ(q.Get()->access_key_id, "D");
+}
+
+TEST_F(CredentialChain, MissingNamedProfileIsAnError) {
+  setenv("AWS_PROFILE", "ghost", 1);
+  CredentialProvider p;
+  EXPECT_EQ(p.Get().status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(CredentialChain, NothingFoundSaysWhatWasTried) {
+  CredentialProvider p;
+  auto c = p.Get();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("container"), std::string::npos);
+}
+
+TEST_F(CredentialChain, ContainerFullUriMustBeLoopbackOverHttp) {
+  setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds", 1);
+  CredentialProvider p;
+  EXPECT_EQ(p.Get().status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sweep::storage

@@ -1,0 +1,30 @@
+#include "storage/http.h"
+
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+namespace sweep::storage {
+namespace {
+
+TEST(FromCurl, TransientVersusPermanent) {
+  EXPECT_TRUE(FromCurl(CURLE_OK, "x").ok());
+  for (CURLcode c : {CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR,
+                     CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE}) {
+    EXPECT_EQ(FromCurl(c, "x").code(), StatusCode::kUnavailable) << c;
+  }
+  for (CURLcode c : {CURLE_PEER_FAILED_VERIFICATION, CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL}) {
+    EXPECT_EQ(FromCurl(c, "x").code(), StatusCode::kInvalidArgument) << c;
+  }
+  EXPECT_EQ(FromCurl(CURLE_OPERATION_TIMEDOUT, "GET http://h/k").message().rfind("GET http://h/k: ", 0),
+            0u);
+}
+
+TEST(HttpResponse, HeaderLookupIsByLowercaseName) {
+  HttpResponse r;
+  r.headers = {{"etag", "\"abc\""}, {"content-length", "3"}};
+  EXPECT_EQ(r.Header("etag"), "\"abc\"");
+  EXPECT_EQ(r.Header("x"), "");
+}
+
+}  // namespace
+}  // namespace sweep::storage

@@ -1,0 +1,174 @@
+#include "storage/s3_store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+
+#include "storage/atomic_file.h"
+#include "storage/layout.h"
+#include "storage/s3_client.h"
+
+namespace sweep::storage {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+// One provider per process: every store and fetch shares its cached temporary credentials, so
+// a worker asks the container endpoint or IMDS (which throttles) once, not once per object.
+std::shared_ptr<CredentialProvider> SharedCredentials() {
+  static const auto* provider = new std::shared_ptr<CredentialProvider>(
+      std::make_shared<CredentialProvider>());
+  return *provider;
+}
+
+StatusOr<std::unique_ptr<S3Client>> ClientFromEnvironment() {
+  SWEEP_ASSIGN_OR_RETURN(S3Config config, S3ConfigFromEnvironment());
+  return std::make_unique<S3Client>(std::move(config), SharedCredentials());
+}
+
+class S3Store : public Store {
+ public:
+  S3Store(std::string root, S3Uri uri, std::unique_ptr<S3Client> client)
+      : root_(std::move(root)), bucket_(std::move(uri.bucket)), prefix_(std::move(uri.key)),
+        client_(std::move(client)) {
+    while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
+  }
+
+  const std::string& root() const override { return root_; }
+
+  Status Put(const std::string& key, std::string_view contents) override {
+    return client_->Put(bucket_, FullKey(key), contents);  // a PUT is atomic in S3
+  }
+
+  Status PutFile(const std::string& key, const std::string& local_path) override {
+    return client_->PutFile(bucket_, FullKey(key), local_path);
+  }
+
+  StatusOr<std::string> Get(const std::string& key) override {
+    return client_->Get(bucket_, FullKey(key));
+  }
+
+  StatusOr<std::vector<std::string>> List(const std::string& prefix) override {
+    const std::string base = prefix_.empty() ? "" : prefix_ + "/";
+    SWEEP_ASSIGN_OR_RETURN(auto objects, client_->List(bucket_, base + prefix));
+    std::vector<std::string> keys;
+    keys.reserve(objects.size());
+    for (auto& o : objects) keys.push_back(o.key.substr(base.size()));
+    return keys;
+  }
+
+  // S3 has no folders to create; a listing proves the bucket exists and the credentials work.
+  // Writability itself shows only at the first PUT (a probe object would pollute the root).
+  Status CheckWritable() override {
+    return client_->List(bucket_, FullKey(".sweep-writable-check")).status();
+  }
+
+  std::string LocalPath(const std::string&) const override { return ""; }
+
+ private:
+  std::string FullKey(const std::string& key) const {
+    return prefix_.empty() ? key : prefix_ + "/" + key;
+  }
+
+  std::string root_, bucket_, prefix_;
+  std::unique_ptr<S3Client> client_;
+};
+
+std::string CacheBaseName(const std::string& key) {
+  std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
+  if (base.empty() || base == "." || base == "..") base = "object";
+  return base;
+}
+
+std::string SafeEtag(const std::string& etag) {
+  std::string out;
+  for (char c : etag) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+  return out.empty() ? "noetag" : out.substr(0, 80);
+}
+
+bool IsFileOfSize(const std::string& path, int64_t size) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+}
+
+// Holds an exclusive flock for its lifetime; the lock file itself stays (harmless, tiny).
+class FileLock {
+ public:
+  Status Acquire(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return FromErrno(errno, "lock " + path);
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) return FromErrno(errno, "lock " + path);
+    }
+    return Status::Ok();
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+Status Download(S3Client& client, const S3Uri& uri, const S3Object& head, const std::string& final) {
+  const std::string temp = TempPathFor(final);
+  auto got = client.GetToFile(uri.bucket, uri.key, temp);
+  Status s = got.status();
+  if (s.ok() && (got->etag != head.etag || !IsFileOfSize(temp, head.size))) {
+    s = Status::Unavailable("s3://" + uri.bucket + "/" + uri.key +
+                            ": object changed during download (ETag " + head.etag + " -> " +
+                            got->etag + ")");
+  }
+  if (s.ok()) s = CommitFile(temp, final);
+  if (!s.ok()) std::remove(temp.c_str());
+  return s;
+}
+
+}  // namespace
+
+std::string InputCacheDir() {
+  if (std::string d = Env("SWEEP_CACHE_DIR"); !d.empty()) return d;
+  if (std::string d = Env("XDG_CACHE_HOME"); !d.empty()) return d + "/sweep";
+  if (std::string h = Env("HOME"); !h.empty()) return h + "/.cache/sweep";
+  return "";
+}
+
+StatusOr<std::unique_ptr<Store>> OpenS3Store(const std::string& root) {
+  SWEEP_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(root));
+  SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
+  return std::unique_ptr<Store>(std::make_unique<S3Store>(root, std::move(uri), std::move(client)));
+}
+
+StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
+  SWEEP_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(uri_text));
+  if (uri.key.empty() || uri.key.back() == '/') {
+    return Status::InvalidArgument(uri_text + ": names a prefix, not an object");
+  }
+  const std::string cache = InputCacheDir();
+  if (cache.empty()) {
+    return Status::InvalidArgument(uri_text + ": no cache folder (set SWEEP_CACHE_DIR or HOME)");
+  }
+  SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
+  SWEEP_ASSIGN_OR_RETURN(S3Object head, client->Head(uri.bucket, uri.key));
+  const std::string dir = cache + "/s3/" + uri.bucket + "/" + Sha256Hex(uri.key).substr(0, 32) +
+                          "-" + SafeEtag(head.etag);
+  const std::string final = dir + "/" + CacheBaseName(uri.key);
+  if (IsFileOfSize(final, head.size)) return final;
+  SWEEP_RETURN_IF_ERROR(CreateDirectories(dir).WithContext("input cache"));
+  FileLock lock;
+  SWEEP_RETURN_IF_ERROR(lock.Acquire(final + ".lock"));
+  if (IsFileOfSize(final, head.size)) return final;  // another worker fetched it meanwhile
+  SWEEP_RETURN_IF_ERROR(Download(*client, uri, head, final));
+  return final;
+}
+
+}  // namespace sweep::storage

@@ -1,0 +1,110 @@
+#include "storage/sigv4.h"
+
+#include <gtest/gtest.h>
+
+namespace sweep::storage {
+namespace {
+
+const AwsCredentials kDocCredentials{"AKIAIOSFODNN7EXAMPLE",
+                                     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
+
+// The GET example of the AWS S3 documentation ("Signature Calculations for the Authorization
+// Header: Transferring Payload in a Single Chunk").
+TEST(SigV4, MatchesAwsDocumentationGetObjectExample) {
+  SigV4Request r;
+  r.method = "GET";
+  r.host = "examplebucket.s3.amazonaws.com";
+  r.canonical_uri = "/test.txt";
+  r.headers = {{"Range", "bytes=0-9"}};
+  r.payload_hash = Sha256Hex("");
+  r.service = "s3";
+  r.region = "us-east-1";
+  r.amz_date = "20130524T000000Z";
+  SigV4Result s = SignV4(r, kDocCredentials);
+  EXPECT_EQ(s.authorization,
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+            "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+            "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+}
+
+// Same documentation page, the ListObjects example: GET /?max-keys=2&prefix=J.
+TEST(SigV4, MatchesAwsDocumentationListObjectsExample) {
+  SigV4Request r;
+  r.method = "GET";
+  r.host = "examplebucket.s3.amazonaws.com";
+  r.canonical_uri = "/";
+  r.query = {{"prefix", "J"}, {"max-keys", "2"}};
+  r.payload_hash = Sha256Hex("");
+  r.service = "s3";
+  r.region = "us-east-1";
+  r.amz_date = "20130524T000000Z";
+  EXPECT_NE(SignV4(r, kDocCredentials).authorization.find(
+                "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"),
+            std::string::npos);
+}
+
+TEST(SigV4, SortsQueryAndSignsEmptyValues) {
+  SigV4Request r;
+  r.method = "POST";
+  r.host = "b.s3.amazonaws.com";
+  r.canonical_uri = "/k";
+  r.query = {{"uploads", ""}};
+  r.payload_hash = Sha256Hex("");
+  r.service = "s3";
+  r.region = "us-east-1";
+  r.amz_date = "20130524T000000Z";
+  EXPECT_NE(SignV4(r, kDocCredentials).canonical_request.find("\n/k\nuploads=\n"), std::string::npos);
+  r.query = {{"uploadId", "x y"}, {"partNumber", "2"}};
+  EXPECT_NE(SignV4(r, kDocCredentials).canonical_request.find("\npartNumber=2&uploadId=x%20y\n"),
+            std::string::npos);
+}
+
+TEST(SigV4, SessionTokenIsSentAndSigned) {
+  SigV4Request r;
+  r.method = "GET";
+  r.host = "h";
+  r.canonical_uri = "/";
+  r.payload_hash = std::string(kUnsignedPayload);
+  r.service = "s3";
+  r.region = "eu-west-1";
+  r.amz_date = "20240101T000000Z";
+  AwsCredentials c = kDocCredentials;
+  c.session_token = "TOKEN";
+  SigV4Result s = SignV4(r, c);
+  EXPECT_NE(s.authorization.find("x-amz-date;x-amz-security-token"), std::string::npos);
+  EXPECT_EQ(s.authorization.find(c.secret_access_key), std::string::npos);
+  bool found = false;
+  for (const auto& [k, v] : s.headers) found |= k == "x-amz-security-token" && v == "TOKEN";
+  EXPECT_TRUE(found);
+}
+
+TEST(SigV4, NonS3ServiceSendsNoContentSha256Header) {
+  SigV4Request r;
+  r.method = "POST";
+  r.host = "batch.us-east-1.amazonaws.com";
+  r.canonical_uri = "/v1/submitjob";
+  r.payload_hash = Sha256Hex("{}");
+  r.service = "batch";
+  r.region = "us-east-1";
+  r.amz_date = "20240101T000000Z";
+  SigV4Result s = SignV4(r, kDocCredentials);
+  EXPECT_NE(s.authorization.find("SignedHeaders=host;x-amz-date,"), std::string::npos);
+  for (const auto& h : s.headers) EXPECT_NE(h.first, "x-amz-content-sha256");
+}
+
+TEST(UriEncode, KeepsUnreservedOnly) {
+  EXPECT_EQ(UriEncode("a b+c~d_e-f.g/h"), "a%20b%2Bc~d_e-f.g%2Fh");
+  EXPECT_EQ(UriEncodePath("/bucket/a b/c+d~e"), "/bucket/a%20b/c%2Bd~e");
+  EXPECT_EQ(UriEncodePath("/b/\xC3\xBC.txt"), "/b/%C3%BC.txt");  // "ü" in UTF-8
+  EXPECT_EQ(UriEncode("=&?%*"), "%3D%26%3F%25%2A");
+}
+
+TEST(Sha256, KnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(AmzDate, FormatsUtc) { EXPECT_EQ(AmzDate(1369353600), "20130524T000000Z"); }
+
+}  // namespace
+}  // namespace sweep::storage

@@ -1,0 +1,73 @@
+#include "storage/store.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "base/testing.h"
+#include "storage/atomic_file.h"
+
+namespace sweep::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("store_test." + std::to_string(::getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(LocalStoreTest, PutGetListAndLocalPath) {
+  auto store = OpenStore(dir_.string() + "/");
+  ASSERT_OK(store);
+  Store& s = **store;
+  ASSERT_OK(s.CheckWritable());
+  ASSERT_OK(s.Put("2/result.json", "{}"));
+  ASSERT_OK(s.Put("sweep.json", "plan"));
+  ASSERT_OK(WriteFileAtomic((dir_ / "local.bin").string(), "bytes"));
+  ASSERT_OK(s.PutFile("2/model/model.h5", (dir_ / "local.bin").string()));
+  EXPECT_EQ(*s.Get("2/model/model.h5"), "bytes");
+  EXPECT_EQ(s.Get("9/result.json").status().code(), StatusCode::kNotFound);
+  ASSERT_OK(WriteFileAtomic((dir_ / "2/.result.json.tmp.1.0").string(), "torn"));
+  auto keys = s.List("2/");
+  ASSERT_OK(keys);
+  std::sort(keys->begin(), keys->end());
+  EXPECT_EQ(*keys, (std::vector<std::string>{"2/model/model.h5", "2/result.json"}));
+  EXPECT_EQ(s.List("")->size(), 4u);  // local.bin, sweep.json and the two above
+  EXPECT_EQ(s.LocalPath("2/result.json"), dir_.string() + "/2/result.json");
+}
+
+TEST_F(LocalStoreTest, PutFileOntoItselfIsANoOp) {
+  auto s = OpenLocalStore(dir_.string());
+  ASSERT_OK(s->Put("a", "x"));
+  EXPECT_OK(s->PutFile("a", s->LocalPath("a")));
+  EXPECT_EQ(*s->Get("a"), "x");
+}
+
+TEST_F(LocalStoreTest, ListOfAMissingRootIsEmpty) {
+  auto s = OpenLocalStore((dir_ / "absent").string());
+  auto keys = s->List("");
+  ASSERT_OK(keys);
+  EXPECT_TRUE(keys->empty());
+}
+
+TEST(OpenStore, RejectsEmptyAndUnknownSchemes) {
+  EXPECT_EQ(OpenStore("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenStore("gs://bucket").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(FetchInput, LocalPathsAreReturnedUnchanged) {
+  EXPECT_EQ(*FetchInput("/data/zoo.csv"), "/data/zoo.csv");
+  EXPECT_EQ(*FetchInput("synthetic:blobs"), "synthetic:blobs");
+}
+
+}  // namespace
+}  // namespace sweep::storage
