@@ -21,9 +21,11 @@ constexpr Choice<Optimizer> kOptimizers[] = {{Optimizer::kSgd, "sgd"},
                                              {Optimizer::kMomentum, "momentum"},
                                              {Optimizer::kAdam, "adam"},
                                              {Optimizer::kAdamW, "adamw"}};
-constexpr Choice<LrSchedule> kSchedules[] = {
-    {LrSchedule::kConstant, "constant"}, {LrSchedule::kStep, "step"}, {LrSchedule::kCosine, "cosine"}};
-constexpr Choice<Init> kInits[] = {{Init::kAuto, "auto"}, {Init::kHe, "he"}, {Init::kXavier, "xavier"}};
+constexpr Choice<LrSchedule> kSchedules[] = {{LrSchedule::kConstant, "constant"},
+                                             {LrSchedule::kStep, "step"},
+                                             {LrSchedule::kCosine, "cosine"}};
+constexpr Choice<Init> kInits[] = {
+    {Init::kAuto, "auto"}, {Init::kHe, "he"}, {Init::kXavier, "xavier"}};
 constexpr Choice<Device> kDevices[] = {{Device::kCpu, "cpu"}, {Device::kCuda, "cuda"}};
 
 template <typename E, size_t N>

@@ -17,18 +17,14 @@ int PoolSize(int threads, int64_t rows) {
 
 // Points at block [lo, lo + n) of the inputs: in place when the rows are contiguous, else
 // gathered into the workspace. Targets always go to ws->y().
-const float* BlockInputs(const Dataset& data, const std::vector<int64_t>* rows, int64_t lo,
-                         int n, Workspace* ws) {
+const float* BlockInputs(const Dataset& data, const std::vector<int64_t>* rows, int64_t lo, int n,
+                         Workspace* ws) {
   const size_t cols = static_cast<size_t>(data.cols);
   if (rows == nullptr) {
     if (!data.y.empty()) std::memcpy(ws->y(), data.y.data() + lo, n * sizeof(float));
     return data.x.data() + lo * cols;
   }
-  for (int j = 0; j < n; ++j) {
-    const int64_t r = (*rows)[lo + j];
-    std::memcpy(ws->x() + j * cols, data.x.data() + r * cols, cols * sizeof(float));
-    ws->y()[j] = data.y[r];
-  }
+  GatherRows(data.x.data(), data.y.data(), data.cols, rows->data() + lo, n, ws);
   return ws->x();
 }
 
@@ -76,6 +72,10 @@ Metrics EvaluateRows(const Mlp& model, const Dataset& data, const std::vector<in
 
 Metrics Evaluate(const Mlp& model, const Dataset& data, Loss loss, int threads) {
   SWEEP_CHECK(data.cols == model.inputs());
+  SWEEP_CHECK(data.y.size() == static_cast<size_t>(data.rows));
+  if (loss == Loss::kCrossEntropy) {
+    for (float y : data.y) SWEEP_CHECK(y >= 0 && y < model.outputs());
+  }
   ScopedFlushDenormals ftz;
   ThreadPool pool(PoolSize(threads, data.rows));
   std::vector<Workspace> ws = MakeEvalWorkspaces(model, pool.size());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace sweep::model {
 
@@ -20,8 +21,9 @@ Workspace::Workspace(const Mlp& model, int max_cols)
       x_(model.inputs(), max_cols),
       y_(max_cols),
       grad_(layout_.size),
-      ones_(Vector::Ones(max_cols)) {
-  Eigen::Index widest = model.inputs();
+      ones_(Vector::Ones(max_cols)),
+      col_tmp_(2 * max_cols) {
+  Eigen::Index widest = 1;  // deltas of every layer's output; the input needs none
   for (const DenseLayer& l : model.layers()) {
     a_.emplace_back(l.w.rows(), max_cols);
     widest = std::max(widest, l.w.rows());
@@ -67,30 +69,35 @@ void ActivationGrad(MatrixMap d, const MatrixMap& a, Activation act) {
   }
 }
 
-BlockLoss SoftmaxCrossEntropy(MatrixMap z, const float* y, float grad_scale, MatrixMap d) {
+// Column-wise softmax in place, vectorised across the block (exp/log are Eigen's packet
+// versions): per-sample scalar exp calls dominated small full-batch problems.
+BlockLoss SoftmaxCrossEntropy(MatrixMap z, const float* y, float grad_scale, float* col_tmp,
+                              MatrixMap d) {
   BlockLoss out;
   const int classes = static_cast<int>(z.rows());
-  for (Eigen::Index j = 0; j < z.cols(); ++j) {
-    float* col = z.col(j).data();
+  const Eigen::Index n = z.cols();
+  Eigen::Map<Eigen::RowVectorXf> mx(col_tmp, n), sums(col_tmp + n, n);
+  double label_logits = 0;  // sum of z[label] - max
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const float* col = z.col(j).data();
     const int label = static_cast<int>(y[j]);
     int arg = 0;
-    float mx = col[0];
-    for (int i = 1; i < classes; ++i) {
-      if (col[i] > mx) mx = col[i], arg = i;
-    }
-    // -log p[label] = log(sum_i exp(z_i - max)) - (z[label] - max).
-    const float shifted_label = col[label] - mx;
-    float sum = 0;
-    for (int i = 0; i < classes; ++i) sum += (col[i] = std::exp(col[i] - mx));
-    out.loss_sum += std::log(sum) - shifted_label;
+    for (int i = 1; i < classes; ++i) arg = col[i] > col[arg] ? i : arg;
+    mx[j] = col[arg];
+    label_logits += col[label] - col[arg];
     out.correct += arg == label;
-    const float inv = 1.0f / sum;
-    for (int i = 0; i < classes; ++i) col[i] *= inv;
-    if (grad_scale != 0) {
-      float* dc = d.col(j).data();
-      for (int i = 0; i < classes; ++i) dc[i] = col[i] * grad_scale;
-      dc[label] -= grad_scale;
-    }
+  }
+  auto za = z.array();
+  za.rowwise() -= mx.array();
+  za = za.exp();  // contiguous block: packet exp (a broadcast expression would go scalar)
+  sums = za.colwise().sum();
+  // -log p[label] = log(sum_i exp(z_i - max)) - (z[label] - max).
+  out.loss_sum = static_cast<double>(sums.array().log().sum()) - label_logits;
+  za.rowwise() *= sums.array().inverse();
+  if (grad_scale != 0) {
+    auto dm = d.leftCols(n);
+    dm = z * grad_scale;
+    for (Eigen::Index j = 0; j < n; ++j) dm(static_cast<int>(y[j]), j) -= grad_scale;
   }
   return out;
 }
@@ -106,6 +113,20 @@ BlockLoss SquaredError(MatrixMap z, const float* y, float grad_scale, MatrixMap 
 }
 
 }  // namespace
+
+void GatherRows(const float* x, const float* y, int cols, const int64_t* rows, int n,
+                Workspace* ws) {
+  constexpr int kAhead = 4;
+  const size_t bytes = static_cast<size_t>(cols) * sizeof(float);
+  for (int j = 0; j < n; ++j) {
+    if (j + kAhead < n) {
+      const char* next = reinterpret_cast<const char*>(x + rows[j + kAhead] * cols);
+      for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(next + b);
+    }
+    std::memcpy(ws->x() + static_cast<size_t>(j) * cols, x + rows[j] * cols, bytes);
+    ws->y()[j] = y[rows[j]];
+  }
+}
 
 void Forward(const Mlp& model, const float* x, int n, Workspace* ws) {
   const auto& layers = model.layers();
@@ -129,7 +150,9 @@ BlockLoss OutputLoss(const Mlp& model, Loss loss, int n, float grad_scale, Works
   const size_t last = model.layers().size() - 1;
   MatrixMap z = ws->A(last, n);
   MatrixMap d = ws->Delta(0, static_cast<int>(z.rows()), n);
-  if (loss == Loss::kCrossEntropy) return SoftmaxCrossEntropy(z, ws->y(), grad_scale, d);
+  if (loss == Loss::kCrossEntropy) {
+    return SoftmaxCrossEntropy(z, ws->y(), grad_scale, ws->col_tmp(), d);
+  }
   return SquaredError(z, ws->y(), grad_scale, d);
 }
 

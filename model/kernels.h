@@ -41,6 +41,7 @@ class Workspace {
   // Flat gradient in ParameterLayout order.
   float* grad() { return grad_.data(); }
   const float* ones() const { return ones_.data(); }
+  float* col_tmp() { return col_tmp_.data(); }  // 2 * max_cols floats of per-sample scratch
   const ParameterLayout& layout() const { return layout_; }
 
  private:
@@ -52,6 +53,7 @@ class Workspace {
   Matrix d_[2];
   Vector grad_;
   Vector ones_;
+  Vector col_tmp_;
 };
 
 // Loss summed over a block and the number of correct predictions (classification only).
@@ -59,6 +61,11 @@ struct BlockLoss {
   double loss_sum = 0;
   int64_t correct = 0;
 };
+
+// Copies rows rows[0..n) of the row-major `x` (cols wide) and their targets into ws->x() and
+// ws->y(), prefetching a few rows ahead: shuffled rows are scattered over memory.
+void GatherRows(const float* x, const float* y, int cols, const int64_t* rows, int n,
+                Workspace* ws);
 
 // Forward pass of n samples whose inputs are the column-major inputs x n matrix at `x`.
 void Forward(const Mlp& model, const float* x, int n, Workspace* ws);

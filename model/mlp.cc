@@ -33,8 +33,8 @@ Mlp::Mlp(int inputs, const std::vector<int>& hidden, int outputs, Activation act
     SWEEP_CHECK(units >= 1);
     DenseLayer layer{Matrix(units, fan_in), Vector(units)};
     // auto: He for relu hidden layers; the softmax/linear output layer gets Xavier.
-    const bool he = init == Init::kHe ||
-                    (init == Init::kAuto && !last && activation == Activation::kRelu);
+    const bool he =
+        init == Init::kHe || (init == Init::kAuto && !last && activation == Activation::kRelu);
     InitLayer(&layer, he, &rng);
     layers_.push_back(std::move(layer));
     fan_in = units;

@@ -31,6 +31,7 @@ class Mlp {
   Mlp() = default;
   // Requires: inputs >= 1, outputs >= 1, every hidden width >= 1.
   // Initialises weights from `seed` (He or Xavier uniform per `init`), biases zero.
+  // Init::kAuto: He for relu hidden layers, Xavier for other hidden layers and the output layer.
   Mlp(int inputs, const std::vector<int>& hidden, int outputs, Activation activation,
       OutputKind output, Init init, uint64_t seed);
 

@@ -42,20 +42,34 @@ OptimizerState::OptimizerState(const OptimizerConfig& config, Mlp* model, int pa
 
 void OptimizerState::Update(int part, const float* const* grads, int num_grads, float lr,
                             int64_t step) {
+  Step st{lr, lr};
+  if (config_.kind == Optimizer::kAdam || config_.kind == Optimizer::kAdamW) {
+    // Keras form: the bias corrections fold into the rate; epsilon is added to sqrt(v).
+    const double t = static_cast<double>(step);
+    st.adam_lr = static_cast<float>(lr * std::sqrt(1.0 - std::pow(config_.beta2, t)) /
+                                    (1.0 - std::pow(config_.beta1, t)));
+  }
+  // Chunks small enough that the sum and the update passes hit L1.
+  constexpr int64_t kChunk = 512;
   for (const Piece& p : parts_[part]) {
-    // The sum lands in grads[0]'s storage: every thread is past its backward pass here.
-    float* g0 = const_cast<float*>(grads[0]) + p.offset;
-    ArrayMap g(g0, p.size);
-    for (int t = 1; t < num_grads; ++t) {
-      g += Eigen::Map<const Eigen::ArrayXf>(grads[t] + p.offset, p.size);
+    for (int64_t lo = 0; lo < p.size; lo += kChunk) {
+      const int64_t n = std::min(kChunk, p.size - lo);
+      // The sum lands in grads[0]'s storage: every thread is past its backward pass here.
+      float* g0 = const_cast<float*>(grads[0]) + p.offset + lo;
+      ArrayMap g(g0, n);
+      for (int t = 1; t < num_grads; ++t) {
+        g += Eigen::Map<const Eigen::ArrayXf>(grads[t] + p.offset + lo, n);
+      }
+      UpdateChunk(p.param + lo, g0, p.offset + lo, n, p.decay, st);
     }
-    UpdatePiece(p, g0, lr, step);
   }
 }
 
-void OptimizerState::UpdatePiece(const Piece& p, float* gp, float lr, int64_t step) {
-  ArrayMap w(p.param, p.size), g(gp, p.size);
-  const float wd = p.decay ? config_.weight_decay : 0.0f;
+void OptimizerState::UpdateChunk(float* wp, float* gp, int64_t offset, int64_t size, bool decay,
+                                 const Step& st) {
+  ArrayMap w(wp, size), g(gp, size);
+  const float lr = st.lr;
+  const float wd = decay ? config_.weight_decay : 0.0f;
   switch (config_.kind) {
     case Optimizer::kSgd:
       if (wd != 0) {
@@ -65,7 +79,7 @@ void OptimizerState::UpdatePiece(const Piece& p, float* gp, float lr, int64_t st
       }
       return;
     case Optimizer::kMomentum: {
-      ArrayMap v(m_.data() + p.offset, p.size);
+      ArrayMap v(m_.data() + offset, size);
       const float mu = config_.momentum;
       if (wd != 0) g += wd * w;
       v = mu * v + g;
@@ -78,17 +92,13 @@ void OptimizerState::UpdatePiece(const Piece& p, float* gp, float lr, int64_t st
     }
     case Optimizer::kAdam:
     case Optimizer::kAdamW: {
-      ArrayMap m(m_.data() + p.offset, p.size), v(v_.data() + p.offset, p.size);
+      ArrayMap m(m_.data() + offset, size), v(v_.data() + offset, size);
       const float b1 = config_.beta1, b2 = config_.beta2;
-      // Keras form: the bias corrections fold into the rate; epsilon is added to sqrt(v).
-      const double t = static_cast<double>(step);
-      const float lr_t = static_cast<float>(lr * std::sqrt(1.0 - std::pow(b2, t)) /
-                                            (1.0 - std::pow(b1, t)));
       if (config_.kind == Optimizer::kAdam && wd != 0) g += wd * w;
       if (config_.kind == Optimizer::kAdamW && wd != 0) w *= 1.0f - lr * wd;
       m = b1 * m + (1.0f - b1) * g;
       v = b2 * v + (1.0f - b2) * g.square();
-      w -= lr_t * m / (v.sqrt() + config_.epsilon);
+      w -= st.adam_lr * m / (v.sqrt() + config_.epsilon);
       return;
     }
   }

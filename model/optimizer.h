@@ -29,7 +29,11 @@ class OptimizerState {
     int64_t size;
     bool decay;  // weights decay, biases do not
   };
-  void UpdatePiece(const Piece& p, float* g, float lr, int64_t step);
+  struct Step {
+    float lr;       // this epoch's rate
+    float adam_lr;  // adam/adamw: lr with both bias corrections folded in
+  };
+  void UpdateChunk(float* w, float* g, int64_t offset, int64_t size, bool decay, const Step& st);
 
   OptimizerConfig config_;
   std::vector<std::vector<Piece>> parts_;

@@ -3,6 +3,12 @@
 // Deterministic: for a given config (seed included), data, build and thread count the weights
 // are bit-identical run after run. Training threads run with flush-to-zero and
 // denormals-are-zero set (denormal Adam moments otherwise slow steps several times).
+//
+// Threads: config.threads (0 = AvailableCpus()) is an upper bound. Each mini-batch is split
+// over one pool of threads, the per-thread gradients are summed in thread order and the
+// update is split by parameter range. Steps too small to share (under ~0.5M multiply-adds per
+// thread, e.g. 101 rows of softmax regression) run on fewer threads; the choice depends only on
+// the config and the data's shape, so runs stay repeatable.
 #pragma once
 
 #include <atomic>
@@ -42,7 +48,7 @@ struct TrainReport {
 };
 
 struct TrainHooks {
-  // Called after each epoch, on the calling thread.
+  // Called after each epoch, on the calling thread (with FTZ/DAZ set, as during training).
   std::function<void(const EpochRecord&)> on_epoch;
   // Polled between mini-batches; when it becomes true Train returns Status::Cancelled.
   const std::atomic<bool>* stop = nullptr;
@@ -51,8 +57,11 @@ struct TrainHooks {
 // Builds the model from `config` and the data's shape, then trains it.
 // Requires: Validate(config).ok(). Classification (Loss::kCrossEntropy) needs
 // data.num_classes >= 2; regression (Loss::kMse) uses y as the single target.
-// Errors: InvalidArgument (data does not fit the config: empty, too few rows to split),
-// Cancelled (hooks.stop set). On early stopping the best epoch's weights are restored.
+// Errors: InvalidArgument (data does not fit the config: empty, too few rows to split, labels
+// not integers in [0, num_classes), device cuda in a CPU build), Cancelled (hooks.stop set).
+// On early stopping the best epoch's weights are restored. The reported losses are data losses
+// (the weight decay term is not included); train.loss/accuracy in the history are averaged over
+// the epoch's mini-batches, with the weights changing in between.
 StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
                             const TrainHooks& hooks = {});
 

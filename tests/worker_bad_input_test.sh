@@ -2,7 +2,7 @@
 # Bad input exits 2 with one clear line and publishes nothing.
 source "$(dirname "$0")/lib.sh"
 S=$T/storage
-good='{dataset: "synthetic:blobs?rows=100&features=4&classes=2", epochs: 1}'
+good='{dataset: "synthetic:blobs?rows=100&features=4&classes=2", epochs: 1'
 
 check_bad() {  # NAME EXPECTED_SUBSTRING -- worker args...
   local name=$1 want=$2; shift 3
@@ -20,7 +20,7 @@ check_bad "malformed YAML" "malformed.yml" -- --params "$T/malformed.yml" --stor
 printf -- '- %s\n' "{dataset: \"synthetic:blobs\", lerning_rate: 0.1}" > "$T/unknown.yml"
 check_bad "unknown key" "did you mean 'learning_rate'" -- --params "$T/unknown.yml" --storage "$S" --index 0
 
-printf -- '- %s\n- %s\n' "$good" "$good" > "$T/two.yml"
+printf -- '- %s, seed: 1}\n- %s, seed: 2}\n' "$good" "$good" > "$T/two.yml"
 check_bad "index out of range" "2 rows" -- --params "$T/two.yml" --storage "$S" --index 5
 
 printf -- '- {dataset: missing.csv}\n' > "$T/missing.yml"

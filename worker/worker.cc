@@ -124,10 +124,20 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
 
-  SWEEP_ASSIGN_OR_RETURN(Dataset train, LoadData(config.data.dataset, base_dir, config.network.loss));
+  auto loaded = LoadData(config.data.dataset, base_dir, config.network.loss);
+  if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
+  Dataset train = std::move(loaded).value();
   std::optional<Dataset> test;
   if (!config.data.test_dataset.empty()) {
-    SWEEP_ASSIGN_OR_RETURN(test, LoadData(config.data.test_dataset, base_dir, config.network.loss));
+    auto loaded_test = LoadData(config.data.test_dataset, base_dir, config.network.loss);
+    if (!loaded_test.ok()) {
+      return loaded_test.status().WithContext(fmt::format("row {}: test_dataset", options.index));
+    }
+    test = std::move(loaded_test).value();
+    if (test->cols != train.cols) {
+      return Status::InvalidArgument(fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}",
+                                                 options.index, test->source, test->cols, train.source, train.cols));
+    }
     if (train.num_classes > 0) {
       if (test->num_classes > train.num_classes) {
         return Status::InvalidArgument(fmt::format("{}: labels up to {} but the training set has {} classes",
