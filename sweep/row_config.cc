@@ -209,4 +209,13 @@ nlohmann::json ConfigToRow(const model::TrainConfig& config) {
   return row;
 }
 
+std::vector<std::string> ValidateRows(const std::vector<nlohmann::json>& rows) {
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto config = ConfigFromRow(rows[i]);
+    if (!config.ok()) problems.push_back("row " + std::to_string(i) + ": " + config.status().message());
+  }
+  return problems;
+}
+
 }  // namespace sweep

@@ -21,6 +21,10 @@ StatusOr<model::TrainConfig> ConfigFromRow(const nlohmann::json& row);
 // and the HDF5 attributes. ConfigFromRow(ConfigToRow(c)) == c.
 nlohmann::json ConfigToRow(const model::TrainConfig& config);
 
+// ConfigFromRow on every row (no training). One message per bad row, in row order:
+// "row 3: learning_rate must be > 0, got -1". Empty when every row is valid.
+std::vector<std::string> ValidateRows(const std::vector<nlohmann::json>& rows);
+
 // The accepted row keys, sorted.
 const std::vector<std::string>& RowKeys();
 

@@ -268,7 +268,10 @@ std::string RowsHash(const std::vector<nlohmann::json>& rows) {
 namespace {
 bool IsPlainSafe(const std::string& s) {
   static const std::regex kSafe(R"([A-Za-z_][A-Za-z0-9_./-]*)");
-  return std::regex_match(s, kSafe) && ResolvePlainScalar(s).is_string();
+  // Also quote YAML 1.1 booleans, so PyYAML readers of our output see strings too.
+  static const std::regex kYaml11Bool("y|n|yes|no|on|off", std::regex::icase);
+  return std::regex_match(s, kSafe) && ResolvePlainScalar(s).is_string() &&
+         !std::regex_match(s, kYaml11Bool);
 }
 
 void AppendYaml(const nlohmann::json& v, std::string* out) {

@@ -49,7 +49,10 @@ struct Spec {
 };
 
 // Parses and expands. `source` names the file in messages; `base_dir` is stored as is.
-// Errors: InvalidArgument naming the line or key ("spec.yml: line 3: ...").
+// Errors: InvalidArgument prefixed with `source`: malformed YAML names the line and column
+// ("spec.yml: line 3, column 5: end of map flow not found"); shape errors the line ("spec.yml:
+// line 2: row 1: expected a mapping ..."); W&B errors the key path ("spec.yml:
+// parameters.lr.min: must be > 0 ..."); a spec with no rows is an error.
 StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
                          const std::string& base_dir);
 
@@ -64,10 +67,14 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
 // sequence: "epochs=1", "hidden=[64,32]"), then drops duplicates again.
 Status ApplyOverrides(const std::vector<std::string>& sets, Spec* spec);
 
-// Stable content hash of the rows (hex), used to refuse running a different spec into storage.
+// Stable content hash of the rows: FNV-1a 64 of the canonical JSON dump (sorted keys, shortest
+// round-trip numbers), 16 hex digits. Used to refuse running a different spec into storage.
 std::string RowsHash(const std::vector<nlohmann::json>& rows);
 
-// The rows as a YAML sequence (one flow mapping per row, keys in sorted order).
+// The rows as a YAML sequence (one flow mapping per row, keys in sorted order). Floats print
+// as the shortest text that round-trips (0.001, 2.0); strings that would read back as another
+// type, or as a YAML 1.1 boolean (yes/no/on/off), are double-quoted. ParseSpec reads it back
+// to the same rows.
 std::string RowsToYaml(const std::vector<nlohmann::json>& rows);
 
 }  // namespace sweep

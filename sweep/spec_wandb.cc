@@ -102,7 +102,6 @@ Status CheckKeys(const ojson& p, const DistInfo& info, const std::string& path) 
                                                 "min", "max", "mu", "sigma", "q"};
   for (const auto& [key, unused] : p.items()) {
     if (key == "distribution") continue;
-    if (key == "parameters") return Bad(path, "nested parameters are not supported; flatten them");
     if (std::find(kAll.begin(), kAll.end(), key) == kAll.end()) {
       return Bad(path + "." + key, "unknown key" + DidYouMean(key, kAll));
     }
@@ -140,6 +139,7 @@ Status FillCategorical(const ojson& p, const std::string& path, Param* param) {
 StatusOr<Param> ParseParam(const std::string& name, const ojson& p) {
   const std::string path = "parameters." + name;
   if (!p.is_object()) return Bad(path, "expected a mapping with value, values or distribution");
+  if (p.contains("parameters")) return Bad(path, "nested parameters are not supported; flatten them");
   Param param;
   param.name = name;
   SWEEP_ASSIGN_OR_RETURN(param.info, FindDist(p, path));
@@ -326,7 +326,9 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
                              DidYouMean(method, {"grid", "random"}));
   }
   plan.form = method;
-  if (doc.contains("metric")) SWEEP_ASSIGN_OR_RETURN(plan.metric, ParseMetric(doc["metric"]));
+  if (doc.contains("metric")) {
+    SWEEP_ASSIGN_OR_RETURN(plan.metric, ParseMetric(doc["metric"]));
+  }
   nlohmann::json base = nlohmann::json::object();
   if (doc.contains("defaults") && !doc["defaults"].is_null()) {
     if (!doc["defaults"].is_object()) return Bad("defaults", "expected a mapping");
@@ -349,8 +351,12 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
     params.push_back(std::move(param));
   }
   int64_t run_cap = -1, seed = 0;
-  if (doc.contains("run_cap")) SWEEP_ASSIGN_OR_RETURN(run_cap, NonNegativeInt(doc, "run_cap"));
-  if (doc.contains("seed")) SWEEP_ASSIGN_OR_RETURN(seed, NonNegativeInt(doc, "seed"));
+  if (doc.contains("run_cap")) {
+    SWEEP_ASSIGN_OR_RETURN(run_cap, NonNegativeInt(doc, "run_cap"));
+  }
+  if (doc.contains("seed")) {
+    SWEEP_ASSIGN_OR_RETURN(seed, NonNegativeInt(doc, "seed"));
+  }
   if (method == "grid") {
     double count = 1;
     for (const auto& p : params) count *= p.info->dist == Dist::kConstant ? 1 : p.values.size();

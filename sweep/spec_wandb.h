@@ -1,6 +1,20 @@
 // Internal to sweep/spec*.cc and their tests: the W&B-style sweep form and its PRNG.
 // The document arrives as JSON with keys in file order (spec.cc converts the YAML), so this
 // file never sees yaml-cpp.
+//
+// Draw rules (u = Uniform01(), z = Normal(); q defaults to 1; a q-quantised value is
+// nearbyint(x / q) * q, an integer when q is an integer or omitted, else a float):
+//   constant: value (no draw)            categorical: values[IntInclusive(0, n-1)], or with
+//   int_uniform: IntInclusive(min, max)    probabilities the first i with u < cumsum[i]
+//   uniform: min + (max-min) u           q_uniform: quantise(uniform)
+//   log_uniform: exp(uniform(min, max))  (min/max are natural-log exponents, as in W&B)
+//   log_uniform_values: exp(uniform(ln min, ln max))   q_log_uniform_values: quantise(that)
+//   normal: mu + sigma z   q_normal: quantise(normal)   log_normal: exp(normal)
+//   q_log_normal: quantise(exp(normal))
+// Inferred when `distribution` is omitted: values -> categorical, value -> constant, integer
+// min/max -> int_uniform, other min/max -> uniform, mu/sigma -> normal (mu 0, sigma 1).
+// spec_wandb.cc is built with -ffp-contract=off so FMA contraction cannot change the rows;
+// exp/log/cos come from libm, so bit-identity assumes the same libm (one container image).
 #pragma once
 
 #include <cstdint>
