@@ -8,6 +8,7 @@ JSON line: samples/s, training seconds, final loss/accuracy on the training rows
   torch_train.py --data w1.h5 --init init_w1.h5 --hidden 128 --optimizer adam --lr 1e-3 \
                  --batch 128 --epochs 3 --threads 2
   torch_train.py --child ...   whole array child: also writes model.h5 + result.json (--out DIR)
+  torch_train.py --gemm --sizes 784,128,10 --batch 128 --threads 2   torch.mm at a step's shapes
 
 Tuning (what a careful user would do): torch.set_flush_denormal(True), set_num_threads, one
 preallocated index permutation per epoch, index_select into preallocated batch buffers,
@@ -118,7 +119,57 @@ def train(model, x, y, args):
     return seconds
 
 
+def step_gemms(sizes, cols):
+    """Same list as bench/gemm.cc StepGemms: (m, k, n, ta, tb) per GEMM of one step."""
+    out = []
+    for l in range(len(sizes) - 1):
+        inp, units = sizes[l], sizes[l + 1]
+        out.append((units, inp, cols, False, False))
+        out.append((units, cols, inp, False, True))
+        if l > 0:
+            out.append((inp, units, cols, True, False))
+    return out
+
+
+def measure_gemm(sizes, batch, threads, seconds):
+    """torch.mm (OpenBLAS) GFLOP/s at a full step's shapes, its own threading."""
+    torch.set_num_threads(threads)
+    rates = []
+    per = []
+    for (m, k, n, ta, tb) in step_gemms(sizes, batch):
+        a = torch.randn(k, m).t() if ta else torch.randn(m, k)
+        b = torch.randn(n, k).t() if tb else torch.randn(k, n)
+        c = torch.empty(m, n)
+        for _ in range(3):
+            torch.mm(a, b, out=c)
+        it = 0
+        t0 = time.perf_counter()
+        while True:
+            for _ in range(4):
+                torch.mm(a, b, out=c)
+            it += 4
+            dt = time.perf_counter() - t0
+            if dt >= seconds:
+                break
+        rates.append(2.0 * m * k * n * it / dt / 1e9)
+        per.append({"shape": "%dx%dx%d %s%s" % (m, k, n, "T" if ta else "N", "T" if tb else "N"),
+                    "gflops": rates[-1]})
+    flops = sum(2.0 * m * k * n for (m, k, n, _, _) in step_gemms(sizes, batch))
+    secs = sum(2.0 * m * k * n / r for (m, k, n, _, _), r in zip(step_gemms(sizes, batch), rates))
+    print(json.dumps({"threads": threads, "gemms": per, "gflops": flops / secs}))
+
+
 def main():
+    if "--gemm" in sys.argv:
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--gemm", action="store_true")
+        ap.add_argument("--sizes", required=True)
+        ap.add_argument("--batch", type=int, required=True)
+        ap.add_argument("--threads", type=int, default=1)
+        ap.add_argument("--seconds", type=float, default=0.3)
+        a = ap.parse_args()
+        measure_gemm([int(v) for v in a.sizes.split(",")], a.batch, a.threads, a.seconds)
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--init", default="")
@@ -145,6 +196,9 @@ def main():
     init = read_init(args.init) if args.init else None
     model = build(init, sizes)
     t_first_step = time.perf_counter() - T_START
+    if args.child:
+        # The marker compare.py times process start -> first step by (as the worker's log line).
+        print("ready in %.1f ms" % (t_first_step * 1e3), file=sys.stderr, flush=True)
 
     seconds = train(model, x, y, args)
     steps_per_epoch = 1 if args.batch <= 0 else -(-x.shape[0] // args.batch)

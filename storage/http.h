@@ -24,8 +24,8 @@ struct HttpRequest {
   int64_t body_length = 0;
   std::string response_file;   // if set, a 2xx body is written here (created/truncated)
   long connect_timeout_ms = 10000;
-  long timeout_ms = 300000;    // whole transfer
-  long low_speed_time_s = 60;  // abort when < 1 KiB/s for this long (stalled connection)
+  long timeout_ms = 0;         // whole transfer; 0 = no limit (multi-GB objects), stalls are
+  long low_speed_time_s = 60;  // caught here instead: abort when < 1 KiB/s for this long
 };
 
 struct HttpResponse {

@@ -1,5 +1,55 @@
+// `sweep collect` and `sweep status`: flags -> options -> Collect / ShowStatus
+// (sweep/leaderboard.h).
+#include <CLI/CLI.hpp>
+
+#include "base/exit_code.h"
+#include "base/log.h"
 #include "sweep/commands.h"
+#include "sweep/leaderboard.h"
 
 namespace sweep {
-void AddCollectCommand(CLI::App& app, int* exit_code) {}
+namespace {
+
+struct CollectFlags {
+  CollectOptions options;
+  std::string metric, goal;
+};
+
+}  // namespace
+
+void AddCollectCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<CollectFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "collect", "Rank a sweep's results: leaderboard, best model, failed and missing rows");
+  CollectOptions& o = flags->options;
+  cmd->add_option("storage", o.storage, "Results folder (or s3:// root)")->required();
+  cmd->add_option("--metric", flags->metric,
+                  "Metric to rank by (default: the spec's, else val_accuracy)");
+  cmd->add_option("--goal", flags->goal, "max or min (default: min for *loss, else max)")
+      ->check(CLI::IsMember({"max", "min", "maximize", "minimize"}));
+  cmd->add_option("--format", o.format, "table, csv, json or md")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "csv", "json", "md", "markdown"}));
+  cmd->add_option("--top", o.top, "Show only the best K rows")->check(CLI::NonNegativeNumber);
+  cmd->add_option("-o,--output", o.output, "Write the leaderboard to this file");
+  cmd->callback([flags, exit_code] {
+    CollectOptions options = flags->options;
+    if (!flags->metric.empty()) options.metric = flags->metric;
+    if (!flags->goal.empty()) options.goal = flags->goal;
+    Status st = Collect(options);
+    if (!st.ok()) log::Error("sweep collect: " + st.message());
+    *exit_code = ToInt(ExitCodeFor(st));
+  });
+
+  auto storage = std::make_shared<std::string>();
+  CLI::App* status = app.add_subcommand(
+      "status", "Count a sweep's rows per state and list the ones to rerun (cheap, for watch)");
+  status->add_option("storage", *storage, "Results folder (or s3:// root)")->required();
+  status->callback([storage, exit_code] {
+    Status st = ShowStatus(*storage);
+    if (!st.ok()) log::Error("sweep status: " + st.message());
+    *exit_code = ToInt(ExitCodeFor(st));
+  });
+}
+
 }  // namespace sweep

@@ -182,6 +182,11 @@ RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, 
   return rec;
 }
 
+std::string RerunCommand(const Scan& scan, const std::string& extra) {
+  if (scan.plan) return sweep::RerunCommand(*scan.plan, scan.root, extra);
+  return "sweep run SPEC --storage " + ShellQuote(scan.root) + (extra.empty() ? "" : " " + extra);
+}
+
 std::string FormatIndexRanges(const std::vector<int>& indices) {
   std::string out;
   for (size_t i = 0; i < indices.size();) {

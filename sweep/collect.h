@@ -57,6 +57,9 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options =
 // worker.log exists. Exposed for tests.
 RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, bool has_log);
 
+// RerunCommand for the scan's plan ("SPEC" stands in for an unknown spec).
+std::string RerunCommand(const Scan& scan, const std::string& extra);
+
 // "3,5-7" for {3,5,6,7}; "" for none. `indices` must be sorted.
 std::string FormatIndexRanges(const std::vector<int>& indices);
 

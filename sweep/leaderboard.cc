@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
+#include "storage/atomic_file.h"
 #include "storage/layout.h"
 
 namespace sweep {
@@ -13,13 +15,6 @@ using nlohmann::json;
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool AnyResultHas(const Scan& scan, const std::string& metric) {
-  for (const auto& row : scan.rows) {
-    if (row.state == RowState::kSucceeded && row.result->metrics.count(metric)) return true;
-  }
-  return false;
 }
 
 std::optional<double> MetricOf(const RowRecord& row, const std::string& name) {
@@ -39,30 +34,35 @@ MetricChoice ChooseMetric(const std::optional<std::string>& metric,
     choice.maximize = maximize.value_or(!EndsWith(*metric, "loss"));
     return choice;
   }
+  std::string why;
   if (scan.plan && scan.plan->metric) {
     choice.name = scan.plan->metric->name;
     choice.maximize = maximize.value_or(scan.plan->metric->maximize);
-    choice.note = "metric " + choice.name + " from the spec";
-    return choice;
+    why = "the spec's metric " + choice.name;
+  } else {
+    choice.name = "val_accuracy";
+    choice.maximize = maximize.value_or(true);
+    why = "val_accuracy";
   }
-  choice.name = "val_accuracy";
-  choice.maximize = maximize.value_or(true);
-  if (AnyResultHas(scan, choice.name)) return choice;
-  std::vector<std::string> candidates = {"test_accuracy", "train_accuracy", "val_loss",
-                                         "test_loss", "train_loss"};
   std::set<std::string> seen;
   for (const auto& row : scan.rows) {
     if (row.state != RowState::kSucceeded) continue;
     for (const auto& [name, value] : row.result->metrics) seen.insert(name);
   }
+  if (seen.empty() || seen.count(choice.name)) {
+    if (scan.plan && scan.plan->metric) choice.note = "metric " + choice.name + " from the spec";
+    return choice;
+  }
+  std::vector<std::string> candidates = {"val_accuracy", "test_accuracy", "train_accuracy",
+                                         "val_loss",     "test_loss",     "train_loss"};
   candidates.insert(candidates.end(), seen.begin(), seen.end());
   for (const auto& name : candidates) {
-    if (!AnyResultHas(scan, name)) continue;
+    if (!seen.count(name)) continue;
     choice.name = name;
     choice.maximize = maximize.value_or(!EndsWith(name, "loss"));
-    choice.note = "val_accuracy is in no result; ranking by " + name + " (" +
+    choice.note = why + " is in no result; ranking by " + name + " (" +
                   (choice.maximize ? "max" : "min") + ")";
-    return choice;
+    break;
   }
   return choice;
 }
@@ -171,12 +171,52 @@ std::string RenderStatus(const Scan& scan) {
   if (rerun.empty()) {
     out += "nothing to rerun\n";
   } else {
-    out += "to rerun: " + FormatIndexRanges(rerun) + "  (`sweep run " +
-           (scan.plan ? scan.plan->source : std::string("SPEC")) + " --storage " + scan.root +
+    out += "to rerun: " + FormatIndexRanges(rerun) + "  (`" + RerunCommand(scan, "") +
            "` reruns every row that has not succeeded; unfinished rows may still be running)\n";
   }
   for (const auto& p : scan.problems) out += "problem: " + p + "\n";
   return out;
+}
+
+Status Collect(const CollectOptions& o) {
+  SWEEP_ASSIGN_OR_RETURN(Format format, ParseFormat(o.format));
+  std::optional<bool> maximize;
+  if (o.goal) {
+    if (*o.goal == "max" || *o.goal == "maximize") {
+      maximize = true;
+    } else if (*o.goal == "min" || *o.goal == "minimize") {
+      maximize = false;
+    } else {
+      return Status::InvalidArgument("--goal " + *o.goal + ": expected max or min");
+    }
+  }
+  if (o.top < 0) return Status::InvalidArgument("--top must be 0 (all) or more");
+  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(o.storage));
+  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(o.metric, maximize, scan));
+  std::string data = RenderLeaderboard(scan, board, format, o.top);
+  std::string summary = RenderSummary(scan, board);
+  if (!o.output.empty()) {
+    SWEEP_RETURN_IF_ERROR(storage::WriteFileAtomic(o.output, data).WithContext(o.output));
+    std::fprintf(stdout, "wrote %zu rows to %s\n%s", std::min<size_t>(board.order.size(), o.top > 0 ? o.top : board.order.size()),
+                 o.output.c_str(), summary.c_str());
+    return Status::Ok();
+  }
+  std::fwrite(data.data(), 1, data.size(), stdout);
+  std::fflush(stdout);
+  if (format == Format::kCsv || format == Format::kJson) {
+    std::fwrite(summary.data(), 1, summary.size(), stderr);
+  } else {
+    std::fputc('\n', stdout);
+    std::fwrite(summary.data(), 1, summary.size(), stdout);
+  }
+  return Status::Ok();
+}
+
+Status ShowStatus(const std::string& storage) {
+  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(storage));
+  std::string text = RenderStatus(scan);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return Status::Ok();
 }
 
 }  // namespace sweep

@@ -22,6 +22,23 @@ std::string Describe(const Plan& plan) {
 
 }  // namespace
 
+std::string ShellQuote(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_-+=.,/:@%") == std::string::npos) {
+    return text;
+  }
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string RerunCommand(const Plan& plan, const std::string& root, const std::string& extra) {
+  std::string out = "sweep run " + ShellQuote(plan.source) + " --storage " + ShellQuote(root);
+  for (const auto& s : plan.overrides) out += " --set " + ShellQuote(s);
+  if (!extra.empty()) out += " " + extra;
+  return out;
+}
+
 Plan MakePlan(const Spec& spec, std::string spec_text, std::vector<std::string> overrides) {
   Plan plan;
   plan.source = spec.source;

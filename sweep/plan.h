@@ -57,4 +57,11 @@ StatusOr<std::optional<Plan>> ReadPlan(storage::Store& store);
 // storage belongs to another sweep and to use another --storage.
 Status WritePlanOnce(storage::Store& store, const Plan& plan);
 
+// The `sweep run` command line that resumes this plan in `root` ("sweep run spec.yml --storage
+// S --set epochs=1 --failed"), shell-quoted; `extra` is appended when not empty.
+std::string RerunCommand(const Plan& plan, const std::string& root, const std::string& extra);
+
+// `text` quoted for a POSIX shell when it needs it.
+std::string ShellQuote(const std::string& text);
+
 }  // namespace sweep
