@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One row with a bad dataset path: run exits non-zero naming it, collect reports it failed with
+# its reason, `sweep run --failed` retries only it.
+source "$(dirname "$0")/run_lib.sh"
+cat > spec.yml <<'YAML'
+defaults: {dataset: "synthetic:blobs?rows=200&features=8&classes=3", epochs: 2, hidden: [16]}
+runs:
+  - {learning_rate: 0.1}
+  - {learning_rate: 0.01, dataset: "no/such/data.csv"}
+  - {learning_rate: 0.001}
+YAML
+set +e
+timeout 120 "$SWEEP_BIN" run spec.yml -j 2 --storage S > run1.log 2>&1
+rc=$?
+set -e
+expect_eq "$rc" 1 "exit code with a failed row"
+grep -q '^row 1 failed (exit 2)' run1.log || { cat run1.log; fail "row 1 failure line"; }
+grep -q '^failed rows: 1$' run1.log || { cat run1.log; fail "failed list"; }
+grep -q 'sweep run spec.yml --storage S --failed' run1.log || { cat run1.log; fail "rerun hint"; }
+
+timeout 30 "$SWEEP_BIN" collect S > collect.txt || fail "collect"
+grep -q '^failed: 1 (exit 2): .*no/such/data.csv' collect.txt || { cat collect.txt; fail "reason"; }
+timeout 30 "$SWEEP_BIN" collect S --format csv 2>/dev/null > board.csv
+expect_eq "$(csv_rows board.csv)" 2 "CSV rows (succeeded only)"
+
+touch -d '2000-01-01' S/0/result.json S/2/result.json
+set +e
+timeout 120 "$SWEEP_BIN" run spec.yml --storage S --failed > run2.log 2>&1
+rc=$?
+set -e
+expect_eq "$rc" 1 "still failing"
+grep -q 'running 1 ' run2.log || { cat run2.log; fail "only one row selected"; }
+expect_eq "$(grep -c '^row [0-9]* \(succeeded\|failed\)' run2.log)" 1 "rows run"
+grep -q '^row 1 failed' run2.log || fail "row 1 not retried"
+for i in 0 2; do [[ $(stat -c %Y S/$i/result.json) -lt 1000000000 ]] || fail "row $i rerun"; done
+echo PASS

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The container-credentials and EC2 IMDSv2 links of the credential chain against loopback
+# endpoints serving the documented JSON, including expiry and refresh; then a real S3 request
+# signed with container credentials.
+source "$(dirname "$0")/s3_lib.sh"
+
+creds() { "$TOOL" creds "$1" | tr '\n' ' ' | sed 's/ $//'; }
+
+echo "== container: FULL_URI + token file; cached while far from expiry"
+start_fake container container "ASIA#" 3600 "Bearer-xyz"
+printf 'Bearer-xyz\n' >"$T/token"
+export AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAKE_URL/v2/credentials/job" \
+       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$T/token"
+got=$(creds 3)
+[[ $got == "ASIA1 container ASIA1 container ASIA1 container" ]] || fail "container cached: $got"
+[[ $(wc -l <"$FAKE_LOG") -eq 1 ]] || fail "container fetched $(wc -l <"$FAKE_LOG") times"
+
+echo "== container: near expiry -> refreshed on every use"
+start_fake container-short container "ASIA#" 60 "Bearer-xyz"
+export AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAKE_URL/v2/credentials/job"
+got=$(creds 3)
+[[ $got == "ASIA1 container ASIA2 container ASIA3 container" ]] || fail "container refresh: $got"
+
+echo "== container: token from the environment; wrong token -> exit 2"
+unset AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+export AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer-xyz"
+[[ $(creds 1) == "ASIA4 container" ]] || fail "token from env"
+export AWS_CONTAINER_AUTHORIZATION_TOKEN="wrong"
+set +e; "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "HTTP 401" "$T/err" || fail "wrong token: exit $rc $(cat "$T/err")"
+unset AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_CREDENTIALS_FULL_URI
+
+echo "== IMDSv2: token PUT, role, credentials; cached, then refreshed near expiry"
+unset AWS_EC2_METADATA_DISABLED
+start_fake imds imds "IMDS#" 3600
+export AWS_EC2_METADATA_SERVICE_ENDPOINT=$FAKE_URL
+[[ $(creds 2) == "IMDS1 imds IMDS1 imds" ]] || fail "imds cached"
+grep -q "^PUT /latest/api/token" "$FAKE_LOG" || fail "no IMDSv2 token PUT"
+grep -q "^GET /latest/meta-data/iam/security-credentials/sweep-role" "$FAKE_LOG" || fail "no role GET"
+start_fake imds-short imds "IMDS#" 30
+export AWS_EC2_METADATA_SERVICE_ENDPOINT=$FAKE_URL
+[[ $(creds 2) == "IMDS1 imds IMDS2 imds" ]] || fail "imds refresh"
+
+echo "== AWS_EC2_METADATA_DISABLED=true skips IMDS: no credentials, exit 2"
+export AWS_EC2_METADATA_DISABLED=true
+set +e; "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "no AWS credentials" "$T/err" || fail "disabled: exit $rc $(cat "$T/err")"
+
+echo "== environment beats container"
+start_fake container-s3 container "S3RVER" 3600
+export AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAKE_URL/creds"
+[[ $(AWS_ACCESS_KEY_ID=ENVKEY AWS_SECRET_ACCESS_KEY=x "$TOOL" creds 1) == "ENVKEY environment" ]] ||
+  fail "environment first"
+
+echo "== a real S3 request signed with container credentials (session token)"
+start_s3rver b
+export AWS_ENDPOINT_URL=$S3_URL
+"$TOOL" putstr s3://b/via-container.txt "hello"
+"$TOOL" get s3://b/via-container.txt "$T/got"
+[[ $(cat "$T/got") == hello ]] || fail "round-trip with container credentials"
+set +e; "$TOOL" head s3://b/absent 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "(credentials: container)" "$T/err" || fail "source in message: $(cat "$T/err")"
+! grep -q "FakeSecretFromEndpoint\|session-token-" "$T/err" || fail "secret in message"
+echo "s3 credentials test: ok"

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Loopback HTTP endpoints for the S3 end-to-end tests (standard library only).
+
+  s3_fake_server.py PORT_FILE flaky UPSTREAM N KIND   first N requests fail (KIND: 500 | slowdown |
+                                                       reset), then requests are proxied to UPSTREAM
+  s3_fake_server.py PORT_FILE failpart UPSTREAM       proxies, but UploadPart 2 gets 403
+  s3_fake_server.py PORT_FILE forbidden               every request: 403 AccessDenied
+  s3_fake_server.py PORT_FILE container KEYID TTL [TOKEN]  ECS/Batch container credentials JSON
+  s3_fake_server.py PORT_FILE imds KEYID TTL          EC2 IMDSv2 (token PUT, role, credentials)
+
+Binds 127.0.0.1 on a free port and writes it to PORT_FILE. Each request is logged as one line
+("METHOD PATH") on stdout. KEYID ending in '#' gets the request counter appended (ASIA1, ASIA2...);
+TTL is the seconds until the served credentials' Expiration.
+"""
+import datetime
+import http.client
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ARGS = sys.argv[2:]
+MODE = ARGS[0]
+STATE = {"requests": 0, "credentials": 0}
+
+
+def error_xml(code, message):
+    return (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
+            f"<Message>{message}</Message><RequestId>1</RequestId></Error>").encode()
+
+
+def credentials_json(with_code):
+    STATE["credentials"] += 1
+    keyid = ARGS[1]
+    if keyid.endswith("#"):
+        keyid = keyid[:-1] + str(STATE["credentials"])
+    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(ARGS[2]))
+    body = {"AccessKeyId": keyid, "SecretAccessKey": "FakeSecretFromEndpoint",
+            "Token": f"session-token-{STATE['credentials']}",
+            "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if with_code:
+        body.update(Code="Success", Type="AWS-HMAC", LastUpdated="2026-01-01T00:00:00Z")
+    else:
+        body["RoleArn"] = "arn:aws:iam::123456789012:role/sweep-job"
+    return json.dumps(body).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=b"", content_type="application/xml"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def handle_any(self):
+        STATE["requests"] += 1
+        print(f"{self.command} {self.path}", flush=True)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        getattr(self, "mode_" + MODE)(body)
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = handle_any
+
+    def mode_failpart(self, body):
+        if "partNumber=2&" in self.path:
+            return self.reply(403, error_xml("AccessDenied", "Access Denied"))
+        self.proxy(ARGS[1], body)
+
+    def mode_flaky(self, body):
+        upstream, failures, kind = ARGS[1], int(ARGS[2]), ARGS[3]
+        if STATE["requests"] > failures:
+            return self.proxy(upstream, body)
+        if kind == "reset":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if kind == "slowdown":
+            return self.reply(503, error_xml("SlowDown", "Please reduce your request rate."))
+        return self.reply(500, error_xml("InternalError", "We encountered an internal error."))
+
+    def proxy(self, upstream, body):
+        host, port = upstream.split("//")[1].split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {k: v for k, v in self.headers.items()}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        self.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in ("content-length", "transfer-encoding", "connection", "date",
+                                 "server"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def mode_forbidden(self, body):
+        self.reply(403, error_xml("AccessDenied", "Access Denied"))
+
+    def mode_container(self, body):
+        token = ARGS[3] if len(ARGS) > 3 else ""
+        if token and self.headers.get("Authorization") != token:
+            return self.reply(401, b'{"message":"bad token"}', "application/json")
+        self.reply(200, credentials_json(with_code=False), "application/json")
+
+    def mode_imds(self, body):
+        token = "imds-session-token"
+        if self.command == "PUT" and self.path == "/latest/api/token":
+            if not self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+                return self.reply(400, b"", "text/plain")
+            return self.reply(200, token.encode(), "text/plain")
+        if self.headers.get("X-aws-ec2-metadata-token") != token:
+            return self.reply(401, b"", "text/plain")
+        base = "/latest/meta-data/iam/security-credentials/"
+        if self.path == base:
+            return self.reply(200, b"sweep-role", "text/plain")
+        if self.path == base + "sweep-role":
+            return self.reply(200, credentials_json(with_code=True), "text/plain")
+        self.reply(404, b"", "text/plain")
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(sys.argv[1] + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    import os
+    os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# `sweep submit --engine slurm` on a real single-node Slurm (Debian's slurm-wlm + munge, started
+# here as root with a config under the temp folder; shared/notes/local-services.md §2): a 4-row
+# sweep with MaxArraySize=3, so it goes out as two arrays (rows 0-2, then row 3 via
+# SWEEP_INDEX_OFFSET), at most 2 tasks at a time, --wait until done; then every row succeeded
+# (result.json and `sweep collect`), each task left its log, and all daemons stop by pid.
+# Skips (77) without root or without slurmctld/slurmd/munged: scripts/setup.sh installs them.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+if [[ $(id -u) != 0 ]]; then echo "skip: needs root to run slurmd"; exit 77; fi
+for p in munged slurmctld slurmd sbatch squeue scontrol sinfo; do
+  command -v "$p" >/dev/null || { echo "skip: $p missing (apt-get install slurm-wlm munge)"; exit 77; }
+done
+
+B="$T/slurm"
+chmod 755 "$T"
+mkdir -p "$B"/{etc,state,spool,run,log,munge}
+chmod 755 "$B" "$B/munge"
+
+stop_pidfile() {  # SIGTERM, then SIGKILL after 10 s; bounded
+  local f=$1 pid i
+  [[ -s $f ]] || return 0
+  pid=$(cat "$f")
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+stop_slurm() {
+  stop_pidfile "$B/run/slurmd.pid"
+  stop_pidfile "$B/run/slurmctld.pid"
+  stop_pidfile "$B/munge/munged.pid"
+}
+on_exit stop_slurm
+dump_logs() { tail -n 20 "$B"/log/*.log "$B/munge/munged.log" 2>/dev/null >&2 || true; }
+
+dd if=/dev/urandom of="$B/munge/munge.key" bs=1024 count=1 status=none
+chmod 400 "$B/munge/munge.key"
+munged --key-file="$B/munge/munge.key" --socket="$B/munge/munge.socket" \
+  --pid-file="$B/munge/munged.pid" --log-file="$B/munge/munged.log" --seed-file="$B/munge/munged.seed" \
+  || { dump_logs; fail "munged did not start"; }
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+H=$(hostname -s)
+cat >"$B/etc/slurm.conf" <<CONF
+ClusterName=sweeptest
+SlurmctldHost=$H(127.0.0.1)
+SlurmctldPort=$(free_port)
+SlurmdPort=$(free_port)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$B/munge/munge.socket
+StateSaveLocation=$B/state
+SlurmdSpoolDir=$B/spool
+SlurmctldPidFile=$B/run/slurmctld.pid
+SlurmdPidFile=$B/run/slurmd.pid
+SlurmctldLogFile=$B/log/slurmctld.log
+SlurmdLogFile=$B/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+SwitchType=switch/none
+MpiDefault=none
+SchedulerType=sched/builtin
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SlurmdParameters=config_overrides
+MinJobAge=5
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,sched_interval=1
+ReturnToService=2
+MailProg=/bin/true
+MaxArraySize=3
+NodeName=$H NodeAddr=127.0.0.1 CPUs=4 State=UNKNOWN
+PartitionName=debug Nodes=$H Default=YES MaxTime=INFINITE State=UP
+CONF
+export SLURM_CONF="$B/etc/slurm.conf"
+slurmctld -f "$SLURM_CONF" || { dump_logs; fail "slurmctld did not start"; }
+slurmd -f "$SLURM_CONF" || { dump_logs; fail "slurmd did not start"; }
+for _ in $(seq 300); do
+  sinfo -h -o %T 2>/dev/null | grep -qx idle && break
+  sleep 0.1
+done
+sinfo -h -o %T | grep -qx idle || { dump_logs; fail "node not idle after 30 s"; }
+pass "slurm up (MaxArraySize=3)"
+
+cat >"$T/spec.yml" <<'YAML'
+method: grid
+parameters:
+  dataset:
+    value: "synthetic:blobs?rows=200&features=8&classes=3"
+  hidden:
+    value: [16]
+  epochs:
+    value: 2
+  batch_size:
+    value: 32
+  learning_rate:
+    values: [0.001, 0.003, 0.01, 0.03]
+YAML
+S="$T/results"
+cd "$T" || exit 1
+expect_exit 0 timeout 300 "$SWEEP_BIN" submit spec.yml --engine slurm --storage results \
+  --max-parallel 2 --wait --wait-timeout 240
+cat "$T/out"
+[[ $(grep -c "^submitted " "$T/out") == 2 ]] || { cat "$T/err"; dump_logs; fail "want 2 arrays (MaxArraySize=3)"; }
+grep -q "(array 0-2%2, rows 0-2)" "$T/out" || fail "first array"
+grep -q "(array 0-0%2, rows 3)" "$T/out" || fail "second array (row 3 via the offset)"
+grep -q "^done: 4 succeeded, 0 failed, 0 without a result" "$T/out" || { cat "$T/err"; dump_logs; fail "not all rows succeeded"; }
+
+for i in 0 1 2 3; do
+  [[ $(json_get "$S/$i/result.json" 'd["status"]') == succeeded ]] || fail "row $i not succeeded"
+  [[ $(json_get "$S/$i/result.json" 'd["index"]') == "$i" ]] || fail "row $i has another index"
+  [[ -s $S/$i/model/model.h5 ]] || fail "row $i: no model"
+done
+lr3=$(json_get "$S/3/result.json" 'd["params"]["learning_rate"]')
+[[ $lr3 == 0.03 ]] || fail "row 3 trained learning_rate=$lr3, not the 4th value (offset lost?)"
+logs=("$S"/.slurm/sweep-*_*.out)
+[[ ${#logs[@]} == 4 ]] || fail "want 4 task logs, got ${#logs[@]}: ${logs[*]}"
+pass "4 rows succeeded through 2 arrays; per-task logs in results/.slurm"
+
+expect_exit 0 "$SWEEP_BIN" collect "$S"
+cat "$T/out" "$T/err"
+grep -q "^4 rows: 4 succeeded, 0 failed, 0 unfinished, 0 missing, 0 corrupt" "$T/out" "$T/err" \
+  || fail "sweep collect does not show 4 succeeded"
+! grep -q "^problem:" "$T/out" "$T/err" || fail "sweep collect sees foreign files (the logs?)"
+expect_exit 0 "$SWEEP_BIN" collect "$S" --format json
+[[ $("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$T/out") == 4 ]] \
+  || fail "leaderboard does not hold 4 rows"
+pass "sweep collect: 4 succeeded"
+
+# A row with bad input fails for good (the worker exits 2 before training, Slurm does not
+# requeue it): --wait reports it from the task exit codes and exits 2 too; the good row succeeds.
+cat >bad.yml <<'YAML'
+- {dataset: "synthetic:blobs?rows=200&features=8&classes=3", epochs: 1}
+- {dataset: "synthetic:blobs?rows=200&features=8&classes=3", epochs: 1, learning_rate: -1}
+YAML
+expect_exit 2 timeout 300 "$SWEEP_BIN" submit bad.yml --engine slurm --storage bad-results --wait --wait-timeout 240
+grep -q "^done: 1 succeeded, 0 failed, 1 without a result (highest task exit code 2)" "$T/out" || { cat "$T/out" "$T/err"; fail "bad row not reported"; }
+grep -q "did not succeed (1)" "$T/err" || { cat "$T/err"; fail "failed row not named"; }
+grep -q "learning_rate" "$T"/bad-results/.slurm/*_1.out || fail "the task log does not say why"
+pass "a bad-input row fails once, is reported, and submit --wait exits 2"
+
+# A second submit of the same spec into the same storage is the same sweep: --failed finds none.
+expect_exit 0 "$SWEEP_BIN" submit spec.yml --engine slurm --storage results --failed --wait
+grep -q "nothing to submit" "$T/err" || fail "--failed resubmitted finished rows"
+# Another spec into the same storage is refused before anything is queued.
+sed 's/0.03]/0.1]/' spec.yml >other.yml
+expect_exit 2 "$SWEEP_BIN" submit other.yml --engine slurm --storage results
+pass "resubmission: nothing failed; a different sweep into the same storage is refused"
