@@ -53,6 +53,7 @@ void AddSpecOptions(CLI::App* cmd, ExpandOptions* o) {
   cmd->add_option("spec", o->spec, "Spec file: local path or s3:// URI")->required();
   cmd->add_option("--set", o->sets, "Override KEY=VALUE in every row (VALUE is YAML); repeatable")
       ->expected(1)
+      ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 

@@ -26,8 +26,10 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--missing", o.missing, "Only rows without a result");
   cmd->add_flag("--failed", o.failed, "Only rows whose result says failed");
   cmd->add_flag("--force", o.force, "Also rerun rows that already succeeded");
-  cmd->add_option("--set", o.sets, "Override key=value in every row (repeatable)")
-      ->take_all();
+  cmd->add_option("--set", o.sets, "Override KEY=VALUE in every row (VALUE is YAML); repeatable")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--worker", o.worker, "sweep-worker executable (default: next to sweep, PATH)");
   cmd->add_option("--stop-timeout", o.stop_timeout_s,
                   "Seconds between SIGTERM and SIGKILL when stopping")

@@ -59,6 +59,60 @@ bool ReadSmallFile(const std::string& path, std::string* out, int* error) {
   return true;
 }
 
+// Skips the JSON array or object starting at text[i]; returns the index past it, or npos.
+size_t SkipContainer(const std::string& text, size_t i) {
+  int depth = 0;
+  bool in_string = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string::npos;
+}
+
+// Replaces the top-level "history" array by [] before parsing: no summary shows it and it is
+// most of a result file, so this halves the work of collecting a large sweep. A file too
+// broken to find the end of the array is left as is (ParseResult then reports it).
+void DropHistory(std::string* text) {
+  static constexpr std::string_view kKey = "\"history\"";
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text->size(); ++i) {
+    char c = (*text)[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      if (depth == 1 && text->compare(i, kKey.size(), kKey) == 0) {
+        size_t j = text->find_first_not_of(" \t\r\n", i + kKey.size());
+        if (j != std::string::npos && (*text)[j] == ':') {
+          size_t start = text->find_first_not_of(" \t\r\n", j + 1);
+          if (start == std::string::npos || (*text)[start] != '[') return;
+          size_t end = SkipContainer(*text, start);
+          if (end != std::string::npos) text->replace(start, end - start, "[]");
+          return;
+        }
+      }
+      in_string = true;
+    }
+  }
+}
+
 bool Exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -108,6 +162,7 @@ void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int
         continue;
       }
       bool has_log = !present && Exists(storage::LogPath(root, index));
+      if (present) DropHistory(&text);
       rec = ClassifyRow(index, present ? std::optional<std::string>(text) : std::nullopt, has_log);
     }
   };

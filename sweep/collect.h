@@ -27,7 +27,8 @@ std::string_view RowStateName(RowState state);
 
 struct RowRecord {
   RowState state = RowState::kMissing;
-  std::optional<RunResult> result;  // set for kSucceeded and kFailed
+  std::optional<RunResult> result;  // set for kSucceeded and kFailed; `history` left empty
+                                    // by ScanStorage on local folders (not needed, costly)
   std::string problem;              // why, for kCorrupt
 };
 

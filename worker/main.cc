@@ -44,7 +44,10 @@ int main(int argc, char** argv) {
   app.add_option("--params", options.params, "Hyperparameter file, local or s3:// (env SWEEP_PARAMS)");
   app.add_option("--storage", options.storage, "Results root, folder or s3://bucket/prefix (env SWEEP_STORAGE)")
       ->capture_default_str();
-  app.add_option("--set", options.overrides, "Override a row key, e.g. --set epochs=1 (repeatable)");
+  app.add_option("--set", options.overrides, "Override a row key, e.g. --set epochs=1 (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--threads", options.threads, "Training threads (default: the row's threads, else the CPU quota)")
       ->check(CLI::NonNegativeNumber);
   try {
