@@ -28,7 +28,7 @@ struct SubmitJobInput {
   std::string job_definition;  // name, name:revision or ARN
   int array_size = 0;          // 2..10,000, or 0 for a plain job (no arrayProperties)
   std::vector<std::pair<std::string, std::string>> environment;  // containerOverrides
-  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<std::pair<std::string, std::string>> tags;  // needs IAM batch:TagResource
 };
 
 // The SubmitJob request body (keys as in the Batch API). Pure; checks nothing.

@@ -219,7 +219,6 @@ std::vector<json> BatchSubmitBodies(const SubmitOptions& options,
     in.array_size = parts[i].plain ? 0 : parts[i].size;
     in.environment = {{"SWEEP_PARAMS", params}, {"SWEEP_STORAGE", storage}};
     for (auto& kv : parts[i].Env()) in.environment.push_back(kv);
-    in.tags = {{"sweep:name", job_name}};
     bodies.push_back(SubmitJobBody(in));
   }
   return bodies;
