@@ -101,10 +101,12 @@ class Loop {
         pending_.pop_front();
         Start(index, attempt);
       }
-      while (std::optional<ChildExit> exit = ReapChild()) Finished(*exit);
+      bool finished = false;
+      while (std::optional<ChildExit> exit = ReapChild()) Finished(*exit), finished = true;
       if (stopping_ && !killed_ && (Now() > kill_at_ || g_signal_count > 1)) KillAll();
       counts_.running = static_cast<int>(running_.size());
-      progress_.Update(counts_, Now() - start_, best_, metric_);
+      // Redraw at once when a row finished (counts and best changed); else at most every 0.1 s.
+      progress_.Update(counts_, Now() - start_, best_, metric_, /*force=*/finished);
       if (!running_.empty()) usleep(20000);
     }
     progress_.Finish();
