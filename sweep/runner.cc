@@ -41,29 +41,17 @@ Status CheckOptions(const RunOptions& o) {
 
 // Every row must become a valid TrainConfig before anything starts: a typo found after an
 // hour of training wastes the hour.
-Status ValidateRows(const Spec& spec) {
-  std::string errors;
-  int bad = 0;
-  for (size_t i = 0; i < spec.rows.size(); ++i) {
-    StatusOr<model::TrainConfig> config = ConfigFromRow(spec.rows[i]);
-    if (config.ok()) continue;
-    if (++bad <= 10) errors += "\n  row " + std::to_string(i) + ": " + config.status().message();
-  }
-  if (bad == 0) return Status::Ok();
-  if (bad > 10) errors += "\n  ... and " + std::to_string(bad - 10) + " more";
-  return Status::InvalidArgument(spec.source + ": " + std::to_string(bad) +
-                                 " invalid row(s), nothing started:" + errors);
-}
-
-StatusOr<Spec> LoadSpec(const RunOptions& o, std::string* text) {
-  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(o.spec_path));
+StatusOr<Spec> LoadRunSpec(const RunOptions& o, std::string* text) {
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(o.spec_path, o.sets));
+  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(o.spec_path));  // cached
   SWEEP_RETURN_IF_ERROR(storage::ReadFile(local, text).WithContext(o.spec_path));
-  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpecFile(local));
-  spec.source = o.spec_path;
-  SWEEP_RETURN_IF_ERROR(ApplyOverrides(o.sets, &spec));
-  if (spec.rows.empty()) return Status::InvalidArgument(o.spec_path + ": the spec has no rows");
-  SWEEP_RETURN_IF_ERROR(ValidateRows(spec));
-  return spec;
+  std::vector<std::string> bad = ValidateRows(spec.rows);
+  if (bad.empty()) return spec;
+  std::string errors;
+  for (size_t i = 0; i < bad.size() && i < 10; ++i) errors += "\n  " + bad[i];
+  if (bad.size() > 10) errors += "\n  ... and " + std::to_string(bad.size() - 10) + " more";
+  return Status::InvalidArgument(o.spec_path + ": " + std::to_string(bad.size()) +
+                                 " invalid row(s), nothing started:" + errors);
 }
 
 // A path the children can use whatever their working folder: absolute for local paths.
@@ -113,7 +101,7 @@ StatusOr<std::string> FindWorker(const std::string& flag) {
 StatusOr<RunReport> RunSweep(const RunOptions& o) {
   SWEEP_RETURN_IF_ERROR(CheckOptions(o));
   std::string spec_text;
-  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(o, &spec_text));
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadRunSpec(o, &spec_text));
   const int count = static_cast<int>(spec.rows.size());
   SelectFlags flags{{}, o.missing, o.failed, o.force};
   if (!o.only.empty()) {

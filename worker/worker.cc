@@ -27,13 +27,6 @@ double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string Dirname(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (storage::IsS3Uri(path) && slash < 5) return path;
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 std::string HostName() {
   char buf[256] = {0};
   if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
@@ -42,19 +35,8 @@ std::string HostName() {
 
 // The spec (local or s3://), expanded, overrides applied, and row `index` checked.
 StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir) {
-  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(options.params));
-  std::string text;
-  {
-    std::FILE* f = std::fopen(local.c_str(), "rb");
-    if (f == nullptr) return Status::NotFound(options.params + ": cannot open the hyperparameter file");
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
-    std::fclose(f);
-  }
-  *base_dir = Dirname(options.params);
-  SWEEP_ASSIGN_OR_RETURN(Spec spec, ParseSpec(text, options.params, *base_dir));
-  SWEEP_RETURN_IF_ERROR(ApplyOverrides(options.overrides, &spec));
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options.params, options.overrides));
+  *base_dir = spec.base_dir;
   int rows = static_cast<int>(spec.rows.size());
   if (options.index >= rows) {
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
