@@ -35,3 +35,7 @@ check_bad "missing params file" "nope.yml" -- --params "$T/nope.yml" --storage "
 printf -- '- {dataset: "synthetic:blobs", learning_rate: -1}\n' > "$T/range.yml"
 check_bad "out of range" "learning_rate" -- --params "$T/range.yml" --storage "$S" --index 0
 [[ ! -e $S ]] || [[ -z $(find "$S" -type f) ]] || fail "storage not empty: $(find "$S" -type f)"
+printf -- '- {dataset: "synthetic:blobs?features=4", test_dataset: "synthetic:blobs?features=5"}\n' > "$T/shape.yml"
+check_bad "test set shape" "has 5 features" -- --params "$T/shape.yml" --storage "$S" --index 0
+printf -- '- {dataset: "synthetic:blobs?classes=3", test_dataset: "synthetic:blobs?classes=5"}\n' > "$T/classes.yml"
+check_bad "test set classes" "labels up to 4" -- --params "$T/classes.yml" --storage "$S" --index 0

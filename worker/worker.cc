@@ -54,6 +54,28 @@ StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir,
   return storage::ReadDataset(local, kind);
 }
 
+// The optional test set, checked against the training set's shape and classes.
+StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config, const std::string& base_dir,
+                                              const Dataset& train, int index) {
+  if (config.data.test_dataset.empty()) return std::optional<Dataset>();
+  auto loaded = LoadData(config.data.test_dataset, base_dir, config.network.loss);
+  if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: test_dataset", index));
+  Dataset test = std::move(loaded).value();
+  if (test.cols != train.cols) {
+    return Status::InvalidArgument(fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}", index,
+                                               test.source, test.cols, train.source, train.cols));
+  }
+  if (train.num_classes > 0) {
+    if (test.num_classes > train.num_classes) {
+      return Status::InvalidArgument(fmt::format("row {}: test_dataset {} has labels up to {} but dataset {} has {} classes",
+                                                 index, test.source, test.num_classes - 1, train.source,
+                                                 train.num_classes));
+    }
+    test.num_classes = train.num_classes;
+  }
+  return std::optional<Dataset>(std::move(test));
+}
+
 void LogEpoch(const model::EpochRecord& e, int epochs) {
   std::string line = fmt::format("epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
   if (std::isfinite(e.train.accuracy)) line += fmt::format(" accuracy={:.4f}", e.train.accuracy);
@@ -109,25 +131,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   auto loaded = LoadData(config.data.dataset, base_dir, config.network.loss);
   if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
   Dataset train = std::move(loaded).value();
-  std::optional<Dataset> test;
-  if (!config.data.test_dataset.empty()) {
-    auto loaded_test = LoadData(config.data.test_dataset, base_dir, config.network.loss);
-    if (!loaded_test.ok()) {
-      return loaded_test.status().WithContext(fmt::format("row {}: test_dataset", options.index));
-    }
-    test = std::move(loaded_test).value();
-    if (test->cols != train.cols) {
-      return Status::InvalidArgument(fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}",
-                                                 options.index, test->source, test->cols, train.source, train.cols));
-    }
-    if (train.num_classes > 0) {
-      if (test->num_classes > train.num_classes) {
-        return Status::InvalidArgument(fmt::format("{}: labels up to {} but the training set has {} classes",
-                                                   test->source, test->num_classes - 1, train.num_classes));
-      }
-      test->num_classes = train.num_classes;
-    }
-  }
+  SWEEP_ASSIGN_OR_RETURN(std::optional<Dataset> test, LoadTestData(config, base_dir, train, options.index));
   log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms", options.index,
                         options.attempt, train.rows, train.cols,
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
