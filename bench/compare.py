@@ -129,7 +129,9 @@ class Bench:
         env = dict(os.environ)
         if blas:  # one of Debian's OpenBLAS builds, instead of the libblas.so.3 alternative
             env["LD_LIBRARY_PATH"] = "/usr/lib/x86_64-linux-gnu/" + blas
-        env.update({"OPENBLAS_CORETYPE": self.coretype, "OMP_WAIT_POLICY": "passive",
+        if self.coretype:
+            env["OPENBLAS_CORETYPE"] = self.coretype
+        env.update({"OMP_WAIT_POLICY": "passive",
                     "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
                     "MKL_NUM_THREADS": str(threads)})
         return env
@@ -207,20 +209,23 @@ class Bench:
         self.results.setdefault(key, {}).setdefault(name, []).append(value)
 
     def choose_coretype(self):
-        """OpenBLAS 0.3.21 does not know Zen 4: of the kernels it can be told to use (SkylakeX
-        when AVX-512 is there, Haswell), keep the faster at W3's shapes, 1 thread."""
-        if os.environ.get("OPENBLAS_CORETYPE") or "avx512f" not in self.flags:
+        """OpenBLAS 0.3.21 may not know the CPU (Zen 4 is newer than it): of its own choice
+        (OPENBLAS_VERBOSE=2 prints it) and the kernels it can be told to use (SkylakeX when
+        AVX-512 is there, Haswell), keep the fastest at W3's shapes, 1 thread."""
+        if os.environ.get("OPENBLAS_CORETYPE"):
             return
         rates = {}
+        choices = ["", "SkylakeX", "Haswell"] if "avx512f" in self.flags else ["", "Haswell"]
         for _ in range(2):
-            for ct in ("SkylakeX", "Haswell"):
+            for ct in choices:
                 self.coretype = ct
                 j = run([PYTHON, TORCH, "--gemm", "--sizes", "784,512,512,10", "--batch", "256",
                          "--threads", "1", "--seconds", "0.1"], env=self.torch_env(1)).json()
                 rates.setdefault(ct, []).append(j["gflops"])
         self.coretype = max(rates, key=lambda ct: median(rates[ct]))
-        self.coretype_note = "OPENBLAS_CORETYPE=%s (torch.mm at W3's shapes: %s)" % (
-            self.coretype, ", ".join("%s %.0f GFLOP/s" % (ct, median(v)) for ct, v in rates.items()))
+        self.coretype_note = "OPENBLAS_CORETYPE=%s (torch.mm at W3's shapes, 1 thread: %s)" % (
+            self.coretype or "unset", ", ".join("%s %.0f GFLOP/s" % (ct or "unset", median(v))
+                                                for ct, v in rates.items()))
         log(self.coretype_note)
 
     # --- the sgemm limit ------------------------------------------------------------------
@@ -397,7 +402,7 @@ class Bench:
                                                                100 * gt / lim, lim)
                 if key in goals and goals[key][1] is not None:
                     verdicts.append(("%s >= %.0f%% of sgemm limit" % (key, 100 * goals[key][1]),
-                                     "%.0f%%" % (100 * gs / lim), gs / lim >= goals[key][1]))
+                                     "%.1f%%" % (100 * gs / lim), gs / lim >= goals[key][1]))
             if key in goals and ratio:
                 verdicts.append(("%s >= %.1fx PyTorch" % (key, goals[key][0]), "%.2fx" % ratio,
                                  ratio >= goals[key][0]))
