@@ -28,6 +28,7 @@ int Fail(const char* command, const Status& status) {
 int RunExpand(const ExpandOptions& o) {
   StatusOr<Spec> spec = LoadSpec(o.spec, o.sets);
   if (!spec.ok()) return Fail("expand", spec.status());
+  LogSpecWarnings(*spec);
   const std::string out = o.json ? nlohmann::json(spec->rows).dump(2) + "\n" : RowsToYaml(spec->rows);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
@@ -39,6 +40,7 @@ int RunExpand(const ExpandOptions& o) {
 int RunValidate(const ExpandOptions& o) {
   StatusOr<Spec> spec = LoadSpec(o.spec, o.sets);
   if (!spec.ok()) return Fail("validate", spec.status());
+  LogSpecWarnings(*spec);
   const std::vector<std::string> problems = ValidateRows(spec->rows);
   for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", spec->source.c_str(), p.c_str());
   if (!problems.empty()) {

@@ -43,6 +43,7 @@ Status CheckOptions(const RunOptions& o) {
 // hour of training wastes the hour.
 StatusOr<Spec> LoadRunSpec(const RunOptions& o, std::string* text) {
   SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(o.spec_path, o.sets));
+  LogSpecWarnings(spec);
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(o.spec_path));  // cached
   SWEEP_RETURN_IF_ERROR(storage::ReadFile(local, text).WithContext(o.spec_path));
   std::vector<std::string> bad = ValidateRows(spec.rows);

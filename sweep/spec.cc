@@ -14,6 +14,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "base/log.h"
 #include "base/strings.h"
 #include "storage/store.h"
 #include "sweep/spec_wandb.h"
@@ -173,6 +174,7 @@ Status Expand(const YAML::Node& root, const ojson& doc, Spec* spec) {
     spec->form = plan.form;
     spec->rows = std::move(plan.rows);
     spec->metric = plan.metric;
+    spec->warnings = std::move(plan.warnings);
     return Status::Ok();
   }
   return Status::InvalidArgument(
@@ -230,6 +232,10 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
   }
   SWEEP_RETURN_IF_ERROR(ApplyOverrides(sets, &spec));
   return spec;
+}
+
+void LogSpecWarnings(const Spec& spec) {
+  for (const std::string& w : spec.warnings) log::Warn(spec.source + ": " + w);
 }
 
 Status ApplyOverrides(const std::vector<std::string>& sets, Spec* spec) {

@@ -46,6 +46,8 @@ struct Spec {
   std::optional<MetricGoal> metric;  // from the spec's `metric:`, if any
   std::string base_dir;              // folder (or s3 prefix) relative data paths resolve against
   std::string source;                // file name or URI, for messages
+  std::vector<std::string> warnings; // accepted but ignored settings; `sweep` commands print
+                                     // them (PrintSpecWarnings), workers stay quiet
 };
 
 // Parses and expands. `source` names the file in messages; `base_dir` is stored as is.
@@ -62,6 +64,10 @@ StatusOr<Spec> LoadSpecFile(const std::string& path);
 // FetchInput (local path or s3:// URI), LoadSpecFile, then ApplyOverrides(sets). For an URI,
 // `source` is the URI and `base_dir` its prefix.
 StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::string>& sets);
+
+// Logs each of spec.warnings as "warning: SOURCE: TEXT" (the `sweep` commands call it once per
+// spec; workers do not, so a 10,000-row array does not print it 10,000 times).
+void LogSpecWarnings(const Spec& spec);
 
 // Applies `--set key=value` overrides to every row (value parsed as a YAML scalar or flow
 // sequence: "epochs=1", "hidden=[64,32]"), then drops duplicates again.

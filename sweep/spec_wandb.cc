@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "base/log.h"
 #include "base/strings.h"
 
 namespace sweep::internal {
@@ -246,9 +245,6 @@ Status CheckTopKeys(const ojson& doc) {
       return Bad(key, "unknown key" + DidYouMean(key, kKeys));
     }
   }
-  if (doc.contains("early_terminate")) {
-    log::Warn("early_terminate is ignored: rows run independently (use early_stopping_patience)");
-  }
   return Status::Ok();
 }
 
@@ -315,6 +311,10 @@ StatusOr<MetricGoal> ParseMetric(const ojson& metric) {
 StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
   SWEEP_RETURN_IF_ERROR(CheckTopKeys(doc));
   WandbPlan plan;
+  if (doc.contains("early_terminate")) {
+    plan.warnings.push_back(
+        "early_terminate is ignored: rows run independently (use early_stopping_patience)");
+  }
   if (!doc.contains("method")) return Bad("method", "required key missing (grid or random)");
   const std::string method = doc["method"].is_string() ? doc["method"].get<std::string>() : "";
   if (method == "bayes") {

@@ -46,6 +46,7 @@ struct WandbPlan {
   std::string form;  // "grid" or "random"
   std::vector<nlohmann::json> rows;
   std::optional<MetricGoal> metric;
+  std::vector<std::string> warnings;  // accepted but ignored keys, for the caller to show
 };
 
 // Expands a W&B sweep document (a mapping with `method:` / `parameters:`). Duplicates are not

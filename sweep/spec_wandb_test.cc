@@ -122,6 +122,8 @@ TEST(WandbGrid, EarlyTerminateIsAcceptedAndIgnored) {
                     "parameters:\n  a: {value: 1}\n");
   ASSERT_OK(spec);
   EXPECT_EQ(spec->rows, (std::vector<json>{json{{"a", 1}}}));
+  ASSERT_EQ(spec->warnings.size(), 1u);
+  EXPECT_TRUE(Contains(spec->warnings[0], "early_terminate is ignored"));
 }
 
 constexpr char kRandom[] = R"(

@@ -270,6 +270,7 @@ StatusOr<std::string> RenderK8sJobs(const SubmitOptions& options,
 Status Submit(const SubmitOptions& o, std::ostream& out) {
   SWEEP_RETURN_IF_ERROR(CheckOptions(o));
   SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(o.spec, {}));
+  LogSpecWarnings(spec);
   const int count = static_cast<int>(spec.rows.size());
   if (count == 0) return Status::InvalidArgument(o.spec + ": the spec has no rows");
   const std::string rows_hash = RowsHash(spec.rows);
