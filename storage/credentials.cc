@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/log.h"
+#include "storage/credential_sources.h"
 #include "storage/http.h"
 
 namespace sweep::storage {
@@ -49,14 +50,46 @@ StatusOr<TimedCredentials> FromEnvironment() {
   return t;
 }
 
+std::string Value(const std::map<std::string, std::string>* s, const char* key) {
+  if (s == nullptr) return "";
+  auto it = s->find(key);
+  return it == s->end() ? std::string() : it->second;
+}
+
 bool KeysFromSection(const std::map<std::string, std::string>* s, TimedCredentials* t) {
-  if (s == nullptr) return false;
-  auto get = [&](const char* k) {
-    auto it = s->find(k);
-    return it == s->end() ? std::string() : it->second;
-  };
-  t->credentials = {get("aws_access_key_id"), get("aws_secret_access_key"), get("aws_session_token")};
+  t->credentials = {Value(s, "aws_access_key_id"), Value(s, "aws_secret_access_key"),
+                    Value(s, "aws_session_token")};
   return !t->credentials.access_key_id.empty() && !t->credentials.secret_access_key.empty();
+}
+
+// What a profile names instead of keys: a credential_process, or a role. The credentials file
+// wins over the config file, as in the SDKs.
+StatusOr<TimedCredentials> FromProfileSettings(const std::string& profile,
+                                               const std::map<std::string, std::string>* cred,
+                                               const std::map<std::string, std::string>* config,
+                                               std::string* source) {
+  for (const auto* s : {cred, config}) {
+    if (std::string command = Value(s, "credential_process"); !command.empty()) {
+      *source = "profile " + profile + " credential_process";
+      auto t = RunCredentialProcess(command);
+      if (!t.ok()) return t.status().WithContext("profile " + profile);
+      return t;
+    }
+  }
+  for (const auto* s : {cred, config}) {
+    const std::string role = Value(s, "role_arn");
+    if (role.empty()) continue;
+    const std::string token_file = Value(s, "web_identity_token_file");
+    if (token_file.empty()) {
+      return Status::InvalidArgument(
+          "profile " + profile + ": role_arn with source_profile/credential_source is not "
+          "supported; use credential_process (e.g. `aws configure export-credentials --format "
+          "process`) or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
+    }
+    *source = "profile " + profile + " web identity";
+    return AssumeRoleWithWebIdentity({role, token_file, Value(s, "role_session_name")});
+  }
+  return Status::NotFound("profile " + profile + ": no keys, credential_process or role");
 }
 
 StatusOr<TimedCredentials> FromProfile(std::string* source) {
@@ -64,25 +97,28 @@ StatusOr<TimedCredentials> FromProfile(std::string* source) {
   const bool named = !Env("AWS_PROFILE").empty() || !Env("AWS_DEFAULT_PROFILE").empty();
   TimedCredentials t;
   std::string text;
+  IniFile cred_ini, config_ini;
   const std::string cred_path = SharedCredentialsPath();
-  if (!cred_path.empty() && ReadText(cred_path, &text)) {
-    IniFile ini = ParseIni(text);
-    auto it = ini.find(profile);
-    if (KeysFromSection(it == ini.end() ? nullptr : &it->second, &t)) {
-      *source = "profile " + profile + " (" + cred_path + ")";
-      return t;
-    }
-  }
+  if (!cred_path.empty() && ReadText(cred_path, &text)) cred_ini = ParseIni(text);
   const std::string config_path = SharedConfigPath();
-  if (!config_path.empty() && ReadText(config_path, &text)) {
-    if (KeysFromSection(ConfigSection(ParseIni(text), profile), &t)) {
-      *source = "profile " + profile + " (" + config_path + ")";
-      return t;
-    }
+  if (!config_path.empty() && ReadText(config_path, &text)) config_ini = ParseIni(text);
+  auto it = cred_ini.find(profile);
+  const auto* cred = it == cred_ini.end() ? nullptr : &it->second;
+  const auto* config = ConfigSection(config_ini, profile);
+  if (KeysFromSection(cred, &t)) {
+    *source = "profile " + profile + " (" + cred_path + ")";
+    return t;
   }
+  if (KeysFromSection(config, &t)) {
+    *source = "profile " + profile + " (" + config_path + ")";
+    return t;
+  }
+  auto settings = FromProfileSettings(profile, cred, config, source);
+  if (settings.ok() || settings.status().code() != StatusCode::kNotFound) return settings;
   if (named) {
     return Status::InvalidArgument("profile " + profile + ": no aws_access_key_id/" +
-                                   "aws_secret_access_key in " + cred_path + " or " + config_path);
+                                   "aws_secret_access_key, credential_process or role_arn in " +
+                                   cred_path + " or " + config_path);
   }
   return Status::NotFound("no profile " + profile);
 }
@@ -266,6 +302,10 @@ StatusOr<TimedCredentials> CredentialProvider::Resolve(std::string* source) {
     *source = "environment";
     return env;
   }
+  if (WebIdentity w; WebIdentityFromEnv(&w)) {
+    *source = "web identity " + w.role_arn;
+    return AssumeRoleWithWebIdentity(w);
+  }
   auto profile = FromProfile(source);
   if (profile.ok() || profile.status().code() != StatusCode::kNotFound) return profile;
   auto container = FromContainer();
@@ -275,7 +315,8 @@ StatusOr<TimedCredentials> CredentialProvider::Resolve(std::string* source) {
   if (imds.ok()) *source = "imds";
   if (imds.ok() || imds.status().code() != StatusCode::kNotFound) return imds;
   return Status::InvalidArgument(
-      "no AWS credentials: tried environment, profile " + ProfileName() +
+      "no AWS credentials: tried environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), profile " +
+      ProfileName() +
       ", container (AWS_CONTAINER_CREDENTIALS_*), EC2 instance metadata");
 }
 

@@ -1,15 +1,19 @@
 // The AWS credential chain, in the AWS SDK order:
 //   1. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
-//   2. profile AWS_PROFILE (else "default") in AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials),
-//      then AWS_CONFIG_FILE (~/.aws/config, section "[profile NAME]" or "[default]")
-//   3. container (ECS / AWS Batch job role): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
+//   2. web identity (EKS IRSA): AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN traded with STS
+//      AssumeRoleWithWebIdentity (credential_sources.h)
+//   3. profile AWS_PROFILE (else "default") in AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials),
+//      then AWS_CONFIG_FILE (~/.aws/config, section "[profile NAME]" or "[default]"): static
+//      keys, else `credential_process`, else `role_arn` + `web_identity_token_file`
+//      (role_arn with source_profile is refused with advice)
+//   4. container (ECS / AWS Batch job role): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
 //      http://169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http on loopback /
 //      169.254.170.2 / 169.254.170.23) with the Authorization header from
 //      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or AWS_CONTAINER_AUTHORIZATION_TOKEN
-//   4. EC2 IMDSv2 (token PUT, then the role's credentials) at AWS_EC2_METADATA_SERVICE_ENDPOINT
+//   5. EC2 IMDSv2 (token PUT, then the role's credentials) at AWS_EC2_METADATA_SERVICE_ENDPOINT
 //      (default http://169.254.169.254); skipped when AWS_EC2_METADATA_DISABLED=true
-// Temporary credentials (container, IMDS, profile with an expiry) are fetched again from the same
-// source once they are within `refresh_before_s` of their Expiration.
+// Temporary credentials (web identity, process, container, IMDS, a profile with an expiry) are
+// fetched again from the same source once they are within `refresh_before_s` of their Expiration.
 // Thread-safety: CredentialProvider is safe to share between threads (Get locks).
 #pragma once
 

@@ -77,7 +77,8 @@ class CredentialChain : public ::testing::Test {
       "AWS_DEFAULT_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-      "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT"};
+      "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+      "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"};
   std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
   std::filesystem::path dir_;
 };
@@ -108,6 +109,37 @@ TEST_F(CredentialChain, NamedProfileFromCredentialsThenConfig) {
   CredentialProvider q;
   ASSERT_OK(q.Get());
   EXPECT_EQ(q.Get()->access_key_id, "D");
+}
+
+TEST_F(CredentialChain, ProfileCredentialProcess) {
+  Write("config", "[profile sso]\ncredential_process = echo '{\"Version\": 1, "
+                  "\"AccessKeyId\": \"PROC\", \"SecretAccessKey\": \"S\", "
+                  "\"SessionToken\": \"T\"}'\n");
+  setenv("AWS_PROFILE", "sso", 1);
+  CredentialProvider p;
+  auto c = p.Get();
+  ASSERT_OK(c);
+  EXPECT_EQ(c->access_key_id, "PROC");
+  EXPECT_EQ(c->session_token, "T");
+  EXPECT_EQ(p.source(), "profile sso credential_process");
+}
+
+TEST_F(CredentialChain, ProfileStaticKeysWinOverCredentialProcess) {
+  Write("credentials", "[default]\naws_access_key_id=KEYS\naws_secret_access_key=S\n");
+  Write("config", "[default]\ncredential_process = exit 1\n");
+  CredentialProvider p;
+  ASSERT_OK(p.Get());
+  EXPECT_EQ(p.Get()->access_key_id, "KEYS");
+}
+
+TEST_F(CredentialChain, AssumeRoleProfileIsRefusedWithAdvice) {
+  Write("config", "[profile admin]\nrole_arn = arn:aws:iam::1:role/admin\nsource_profile = default\n");
+  setenv("AWS_PROFILE", "admin", 1);
+  CredentialProvider p;
+  auto c = p.Get();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("credential_process"), std::string::npos);
 }
 
 TEST_F(CredentialChain, MissingNamedProfileIsAnError) {

@@ -46,6 +46,23 @@ export AWS_EC2_METADATA_DISABLED=true
 set +e; "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
 [[ $rc -eq 2 ]] && grep -q "no AWS credentials" "$T/err" || fail "disabled: exit $rc $(cat "$T/err")"
 
+echo "== web identity (EKS IRSA): unsigned STS form POST; cached, refreshed near expiry"
+printf 'eyJ.irsa-token\n' >"$T/irsa-token"
+start_fake sts sts "IRSA#" 3600 "eyJ.irsa-token"
+export AWS_WEB_IDENTITY_TOKEN_FILE=$T/irsa-token AWS_ROLE_ARN=arn:aws:iam::123456789012:role/sweep \
+       AWS_ROLE_SESSION_NAME=row-7 AWS_ENDPOINT_URL_STS=$FAKE_URL
+role="web identity $AWS_ROLE_ARN"
+[[ $(creds 2) == "IRSA1 $role IRSA1 $role" ]] || fail "web identity cached: $(creds 1)"
+grep -q "^form Action=AssumeRoleWithWebIdentity RoleArn=$AWS_ROLE_ARN RoleSessionName=row-7 Version=2011-06-15$" \
+  "$FAKE_LOG" || fail "STS form: $(cat "$FAKE_LOG")"
+start_fake sts-short sts "IRSA#" 60 "eyJ.irsa-token"
+export AWS_ENDPOINT_URL_STS=$FAKE_URL
+[[ $(creds 2) == "IRSA1 $role IRSA2 $role" ]] || fail "web identity refresh"
+printf 'stale-token' >"$T/irsa-token"
+set +e; "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "InvalidIdentityToken" "$T/err" || fail "bad token: exit $rc $(cat "$T/err")"
+unset AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_ENDPOINT_URL_STS
+
 echo "== environment beats container"
 start_fake container-s3 container "S3RVER" 3600
 export AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAKE_URL/creds"

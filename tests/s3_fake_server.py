@@ -7,6 +7,8 @@
   s3_fake_server.py PORT_FILE forbidden               every request: 403 AccessDenied
   s3_fake_server.py PORT_FILE container KEYID TTL [TOKEN]  ECS/Batch container credentials JSON
   s3_fake_server.py PORT_FILE imds KEYID TTL          EC2 IMDSv2 (token PUT, role, credentials)
+  s3_fake_server.py PORT_FILE sts KEYID TTL TOKEN     STS AssumeRoleWithWebIdentity (form POST;
+                                                       a WebIdentityToken other than TOKEN: 400)
 
 Binds 127.0.0.1 on a free port and writes it to PORT_FILE. Each request is logged as one line
 ("METHOD PATH") on stdout. KEYID ending in '#' gets the request counter appended (ASIA1, ASIA2...);
@@ -16,6 +18,7 @@ import datetime
 import http.client
 import json
 import sys
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = sys.argv[2:]
@@ -124,6 +127,38 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == base + "sweep-role":
             return self.reply(200, credentials_json(with_code=True), "text/plain")
         self.reply(404, b"", "text/plain")
+
+
+def sts_xml():
+    STATE["credentials"] += 1
+    keyid = ARGS[1]
+    if keyid.endswith("#"):
+        keyid = keyid[:-1] + str(STATE["credentials"])
+    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(ARGS[2]))
+    return (
+        '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<AssumeRoleWithWebIdentityResult><Credentials>"
+        f"<AccessKeyId>{keyid}</AccessKeyId><SecretAccessKey>FakeSecretFromEndpoint</SecretAccessKey>"
+        f"<SessionToken>session-token-{STATE['credentials']}</SessionToken>"
+        f"<Expiration>{expires.strftime('%Y-%m-%dT%H:%M:%SZ')}</Expiration>"
+        "</Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
+    ).encode()
+
+
+def _sts(self, body):
+    form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+    print("form " + " ".join(f"{k}={form[k]}" for k in sorted(form) if k != "WebIdentityToken"),
+          flush=True)
+    if self.command != "POST" or self.headers.get("Authorization"):
+        return self.reply(400, error_xml("InvalidRequest", "expected an unsigned POST"))
+    if form.get("Action") != "AssumeRoleWithWebIdentity" or form.get("Version") != "2011-06-15":
+        return self.reply(400, error_xml("InvalidAction", "bad Action/Version"))
+    if form.get("WebIdentityToken") != ARGS[3]:
+        return self.reply(400, error_xml("InvalidIdentityToken", "Incorrect token audience"))
+    self.reply(200, sts_xml(), "text/xml")
+
+
+Handler.mode_sts = _sts
 
 
 def main():

@@ -1,0 +1,153 @@
+#include "storage/credential_sources.h"
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/http.h"
+#include "storage/sigv4.h"
+#include "storage/xml.h"
+
+namespace sweep::storage {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// "sts AssumeRoleWithWebIdentity: AccessDenied: Not authorized ..." with the right code.
+Status StsError(long http_status, std::string_view body) {
+  const std::string code = FirstXml(body, "Code");
+  const std::string message = FirstXml(body, "Message");
+  std::string text = "sts AssumeRoleWithWebIdentity: ";
+  text += code.empty() ? "HTTP " + std::to_string(http_status) : code;
+  if (!message.empty()) text += ": " + message.substr(0, 300);
+  const bool transient = http_status >= 500 || http_status == 429 ||
+                         code == "IDPCommunicationError" || code == "Throttling" ||
+                         code == "ThrottlingException" || code == "RequestLimitExceeded";
+  return Status(transient ? StatusCode::kUnavailable : StatusCode::kInvalidArgument, text);
+}
+
+}  // namespace
+
+StatusOr<TimedCredentials> ParseProcessCredentials(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return Status::InvalidArgument("credential_process: output is not a JSON object");
+  if (!j.contains("Version") || j["Version"] != 1) {
+    return Status::InvalidArgument("credential_process: expected \"Version\": 1");
+  }
+  auto str = [&](const char* k) {
+    auto it = j.find(k);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  TimedCredentials t;
+  t.credentials = {str("AccessKeyId"), str("SecretAccessKey"), str("SessionToken")};
+  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
+    return Status::InvalidArgument("credential_process: AccessKeyId/SecretAccessKey missing");
+  }
+  if (std::string e = str("Expiration"); !e.empty()) {
+    t.expiration = ParseIso8601(e);
+    if (!t.expiration) return Status::InvalidArgument("credential_process: bad Expiration " + e);
+  }
+  return t;
+}
+
+StatusOr<TimedCredentials> RunCredentialProcess(const std::string& command) {
+  std::fflush(nullptr);  // a child inherits our stdio buffers' contents otherwise
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return Status::InvalidArgument("credential_process: cannot start: " + command);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) {
+    if (out.size() < (1 << 20)) out.append(buf, n);
+  }
+  const int status = ::pclose(pipe);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    const int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return Status::InvalidArgument("credential_process: `" + command + "` exited " +
+                                   std::to_string(code));
+  }
+  return ParseProcessCredentials(out);
+}
+
+bool WebIdentityFromEnv(WebIdentity* out) {
+  WebIdentity w{Env("AWS_ROLE_ARN"), Env("AWS_WEB_IDENTITY_TOKEN_FILE"), Env("AWS_ROLE_SESSION_NAME")};
+  if (w.role_arn.empty() || w.token_file.empty()) return false;
+  *out = std::move(w);
+  return true;
+}
+
+std::string StsEndpoint() {
+  std::string url = Env("AWS_ENDPOINT_URL_STS");
+  if (url.empty()) url = Env("AWS_ENDPOINT_URL");
+  if (url.empty()) {
+    std::string region = Env("AWS_REGION");
+    if (region.empty()) region = Env("AWS_DEFAULT_REGION");
+    url = region.empty() ? "https://sts.amazonaws.com" : "https://sts." + region + ".amazonaws.com";
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url + "/";
+}
+
+StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml) {
+  const std::string creds = FirstXml(xml, "Credentials");
+  TimedCredentials t;
+  t.credentials = {FirstXml(creds, "AccessKeyId"), FirstXml(creds, "SecretAccessKey"),
+                   FirstXml(creds, "SessionToken")};
+  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
+    return Status::Corruption("sts AssumeRoleWithWebIdentity: no Credentials in the response");
+  }
+  if (std::string e = FirstXml(creds, "Expiration"); !e.empty()) {
+    t.expiration = ParseIso8601(e);
+    if (!t.expiration) return Status::Corruption("sts: bad Expiration " + e);
+  }
+  return t;
+}
+
+StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity) {
+  std::ifstream in(identity.token_file, std::ios::binary);
+  std::stringstream token;
+  token << in.rdbuf();
+  if (!in || Trimmed(token.str()).empty()) {
+    return Status::InvalidArgument("web identity: cannot read the token file " + identity.token_file);
+  }
+  const std::string session = identity.session_name.empty()
+                                  ? "sweep-" + std::to_string(std::time(nullptr))
+                                  : identity.session_name;
+  const std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
+                           UriEncode(identity.role_arn) + "&RoleSessionName=" + UriEncode(session) +
+                           "&WebIdentityToken=" + UriEncode(Trimmed(token.str()));
+  HttpRequest req;
+  req.method = "POST";
+  req.url = StsEndpoint();
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  req.body = body;
+  req.connect_timeout_ms = 3000;
+  req.timeout_ms = 10000;
+  HttpClient http;
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    auto r = http.Do(req);
+    if (r.ok() && r->status == 200) return ParseStsCredentials(r->body);
+    last = r.ok() ? StsError(r->status, r->body) : r.status().WithContext("sts " + req.url);
+    if (last.code() != StatusCode::kUnavailable) break;
+  }
+  return last;
+}
+
+}  // namespace sweep::storage

@@ -1,0 +1,45 @@
+// The credential sources that hand out temporary credentials by running something: a profile's
+// `credential_process` (a command printing JSON, e.g. an SSO helper) and STS
+// AssumeRoleWithWebIdentity (EKS IRSA: a projected service-account token traded for a role's
+// credentials). CredentialProvider (credentials.h) decides when each is tried.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "storage/credentials.h"
+
+namespace sweep::storage {
+
+// Runs `command` with /bin/sh -c and parses its standard output, the documented shape:
+// {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?, "Expiration"?}.
+// Errors: InvalidArgument when the command fails or prints something else (not retryable: a
+// misconfigured helper stays misconfigured). Its stderr goes to ours, so its own advice shows.
+StatusOr<TimedCredentials> RunCredentialProcess(const std::string& command);
+StatusOr<TimedCredentials> ParseProcessCredentials(std::string_view json);
+
+struct WebIdentity {
+  std::string role_arn;      // AWS_ROLE_ARN or the profile's role_arn
+  std::string token_file;    // AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file; read anew
+  std::string session_name;  // AWS_ROLE_SESSION_NAME or role_session_name; "" = "sweep-<time>"
+};
+
+// The web identity from the environment, if both AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN
+// are set.
+bool WebIdentityFromEnv(WebIdentity* out);
+
+// STS endpoint: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint of
+// AWS_REGION / AWS_DEFAULT_REGION, else the global https://sts.amazonaws.com.
+std::string StsEndpoint();
+
+// POST Action=AssumeRoleWithWebIdentity (unsigned, as the API requires) to StsEndpoint().
+// Errors: InvalidArgument for a rejected token or role (AccessDenied, InvalidIdentityToken,
+// ExpiredTokenException, an unreadable token file), Unavailable for throttling, 5xx,
+// IDPCommunicationError and network failures (each tried 3 times first).
+StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity);
+
+// The <Credentials> of an AssumeRoleWithWebIdentity response. Errors: Corruption.
+StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml);
+
+}  // namespace sweep::storage
