@@ -1,9 +1,11 @@
-// A small, fast, portable random number generator (splitmix64). Unlike <random> distributions
-// its output is fixed by this file alone, so a seed means the same weights and batches on every
-// standard library. Not cryptographic.
+// A small, fast, portable random number generator (splitmix64, base/random.h). Unlike <random>
+// distributions its output is fixed by these files alone, so a seed means the same weights and
+// batches on every standard library. Not cryptographic.
 #pragma once
 
 #include <cstdint>
+
+#include "base/random.h"
 
 namespace sweep::model {
 
@@ -11,12 +13,7 @@ class Random {
  public:
   explicit Random(uint64_t seed) : state_(seed) {}
 
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64(state_); }
   // Uniform in [0, n) (Lemire's multiply-shift; the bias is below 2^-40 for our sizes).
   uint64_t Below(uint64_t n) {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);

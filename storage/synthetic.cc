@@ -6,21 +6,17 @@
 #include <cstdint>
 #include <map>
 
+#include "base/random.h"
 #include "base/strings.h"
 
 namespace sweep::storage {
 namespace {
 
-// splitmix64 (Steele, Lea, Flood 2014): tiny, fast, same stream everywhere.
+// splitmix64 (base/random.h) with the distributions the generators need.
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64(state_); }
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
   double Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
   int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/random.h"
 #include "base/strings.h"
 
 namespace sweep::internal {
@@ -13,12 +14,7 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-uint64_t Mix(uint64_t z) {  // splitmix64: one step from state z, returning its output
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+uint64_t Mix(uint64_t z) { return SplitMix64Of(z); }  // one splitmix64 step from state z
 
 uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
