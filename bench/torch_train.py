@@ -41,6 +41,8 @@ def read_init(path):
     """[(weight [units, inputs], bias [units])] from a Keras-layout weights file."""
     layers = []
     with h5py.File(path, "r") as f:
+        if "layer_names" not in f.attrs and "model_weights" in f:
+            f = f["model_weights"]  # full-model file (model.h5 format version 2)
         names = [n.decode() if isinstance(n, bytes) else str(n) for n in f.attrs["layer_names"]]
         for name in names:
             g = f[name]

@@ -1,4 +1,5 @@
-// Writes and reads model.h5 following /work/shared/notes/keras-h5.md (Keras 2 weights layout).
+// Writes and reads model.h5 in Keras 2's full-model layout (model.save("m.h5")): the weights
+// layout of save_weights under /model_weights, model_config at the root.
 #include "storage/keras_h5.h"
 
 #include <hdf5.h>
@@ -104,12 +105,13 @@ Status WriteLayer(h5::Id file, const DenseWeights& l) {
   return group.Close("close group " + l.name);
 }
 
+Status WriteVersionAttributes(h5::Id loc) {
+  SWEEP_RETURN_IF_ERROR(h5::WriteStringAttribute(loc, "backend", "tensorflow"));
+  return h5::WriteStringAttribute(loc, "keras_version", kKerasVersion);
+}
+
 Status WriteRootAttributes(h5::Id file, const ModelFile& model) {
-  std::vector<std::string> names;
-  for (const auto& l : model.layers) names.push_back(l.name);
-  SWEEP_RETURN_IF_ERROR(WriteNameList(file, "layer_names", names));
-  SWEEP_RETURN_IF_ERROR(h5::WriteStringAttribute(file, "backend", "tensorflow"));
-  SWEEP_RETURN_IF_ERROR(h5::WriteStringAttribute(file, "keras_version", kKerasVersion));
+  SWEEP_RETURN_IF_ERROR(WriteVersionAttributes(file));
   SWEEP_RETURN_IF_ERROR(
       h5::WriteStringAttribute(file, "model_config", KerasModelConfig(model.layers)));
   SWEEP_RETURN_IF_ERROR(h5::WriteIntAttribute(file, "sweep_format_version", kModelFormatVersion));
@@ -119,15 +121,26 @@ Status WriteRootAttributes(h5::Id file, const ModelFile& model) {
   return Status::Ok();
 }
 
+// The save_weights layout: layer_names, backend, keras_version, one group per layer.
+Status WriteWeights(h5::Id loc, const ModelFile& model) {
+  std::vector<std::string> names;
+  for (const auto& l : model.layers) names.push_back(l.name);
+  SWEEP_RETURN_IF_ERROR(WriteNameList(loc, "layer_names", names));
+  SWEEP_RETURN_IF_ERROR(WriteVersionAttributes(loc));
+  for (const auto& l : model.layers) SWEEP_RETURN_IF_ERROR(WriteLayer(loc, l));
+  Handle top(H5Gcreate2(loc, "top_level_model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!top.valid()) return h5::FromHdf5("create top_level_model_weights", StatusCode::kUnavailable);
+  SWEEP_RETURN_IF_ERROR(h5::WriteEmptyListAttribute(top.get(), "weight_names"));
+  return top.Close("close top_level_model_weights");
+}
+
 Status WriteContents(const std::string& path, const ModelFile& model) {
   SWEEP_ASSIGN_OR_RETURN(Handle file, h5::CreateFile(path));
   SWEEP_RETURN_IF_ERROR(WriteRootAttributes(file.get(), model));
-  for (const auto& l : model.layers) SWEEP_RETURN_IF_ERROR(WriteLayer(file.get(), l));
-  Handle top(
-      H5Gcreate2(file.get(), "top_level_model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  if (!top.valid()) return h5::FromHdf5("create top_level_model_weights", StatusCode::kUnavailable);
-  SWEEP_RETURN_IF_ERROR(h5::WriteEmptyListAttribute(top.get(), "weight_names"));
-  top.Reset();
+  Handle weights(H5Gcreate2(file.get(), "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!weights.valid()) return h5::FromHdf5("create model_weights", StatusCode::kUnavailable);
+  SWEEP_RETURN_IF_ERROR(WriteWeights(weights.get(), model));
+  SWEEP_RETURN_IF_ERROR(weights.Close("close model_weights"));
   return file.Close("close " + path);
 }
 
@@ -173,13 +186,14 @@ StatusOr<DenseWeights> ReadLayer(h5::Id group, const std::string& name) {
   return l;
 }
 
-StatusOr<ModelFile> ReadContents(h5::Id root) {
+// `root`: where layer_names lives (the file, or /model_weights); `file`: where model_config does.
+StatusOr<ModelFile> ReadContents(h5::Id root, h5::Id file) {
   ModelFile model;
   SWEEP_ASSIGN_OR_RETURN(auto layer_names, ReadNameList(root, "layer_names"));
   if (layer_names.empty()) return Status::Corruption("no layer_names: not a Keras weights file");
   std::map<std::string, std::string> activations;
-  if (h5::HasAttribute(root, "model_config")) {
-    SWEEP_ASSIGN_OR_RETURN(std::string config, h5::ReadStringAttribute(root, "model_config"));
+  if (h5::HasAttribute(file, "model_config")) {
+    SWEEP_ASSIGN_OR_RETURN(std::string config, h5::ReadStringAttribute(file, "model_config"));
     activations = ActivationsFromConfig(config);
   }
   for (const auto& name : layer_names) {
@@ -278,7 +292,7 @@ StatusOr<ModelFile> ReadModelFile(const std::string& path) {
     root = Handle(H5Gopen2(loc, "model_weights", H5P_DEFAULT));
     if (!root.valid()) return h5::FromHdf5(path + ": model_weights", StatusCode::kCorruption);
   }
-  auto model = ReadContents(root.valid() ? root.get() : loc);
+  auto model = ReadContents(root.valid() ? root.get() : loc, loc);
   if (!model.ok()) return model.status().WithContext(path);
   auto full = ReadRootAttributes(loc, std::move(model).value());
   if (!full.ok()) return full.status().WithContext(path);

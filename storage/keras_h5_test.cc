@@ -61,17 +61,25 @@ TEST_F(KerasH5, RoundTripsNonSquareKernelAndAttributes) {
   EXPECT_EQ(out->attributes, in.attributes);
 }
 
-TEST_F(KerasH5, WritesKerasTwoLayout) {
+TEST_F(KerasH5, WritesKerasTwoFullModelLayout) {
   ASSERT_OK(WriteModelFile(Path("model.h5"), ExampleModel()));
   auto file = h5::OpenFileReadOnly(Path("model.h5"));
   ASSERT_OK(file);
-  hid_t f = file->get();
+  hid_t root = file->get();
+  EXPECT_EQ(*h5::ReadStringAttribute(root, "backend"), "tensorflow");
+  EXPECT_EQ(*h5::ReadStringAttribute(root, "keras_version"), "2.13.1");
+  EXPECT_EQ(*h5::ReadIntAttribute(root, "sweep_format_version"), 2);
+  EXPECT_TRUE(h5::HasAttribute(root, "sweep_params"));
+  // The loaders pick /model_weights only when the root has no layer_names.
+  EXPECT_FALSE(h5::HasAttribute(root, "layer_names"));
+  h5::Handle weights(H5Gopen2(root, "model_weights", H5P_DEFAULT));
+  ASSERT_TRUE(weights.valid());
+  hid_t f = weights.get();
   auto layers = h5::ReadStringListAttribute(f, "layer_names");
   ASSERT_OK(layers);
   EXPECT_EQ(*layers, (std::vector<std::string>{"dense", "dense_1"}));
   EXPECT_EQ(*h5::ReadStringAttribute(f, "backend"), "tensorflow");
   EXPECT_EQ(*h5::ReadStringAttribute(f, "keras_version"), "2.13.1");
-  EXPECT_EQ(*h5::ReadIntAttribute(f, "sweep_format_version"), 1);
   {  // layer_names: variable-length, ASCII, NULLTERM (what h5py 3 + Keras 2 write)
     h5::Handle attr(H5Aopen(f, "layer_names", H5P_DEFAULT));
     h5::Handle type(H5Aget_type(attr.get()));
@@ -101,7 +109,7 @@ TEST_F(KerasH5, WritesKerasTwoLayout) {
     EXPECT_EQ(H5Sget_simple_extent_type(space.get()), H5S_SIMPLE);  // never H5S_NULL
     EXPECT_EQ(H5Sget_simple_extent_npoints(space.get()), 0);
   }
-  auto config = nlohmann::json::parse(*h5::ReadStringAttribute(f, "model_config"));
+  auto config = nlohmann::json::parse(*h5::ReadStringAttribute(root, "model_config"));
   EXPECT_EQ(config["class_name"], "Sequential");
   auto& list = config["config"]["layers"];
   ASSERT_EQ(list.size(), 3u);
@@ -166,9 +174,12 @@ TEST_F(KerasH5, SplitsLongLayerNameLists) {
   ASSERT_OK(WriteModelFile(Path("model.h5"), m));
   auto file = h5::OpenFileReadOnly(Path("model.h5"));
   ASSERT_OK(file);
-  EXPECT_FALSE(h5::HasAttribute(file->get(), "layer_names"));
-  EXPECT_TRUE(h5::HasAttribute(file->get(), "layer_names0"));
-  EXPECT_TRUE(h5::HasAttribute(file->get(), "layer_names1"));
+  h5::Handle weights(H5Gopen2(file->get(), "model_weights", H5P_DEFAULT));
+  ASSERT_TRUE(weights.valid());
+  EXPECT_FALSE(h5::HasAttribute(weights.get(), "layer_names"));
+  EXPECT_TRUE(h5::HasAttribute(weights.get(), "layer_names0"));
+  EXPECT_TRUE(h5::HasAttribute(weights.get(), "layer_names1"));
+  weights.Reset();
   auto back = ReadModelFile(Path("model.h5"));
   ASSERT_OK(back);
   ASSERT_EQ(back->layers.size(), 1000u);

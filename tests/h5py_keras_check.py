@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Checks a model.h5 the way Keras 2's legacy HDF5 loader walks it (keras-h5.md §8).
+"""Checks a model.h5 the way Keras 2's legacy HDF5 loader walks it (keras-h5.md §8): a
+weights-only file (save_weights) or a full-model file (model.save: /model_weights + model_config).
 
 Usage: /usr/bin/python3 tests/h5py_keras_check.py MODEL.h5 [EXPECT ...]
   EXPECT  expect.json   {"layers": [{"name": "dense", "kernel": [[...]], "bias": [...]}, ...]}
@@ -137,12 +138,17 @@ def main(argv):
     path = argv[1]
     with h5py.File(path, "r") as root:
         f = root
+        kind = "weights-only file"
         if "layer_names" not in f.attrs and "layer_names0" not in f.attrs and "model_weights" in f:
             f = f["model_weights"]  # full-model file
+            kind = "full model file"
         try:
             layers = read_weights(f)
             check_dense_shapes(layers)
             summary = check_model_config(root, layers)
+            if kind == "full model file":  # keras.models.load_model needs the config
+                check(summary.startswith("model_config ok"), "full-model file without model_config")
+                check("keras_version" in root.attrs, "full-model file: no keras_version at the root")
             for arg in argv[2:]:
                 check_expectation(arg, layers)
         except Mismatch as e:
@@ -150,7 +156,7 @@ def main(argv):
             return 1
     for layer, arrays in layers:
         print(layer, " ".join(str(a.shape) for a in arrays))
-    print(f"OK: {path}: {len(layers)} Dense layers, {summary}, {len(argv) - 2} expectation(s)")
+    print(f"OK: {path}: {kind}, {len(layers)} Dense layers, {summary}, {len(argv) - 2} expectation(s)")
     return 0
 
 

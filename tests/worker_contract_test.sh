@@ -23,6 +23,7 @@ pass "row 2 published"
 "$PY" "$SWEEP_SOURCE_DIR/tests/h5py_keras_check.py" "$S/2/model/model.h5" > "$T/h5" || fail "h5py check"
 [[ $(grep -v '^OK' "$T/h5") == $'dense (6, 12) (12,)\ndense_1 (12, 5) (5,)\ndense_2 (5, 3) (3,)' ]] \
   || fail "layer shapes: $(cat "$T/h5")"
+grep -q '^OK: .*full model file' "$T/h5" || fail "not a full-model file (keras.models.load_model): $(cat "$T/h5")"
 pass "h5py reads the weights as Keras would"
 
 # Other engines' variables and the explicit flag.
@@ -41,7 +42,7 @@ cp "$S/2/model/model.h5" "$T/a.h5"
 AWS_BATCH_JOB_ARRAY_INDEX=2 "$SWEEP_WORKER" --params "$T/p.yml" --storage "$S" --threads 1 >/dev/null 2>&1
 "$PY" - "$T/a.h5" "$S/2/model/model.h5" <<'PYEOF' || fail "reruns differ"
 import sys, h5py, numpy as np
-a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+a, b = h5py.File(sys.argv[1], "r")["model_weights"], h5py.File(sys.argv[2], "r")["model_weights"]
 for layer in a.attrs["layer_names"]:
     for w in a[layer].attrs["weight_names"]:
         assert np.array_equal(a[layer][w][()], b[layer][w][()]), (layer, w)
