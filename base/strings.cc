@@ -1,5 +1,7 @@
 #include "base/strings.h"
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <numeric>
 
@@ -34,6 +36,11 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
   std::string m = ClosestMatch(word, candidates);
   return m.empty() ? std::string() : " (did you mean '" + m + "'?)";
+}
+
+std::string GetEnv(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
 }
 
 }  // namespace sweep

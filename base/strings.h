@@ -13,6 +13,9 @@ int EditDistance(std::string_view a, std::string_view b);
 // The candidate nearest to `word` if it is close enough to be a plausible typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
+// The environment variable's value, or "" when it is unset.
+std::string GetEnv(const char* name);
+
 // " (did you mean 'x'?)" or "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 

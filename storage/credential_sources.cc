@@ -12,17 +12,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
 #include "storage/http.h"
 #include "storage/sigv4.h"
 #include "storage/xml.h"
 
 namespace sweep::storage {
 namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
 
 std::string Trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -85,18 +81,18 @@ StatusOr<TimedCredentials> RunCredentialProcess(const std::string& command) {
 }
 
 bool WebIdentityFromEnv(WebIdentity* out) {
-  WebIdentity w{Env("AWS_ROLE_ARN"), Env("AWS_WEB_IDENTITY_TOKEN_FILE"), Env("AWS_ROLE_SESSION_NAME")};
+  WebIdentity w{GetEnv("AWS_ROLE_ARN"), GetEnv("AWS_WEB_IDENTITY_TOKEN_FILE"), GetEnv("AWS_ROLE_SESSION_NAME")};
   if (w.role_arn.empty() || w.token_file.empty()) return false;
   *out = std::move(w);
   return true;
 }
 
 std::string StsEndpoint() {
-  std::string url = Env("AWS_ENDPOINT_URL_STS");
-  if (url.empty()) url = Env("AWS_ENDPOINT_URL");
+  std::string url = GetEnv("AWS_ENDPOINT_URL_STS");
+  if (url.empty()) url = GetEnv("AWS_ENDPOINT_URL");
   if (url.empty()) {
-    std::string region = Env("AWS_REGION");
-    if (region.empty()) region = Env("AWS_DEFAULT_REGION");
+    std::string region = GetEnv("AWS_REGION");
+    if (region.empty()) region = GetEnv("AWS_DEFAULT_REGION");
     url = region.empty() ? "https://sts.amazonaws.com" : "https://sts." + region + ".amazonaws.com";
   }
   while (!url.empty() && url.back() == '/') url.pop_back();

@@ -8,16 +8,12 @@
 #include <sstream>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "storage/credential_sources.h"
 #include "storage/http.h"
 
 namespace sweep::storage {
 namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -36,14 +32,14 @@ bool ReadText(const std::string& path, std::string* out) {
 }
 
 std::string HomeFile(const char* env_override, const char* rel) {
-  if (std::string v = Env(env_override); !v.empty()) return v;
-  std::string home = Env("HOME");
+  if (std::string v = GetEnv(env_override); !v.empty()) return v;
+  std::string home = GetEnv("HOME");
   return home.empty() ? "" : home + "/.aws/" + rel;
 }
 
 StatusOr<TimedCredentials> FromEnvironment() {
   TimedCredentials t;
-  t.credentials = {Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"), Env("AWS_SESSION_TOKEN")};
+  t.credentials = {GetEnv("AWS_ACCESS_KEY_ID"), GetEnv("AWS_SECRET_ACCESS_KEY"), GetEnv("AWS_SESSION_TOKEN")};
   if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
     return Status::NotFound("environment: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY not set");
   }
@@ -94,7 +90,7 @@ StatusOr<TimedCredentials> FromProfileSettings(const std::string& profile,
 
 StatusOr<TimedCredentials> FromProfile(std::string* source) {
   const std::string profile = ProfileName();
-  const bool named = !Env("AWS_PROFILE").empty() || !Env("AWS_DEFAULT_PROFILE").empty();
+  const bool named = !GetEnv("AWS_PROFILE").empty() || !GetEnv("AWS_DEFAULT_PROFILE").empty();
   TimedCredentials t;
   std::string text;
   IniFile cred_ini, config_ini;
@@ -153,9 +149,9 @@ StatusOr<TimedCredentials> FetchJson(HttpClient& http, HttpRequest req, const ch
 
 StatusOr<TimedCredentials> FromContainer() {
   std::string url;
-  if (std::string rel = Env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); !rel.empty()) {
+  if (std::string rel = GetEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); !rel.empty()) {
     url = "http://169.254.170.2" + rel;
-  } else if (std::string full = Env("AWS_CONTAINER_CREDENTIALS_FULL_URI"); !full.empty()) {
+  } else if (std::string full = GetEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI"); !full.empty()) {
     if (full.rfind("https://", 0) != 0 && !AllowedHttpHost(full)) {
       return Status::InvalidArgument("AWS_CONTAINER_CREDENTIALS_FULL_URI: http only on loopback "
                                      "or 169.254.170.2/23");
@@ -166,8 +162,8 @@ StatusOr<TimedCredentials> FromContainer() {
   }
   HttpRequest req;
   req.url = url;
-  std::string token = Env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-  if (std::string file = Env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
+  std::string token = GetEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  if (std::string file = GetEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
     if (!ReadText(file, &token)) {
       return Status::InvalidArgument("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     }
@@ -179,10 +175,10 @@ StatusOr<TimedCredentials> FromContainer() {
 }
 
 StatusOr<TimedCredentials> FromImds() {
-  std::string disabled = Env("AWS_EC2_METADATA_DISABLED");
+  std::string disabled = GetEnv("AWS_EC2_METADATA_DISABLED");
   for (char& c : disabled) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (disabled == "true") return Status::NotFound("imds: disabled");
-  std::string base = Env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  std::string base = GetEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
   if (base.empty()) base = "http://169.254.169.254";
   while (!base.empty() && base.back() == '/') base.pop_back();
 
@@ -254,8 +250,8 @@ std::string SharedCredentialsPath() { return HomeFile("AWS_SHARED_CREDENTIALS_FI
 std::string SharedConfigPath() { return HomeFile("AWS_CONFIG_FILE", "config"); }
 
 std::string ProfileName() {
-  if (std::string p = Env("AWS_PROFILE"); !p.empty()) return p;
-  if (std::string p = Env("AWS_DEFAULT_PROFILE"); !p.empty()) return p;
+  if (std::string p = GetEnv("AWS_PROFILE"); !p.empty()) return p;
+  if (std::string p = GetEnv("AWS_DEFAULT_PROFILE"); !p.empty()) return p;
   return "default";
 }
 

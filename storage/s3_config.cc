@@ -6,15 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/strings.h"
 #include "storage/s3_client.h"
 
 namespace sweep::storage {
 namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -67,13 +63,13 @@ StatusOr<S3Config> S3ConfigFromEnvironment() {
     return it == profile.end() ? std::string() : it->second;
   };
   S3Config config;
-  for (std::string region : {Env("AWS_REGION"), Env("AWS_DEFAULT_REGION"), from_profile("region")}) {
+  for (std::string region : {GetEnv("AWS_REGION"), GetEnv("AWS_DEFAULT_REGION"), from_profile("region")}) {
     if (!region.empty()) {
       config.region = region;
       break;
     }
   }
-  for (std::string e : {Env("AWS_ENDPOINT_URL_S3"), Env("AWS_ENDPOINT_URL"),
+  for (std::string e : {GetEnv("AWS_ENDPOINT_URL_S3"), GetEnv("AWS_ENDPOINT_URL"),
                         from_profile("endpoint_url")}) {
     if (!e.empty()) {
       config.endpoint = e;
@@ -81,7 +77,7 @@ StatusOr<S3Config> S3ConfigFromEnvironment() {
     }
   }
   if (!config.endpoint.empty()) SWEEP_RETURN_IF_ERROR(CheckEndpoint(&config.endpoint));
-  const std::string force = Lower(Env("AWS_S3_FORCE_PATH_STYLE"));
+  const std::string force = Lower(GetEnv("AWS_S3_FORCE_PATH_STYLE"));
   config.force_path_style = force == "true" || force == "1" ||
                             Lower(from_profile("s3.addressing_style")) == "path";
   return config;

@@ -10,17 +10,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/strings.h"
 #include "storage/atomic_file.h"
 #include "storage/layout.h"
 #include "storage/s3_client.h"
 
 namespace sweep::storage {
 namespace {
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
 
 // One provider per process: every store and fetch shares its cached temporary credentials, so
 // a worker asks the container endpoint or IMDS (which throttles) once, not once per object.
@@ -136,9 +132,9 @@ Status Download(S3Client& client, const S3Uri& uri, const S3Object& head, const 
 }  // namespace
 
 std::string InputCacheDir() {
-  if (std::string d = Env("SWEEP_CACHE_DIR"); !d.empty()) return d;
-  if (std::string d = Env("XDG_CACHE_HOME"); !d.empty()) return d + "/sweep";
-  if (std::string h = Env("HOME"); !h.empty()) return h + "/.cache/sweep";
+  if (std::string d = GetEnv("SWEEP_CACHE_DIR"); !d.empty()) return d;
+  if (std::string d = GetEnv("XDG_CACHE_HOME"); !d.empty()) return d + "/sweep";
+  if (std::string h = GetEnv("HOME"); !h.empty()) return h + "/.cache/sweep";
   return "";
 }
 

@@ -6,15 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/strings.h"
+
 namespace sweep {
 namespace {
 
 using nlohmann::json;
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
 
 std::map<std::string, std::string> ProfileConfig() {
   const std::string path = storage::SharedConfigPath();
@@ -93,13 +90,13 @@ StatusOr<BatchEndpoint> ResolveBatchEndpoint(const std::string& region) {
   };
   BatchEndpoint out;
   out.region =
-      FirstNonEmpty({region, Env("AWS_REGION"), Env("AWS_DEFAULT_REGION"), from_profile("region")});
+      FirstNonEmpty({region, GetEnv("AWS_REGION"), GetEnv("AWS_DEFAULT_REGION"), from_profile("region")});
   if (out.region.empty()) {
     return Status::InvalidArgument(
         "no AWS region: pass --region or set AWS_REGION (or region in ~/.aws/config)");
   }
   out.url = FirstNonEmpty(
-      {Env("AWS_ENDPOINT_URL_BATCH"), Env("AWS_ENDPOINT_URL"), from_profile("endpoint_url")});
+      {GetEnv("AWS_ENDPOINT_URL_BATCH"), GetEnv("AWS_ENDPOINT_URL"), from_profile("endpoint_url")});
   if (out.url.empty()) out.url = "https://batch." + out.region + ".amazonaws.com";
   while (!out.url.empty() && out.url.back() == '/') out.url.pop_back();
   const size_t scheme_end = out.url.find("://");
