@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
+#include <iterator>
 
 #include "base/log.h"
 #include "model/train.h"
@@ -77,13 +77,14 @@ StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config, 
 }
 
 void LogEpoch(const model::EpochRecord& e, int epochs) {
-  std::string line = fmt::format("epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
-  if (std::isfinite(e.train.accuracy)) line += fmt::format(" accuracy={:.4f}", e.train.accuracy);
-  if (std::isfinite(e.val.loss)) line += fmt::format(" val_loss={:.4f}", e.val.loss);
-  if (std::isfinite(e.val.accuracy)) line += fmt::format(" val_accuracy={:.4f}", e.val.accuracy);
-  line += fmt::format(" lr={:.3g} {:.2f}s\n", e.learning_rate, e.seconds);
-  std::fputs(line.c_str(), stdout);
-  std::fflush(stdout);
+  fmt::memory_buffer line;  // on the stack: no allocation per epoch
+  auto out = std::back_inserter(line);
+  fmt::format_to(out, "epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
+  if (std::isfinite(e.train.accuracy)) fmt::format_to(out, " accuracy={:.4f}", e.train.accuracy);
+  if (std::isfinite(e.val.loss)) fmt::format_to(out, " val_loss={:.4f}", e.val.loss);
+  if (std::isfinite(e.val.accuracy)) fmt::format_to(out, " val_accuracy={:.4f}", e.val.accuracy);
+  fmt::format_to(out, " lr={:.3g} {:.2f}s", e.learning_rate, e.seconds);
+  log::Progress({line.data(), line.size()});  // buffered: see base/log.h
 }
 
 // Publishes model.h5 then result.json (last: its presence means done).
