@@ -66,6 +66,16 @@ Status FsyncPath(const std::string& path, bool is_dir) {
   return Status::Ok();
 }
 
+// rename(temp, target) then fsync(folder of target); the temp file is already synced.
+Status RenameSynced(const std::string& temp_path, const std::string& target) {
+  if (::rename(temp_path.c_str(), target.c_str()) != 0) {
+    Status s = FromErrno(errno, "rename " + temp_path + " -> " + target);
+    ::unlink(temp_path.c_str());
+    return s;
+  }
+  return FsyncPath(ParentDir(target), true);
+}
+
 }  // namespace
 
 Status FromErrno(int err, std::string_view what) {
@@ -139,15 +149,11 @@ Status CreateDirectories(const std::string& path) {
 }
 
 Status CommitFile(const std::string& temp_path, const std::string& target) {
-  Status s = FsyncPath(temp_path, false);
-  if (s.ok() && ::rename(temp_path.c_str(), target.c_str()) != 0) {
-    s = FromErrno(errno, "rename " + temp_path + " -> " + target);
-  }
-  if (!s.ok()) {
+  if (Status s = FsyncPath(temp_path, false); !s.ok()) {
     ::unlink(temp_path.c_str());
     return s;
   }
-  return FsyncPath(ParentDir(target), true);
+  return RenameSynced(temp_path, target);
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view contents) {
@@ -162,7 +168,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
     ::unlink(temp.c_str());
     return s;
   }
-  return CommitFile(temp, path);
+  return RenameSynced(temp, path);  // synced above: a second fsync costs a journal commit
 }
 
 Status ReadFile(const std::string& path, std::string* contents) {
