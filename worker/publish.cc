@@ -44,13 +44,18 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test, R
   PutMetric(m, "test_loss", test.loss);
   PutMetric(m, "test_accuracy", test.accuracy);
   result->history = nlohmann::json::array();
+  result->history.get_ref<nlohmann::json::array_t&>().reserve(report.history.size());
   for (const auto& e : report.history) {
-    nlohmann::json h = {{"epoch", e.epoch}, {"seconds", e.seconds}, {"learning_rate", e.learning_rate}};
+    // Assigned key by key: nlohmann's initializer lists cost ~0.3 us more per epoch, and a
+    // short row may have thousands of epochs.
+    nlohmann::json& h = result->history.emplace_back(nlohmann::json::object());
+    h["epoch"] = e.epoch;
+    h["seconds"] = e.seconds;
+    h["learning_rate"] = e.learning_rate;
     PutJson(h, "train_loss", e.train.loss);
     PutJson(h, "train_accuracy", e.train.accuracy);
     PutJson(h, "val_loss", e.val.loss);
     PutJson(h, "val_accuracy", e.val.accuracy);
-    result->history.push_back(std::move(h));
   }
   result->epochs = static_cast<int>(report.history.size());
   result->best_epoch = report.best_epoch;
