@@ -66,16 +66,6 @@ Status FsyncPath(const std::string& path, bool is_dir) {
   return Status::Ok();
 }
 
-// rename(temp, target) then fsync(folder of target); the temp file is already synced.
-Status RenameSynced(const std::string& temp_path, const std::string& target) {
-  if (::rename(temp_path.c_str(), target.c_str()) != 0) {
-    Status s = FromErrno(errno, "rename " + temp_path + " -> " + target);
-    ::unlink(temp_path.c_str());
-    return s;
-  }
-  return FsyncPath(ParentDir(target), true);
-}
-
 }  // namespace
 
 Status FromErrno(int err, std::string_view what) {
@@ -148,6 +138,15 @@ Status CreateDirectories(const std::string& path) {
   return Status::Ok();
 }
 
+Status RenameSynced(const std::string& synced_temp, const std::string& target) {
+  if (::rename(synced_temp.c_str(), target.c_str()) != 0) {
+    Status s = FromErrno(errno, "rename " + synced_temp + " -> " + target);
+    ::unlink(synced_temp.c_str());
+    return s;
+  }
+  return FsyncPath(ParentDir(target), true);
+}
+
 Status CommitFile(const std::string& temp_path, const std::string& target) {
   if (Status s = FsyncPath(temp_path, false); !s.ok()) {
     ::unlink(temp_path.c_str());
@@ -156,7 +155,7 @@ Status CommitFile(const std::string& temp_path, const std::string& target) {
   return RenameSynced(temp_path, target);
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents) {
   SWEEP_RETURN_IF_ERROR(CreateDirectories(ParentDir(path)));
   std::string temp = TempPathFor(path);
   Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -168,6 +167,11 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
     ::unlink(temp.c_str());
     return s;
   }
+  return temp;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+  SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
   return RenameSynced(temp, path);  // synced above: a second fsync costs a journal commit
 }
 

