@@ -3,9 +3,9 @@
 
 #include <string>
 
+#include "base/status.h"
 #include "model/mlp.h"
 #include "model/train.h"
-#include "base/status.h"
 #include "storage/keras_h5.h"
 #include "storage/store.h"
 #include "sweep/result.h"
