@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/log.h"
+
 namespace sweep {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -36,6 +38,7 @@ std::string Status::ToString() const {
 
 namespace internal {
 void CheckFailed(const char* expr, const char* file, int line) {
+  log::FlushProgress();  // abort() flushes no stdio stream: keep the lines before the bug
   std::fprintf(stderr, "%s:%d: check failed: %s\n", file, line, expr);
   std::fflush(stderr);
   std::abort();

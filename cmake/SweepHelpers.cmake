@@ -7,6 +7,21 @@ function(sweep_target_defaults target)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  # Programs record only the shared libraries they use: every DT_NEEDED entry is loaded and
+  # relocated at each start (see cmake/SweepDependencies.cmake).
+  target_link_options(${target} PRIVATE LINKER:--as-needed)
+endfunction()
+
+# sweep_program(NAME): a program users run (sweep-worker, sweep), installed to bin/. With
+# SWEEP_STATIC_DEPS it carries libstdc++ and libgcc itself: loading and relocating libstdc++.so
+# costs ~0.8 ms at each start (a hello world: 2.0 vs 1.2 ms), a few percent of a short child.
+function(sweep_program target)
+  sweep_target_defaults(${target})
+  target_compile_definitions(${target} PRIVATE SWEEP_VERSION="${PROJECT_VERSION}")
+  if(SWEEP_STATIC_DEPS)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+  install(TARGETS ${target} RUNTIME DESTINATION bin)
 endfunction()
 
 # sweep_test(NAME SOURCES a_test.cc b_test.cc LIBS lib1 lib2)

@@ -138,19 +138,24 @@ Status CreateDirectories(const std::string& path) {
   return Status::Ok();
 }
 
-Status CommitFile(const std::string& temp_path, const std::string& target) {
-  Status s = FsyncPath(temp_path, false);
-  if (s.ok() && ::rename(temp_path.c_str(), target.c_str()) != 0) {
-    s = FromErrno(errno, "rename " + temp_path + " -> " + target);
-  }
-  if (!s.ok()) {
-    ::unlink(temp_path.c_str());
+Status RenameSynced(const std::string& synced_temp, const std::string& target) {
+  if (::rename(synced_temp.c_str(), target.c_str()) != 0) {
+    Status s = FromErrno(errno, "rename " + synced_temp + " -> " + target);
+    ::unlink(synced_temp.c_str());
     return s;
   }
   return FsyncPath(ParentDir(target), true);
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+Status CommitFile(const std::string& temp_path, const std::string& target) {
+  if (Status s = FsyncPath(temp_path, false); !s.ok()) {
+    ::unlink(temp_path.c_str());
+    return s;
+  }
+  return RenameSynced(temp_path, target);
+}
+
+StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents) {
   SWEEP_RETURN_IF_ERROR(CreateDirectories(ParentDir(path)));
   std::string temp = TempPathFor(path);
   Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -162,7 +167,12 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
     ::unlink(temp.c_str());
     return s;
   }
-  return CommitFile(temp, path);
+  return temp;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+  SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
+  return RenameSynced(temp, path);  // synced above: a second fsync costs a journal commit
 }
 
 Status ReadFile(const std::string& path, std::string* contents) {

@@ -22,6 +22,14 @@ std::string TempPathFor(const std::string& path);
 // fsync(path) then rename(path, target) then fsync(folder of target).
 Status CommitFile(const std::string& temp_path, const std::string& target);
 
+// WriteFileAtomic in two steps, for callers that overlap the slow first step (a write and an
+// fsync) with other work. WriteSyncedTemp creates the parent folders, writes `contents` to
+// TempPathFor(path) and fsyncs it; it returns the temp path and leaves nothing on failure.
+// RenameSynced renames that file over `target` and fsyncs the folder; it removes the temp file
+// when the rename fails (a caller that gives up before renaming removes it itself).
+StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents);
+Status RenameSynced(const std::string& synced_temp, const std::string& target);
+
 Status ReadFile(const std::string& path, std::string* contents);
 
 // mkdir -p. Maps errno through FromErrno.

@@ -48,6 +48,18 @@ TEST_F(AtomicFile, WritesCreatesFoldersAndOverwrites) {
   EXPECT_EQ(CountFiles(), 1);  // no temp files left behind
 }
 
+TEST_F(AtomicFile, TwoStepWriteShowsNothingUntilTheRename) {
+  StatusOr<std::string> temp = WriteSyncedTemp(Path("r/result.json"), "{}");
+  ASSERT_OK(temp);
+  EXPECT_FALSE(fs::exists(Path("r/result.json")));
+  EXPECT_EQ(fs::path(*temp).parent_path(), fs::path(Path("r")));
+  ASSERT_OK(RenameSynced(*temp, Path("r/result.json")));
+  std::string got;
+  ASSERT_OK(ReadFile(Path("r/result.json"), &got));
+  EXPECT_EQ(got, "{}");
+  EXPECT_EQ(CountFiles(), 1);
+}
+
 TEST_F(AtomicFile, TempPathIsHiddenInTheSameFolderAndUnique) {
   std::string a = TempPathFor(Path("x/model.h5"));
   std::string b = TempPathFor(Path("x/model.h5"));

@@ -1,6 +1,9 @@
 // A small HTTP client over libcurl: one request at a time, connections kept alive between calls.
 // TLS peer and host verification are always on for https. Redirects are not followed.
 // libcurl types stay in http.cc; FromCurl is the one translation of libcurl errors into Status.
+// libcurl.so.4 is not linked but loaded (dlopen) by the first request of the process, so programs
+// that never make one (a worker on local paths) do not pay for mapping it; when it cannot be
+// loaded, every request fails with an Internal status that says so.
 // Thread-safety: one HttpClient per thread.
 #pragma once
 
@@ -56,5 +59,12 @@ class HttpClient {
 // transfers are Unavailable (retry); TLS verification failures, bad URLs and unsupported
 // protocols are InvalidArgument; local file errors are Unavailable; the rest Internal.
 Status FromCurl(int curl_code, std::string_view what);
+
+namespace internal {
+// Loads libcurl from `soname` and its functions (http.cc calls it once, with "libcurl.so.4");
+// exposed for the test of a missing library. Never unloaded.
+struct CurlApi;
+StatusOr<const CurlApi*> LoadCurl(const char* soname);
+}  // namespace internal
 
 }  // namespace sweep::storage

@@ -26,5 +26,16 @@ TEST(HttpResponse, HeaderLookupIsByLowercaseName) {
   EXPECT_EQ(r.Header("x"), "");
 }
 
+TEST(LoadCurl, MissingLibraryIsAClearError) {
+  auto api = internal::LoadCurl("libcurl-missing.so.4");
+  ASSERT_FALSE(api.ok());
+  EXPECT_EQ(api.status().code(), StatusCode::kInternal);
+  EXPECT_NE(api.status().message().find("need libcurl"), std::string::npos)
+      << api.status().message();
+  EXPECT_NE(api.status().message().find("libcurl-missing.so.4"), std::string::npos);
+}
+
+TEST(LoadCurl, LoadsTheSystemLibrary) { EXPECT_TRUE(internal::LoadCurl("libcurl.so.4").ok()); }
+
 }  // namespace
 }  // namespace sweep::storage

@@ -1,13 +1,11 @@
 #include "storage/sigv4.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 
 #include "base/check.h"
+#include "storage/sha256.h"
 
 namespace sweep::storage {
 namespace {
@@ -109,19 +107,13 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
 std::string UriEncodePath(std::string_view path) { return UriEncode(path, /*keep_slash=*/true); }
 
 std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  SWEEP_CHECK(EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr) == 1);
-  return Hex(md, n);
+  const Sha256Digest d = Sha256(data);
+  return Hex(d.data(), d.size());
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  SWEEP_CHECK(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), md,
-                   &n) != nullptr);
-  return std::string(reinterpret_cast<char*>(md), n);
+  const Sha256Digest d = HmacSha256Digest(key, data);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 std::string AmzDate(std::time_t t) {

