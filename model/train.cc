@@ -112,6 +112,7 @@ class Trainer {
   Columns Share(int t, int64_t s) const;
   int64_t BatchSize(int64_t s) const;
   const float* BatchInputs(int64_t s);
+  float* InputBuffer(int64_t s);
   void PrepareInputs(int t, int64_t s);
   void UpdateLayers(int t, const float* x, int n, float lr, int64_t step);
   void EpochWork(int t, float lr);
@@ -170,10 +171,14 @@ Columns Trainer::Share(int t, int64_t s) const {
   return Columns{static_cast<int>(lo), static_cast<int>((t + 1) * b / pool_.size() - lo)};
 }
 
-// Batch s's inputs, inputs x BatchSize(s): in place, or the buffer PrepareInputs fills. Two
-// buffers alternate, so batch s + 1 can be gathered while batch s is still being read.
+// Batch s's inputs, inputs x BatchSize(s): in place, or the buffer PrepareInputs fills.
 const float* Trainer::BatchInputs(int64_t s) {
-  if (in_place_) return data_.x.data();
+  return in_place_ ? data_.x.data() : InputBuffer(s);
+}
+
+// With several threads two buffers alternate: batch s + 1 is gathered while other threads may
+// still read batch s for the first layer's weight gradient.
+float* Trainer::InputBuffer(int64_t s) {
   return ws_.x(static_cast<int>(s % ws_.input_buffers()));
 }
 
@@ -187,7 +192,7 @@ void Trainer::PrepareInputs(int t, int64_t s) {
     for (int j = 0; j < c.n; ++j) y[j] = data_.y[rows[j]];
     return;
   }
-  float* x = const_cast<float*>(BatchInputs(s)) + static_cast<size_t>(c.lo) * data_.cols;
+  float* x = InputBuffer(s) + static_cast<size_t>(c.lo) * data_.cols;
   GatherRows(data_.x.data(), data_.y.data(), data_.cols, rows, c.n, x, y);
 }
 
@@ -199,8 +204,10 @@ void Trainer::UpdateLayers(int t, const float* x, int n, float lr, int64_t step)
   const auto& layers = model_->layers();
   for (size_t k = 0; k < layers.size(); ++k) {
     const int64_t units = layers[k].w.rows(), cols = layers[k].w.cols();
-    const int64_t align = 16 / std::gcd<int64_t>(units, 16);  // columns per 64 bytes
-    auto bound = [&](int i) { return std::min(cols, (i * cols / threads + align - 1) / align * align); };
+    const int64_t align = 16 / std::gcd<int64_t>(units, 16);  // align * units floats: 64 B
+    auto bound = [&](int i) {
+      return std::min(cols, (i * cols / threads + align - 1) / align * align);
+    };
     const int c0 = static_cast<int>(bound(t));
     const int c1 = static_cast<int>(t + 1 == threads ? cols : bound(t + 1));
     const bool bias = static_cast<int>(k % threads) == t;
