@@ -24,7 +24,7 @@ const float* BlockInputs(const Dataset& data, const std::vector<int64_t>* rows, 
     if (!data.y.empty()) std::memcpy(ws->y(), data.y.data() + lo, n * sizeof(float));
     return data.x.data() + lo * cols;
   }
-  GatherRows(data.x.data(), data.y.data(), data.cols, rows->data() + lo, n, ws->x(), ws->y());
+  GatherRows(data.x.data(), data.y.data(), data.cols, rows->data() + lo, n, ws);
   return ws->x();
 }
 

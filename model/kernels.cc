@@ -15,18 +15,23 @@ ParameterLayout::ParameterLayout(const Mlp& model) {
   }
 }
 
-Workspace::Workspace(const Mlp& model, int max_cols, int input_buffers)
+Workspace::Workspace(const Mlp& model, int max_cols)
     : max_cols_(max_cols),
       layout_(model),
-      x_(input_buffers, Matrix::Zero(model.inputs(), max_cols)),
-      y_(Vector::Zero(max_cols)),
-      grad_(Vector::Zero(layout_.size)),
+      x_(model.inputs(), max_cols),
+      y_(max_cols),
+      grad_(layout_.size),
       ones_(Vector::Ones(max_cols)),
       col_tmp_(2 * max_cols) {
+  Eigen::Index widest = 1;  // deltas of every layer's output; the input needs none
   for (const DenseLayer& l : model.layers()) {
     a_.emplace_back(l.w.rows(), max_cols);
-    d_.emplace_back(l.w.rows(), max_cols);
+    widest = std::max(widest, l.w.rows());
   }
+  for (Matrix& d : d_) d.resize(widest, max_cols);
+  x_.setZero();
+  y_.setZero();
+  grad_.setZero();
 }
 
 namespace {
@@ -110,7 +115,7 @@ BlockLoss SquaredError(MatrixMap z, const float* y, float grad_scale, MatrixMap 
 }  // namespace
 
 void GatherRows(const float* x, const float* y, int cols, const int64_t* rows, int n,
-                float* x_out, float* y_out) {
+                Workspace* ws) {
   constexpr int kAhead = 4;
   const size_t bytes = static_cast<size_t>(cols) * sizeof(float);
   for (int j = 0; j < n; ++j) {
@@ -118,20 +123,20 @@ void GatherRows(const float* x, const float* y, int cols, const int64_t* rows, i
       const char* next = reinterpret_cast<const char*>(x + rows[j + kAhead] * cols);
       for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(next + b);
     }
-    std::memcpy(x_out + static_cast<size_t>(j) * cols, x + rows[j] * cols, bytes);
-    y_out[j] = y[rows[j]];
+    std::memcpy(ws->x() + static_cast<size_t>(j) * cols, x + rows[j] * cols, bytes);
+    ws->y()[j] = y[rows[j]];
   }
 }
 
-void Forward(const Mlp& model, const float* x, Columns c, Workspace* ws) {
+void Forward(const Mlp& model, const float* x, int n, Workspace* ws) {
   const auto& layers = model.layers();
-  ConstMatrixMap in0(x, model.inputs(), c.n);
+  ConstMatrixMap in0(x, model.inputs(), n);
   for (size_t k = 0; k < layers.size(); ++k) {
-    MatrixMap z = ws->A(k, c);
+    MatrixMap z = ws->A(k, n);
     if (k == 0) {
       z.noalias() = layers[k].w * in0;
     } else {
-      z.noalias() = layers[k].w * ws->A(k - 1, c);
+      z.noalias() = layers[k].w * ws->A(k - 1, n);
     }
     if (k + 1 < layers.size()) {
       BiasActivate(z, layers[k].b, model.activation());
@@ -141,53 +146,37 @@ void Forward(const Mlp& model, const float* x, Columns c, Workspace* ws) {
   }
 }
 
-BlockLoss OutputLoss(const Mlp& model, Loss loss, Columns c, float grad_scale, Workspace* ws) {
+BlockLoss OutputLoss(const Mlp& model, Loss loss, int n, float grad_scale, Workspace* ws) {
   const size_t last = model.layers().size() - 1;
-  MatrixMap z = ws->A(last, c);
-  MatrixMap d = ws->Delta(last, c);
-  const float* y = ws->y() + c.lo;
+  MatrixMap z = ws->A(last, n);
+  MatrixMap d = ws->Delta(0, static_cast<int>(z.rows()), n);
   if (loss == Loss::kCrossEntropy) {
-    return SoftmaxCrossEntropy(z, y, grad_scale, ws->col_tmp() + 2 * c.lo, d);
+    return SoftmaxCrossEntropy(z, ws->y(), grad_scale, ws->col_tmp(), d);
   }
-  return SquaredError(z, y, grad_scale, d);
-}
-
-void BackwardDeltas(const Mlp& model, Columns c, Workspace* ws) {
-  const auto& layers = model.layers();
-  for (size_t k = layers.size() - 1; k > 0; --k) {
-    MatrixMap next = ws->Delta(k - 1, c);
-    next.noalias() = layers[k].w.transpose() * ws->Delta(k, c);
-    ActivationGrad(next, ws->A(k - 1, c), model.activation());
-  }
-}
-
-void AddWeightGradient(const Mlp& model, size_t k, const float* x, int n, int c0, int c1,
-                       bool bias, Workspace* ws) {
-  const Matrix& w = model.layers()[k].w;
-  const ParameterLayout& layout = ws->layout();
-  const Eigen::Index units = w.rows();
-  MatrixMap d = ws->Delta(k, Columns{0, n});
-  if (c1 > c0) {
-    // Accumulating into a cleared buffer: `=` would zero-fill the destination first, an extra
-    // pass over it (the optimizer clears each gradient while it is in cache anyway).
-    MatrixMap gw(ws->grad() + layout.w_offset[k] + c0 * units, units, c1 - c0);
-    if (k == 0) {
-      gw.noalias() += d * ConstMatrixMap(x, w.cols(), n).middleRows(c0, c1 - c0).transpose();
-    } else {
-      gw.noalias() += d * ws->A(k - 1, n).middleRows(c0, c1 - c0).transpose();
-    }
-  }
-  if (bias) {
-    Eigen::Map<Vector> gb(ws->grad() + layout.b_offset[k], units);
-    gb.noalias() += d * Eigen::Map<const Vector>(ws->ones(), n);
-  }
+  return SquaredError(z, ws->y(), grad_scale, d);
 }
 
 void Backward(const Mlp& model, const float* x, int n, Workspace* ws) {
-  std::fill_n(ws->grad(), ws->layout().size, 0.0f);
-  BackwardDeltas(model, Columns{0, n}, ws);
-  for (size_t k = 0; k < model.layers().size(); ++k) {
-    AddWeightGradient(model, k, x, n, 0, static_cast<int>(model.layers()[k].w.cols()), true, ws);
+  const auto& layers = model.layers();
+  const ParameterLayout& layout = ws->layout();
+  Eigen::Map<const Vector> ones(ws->ones(), n);
+  int cur = 0;
+  for (size_t k = layers.size(); k-- > 0;) {
+    const Matrix& w = layers[k].w;
+    MatrixMap d = ws->Delta(cur, static_cast<int>(w.rows()), n);
+    MatrixMap gw(ws->grad() + layout.w_offset[k], w.rows(), w.cols());
+    Eigen::Map<Vector> gb(ws->grad() + layout.b_offset[k], w.rows());
+    if (k == 0) {
+      gw.noalias() = d * ConstMatrixMap(x, w.cols(), n).transpose();
+    } else {
+      gw.noalias() = d * ws->A(k - 1, n).transpose();
+    }
+    gb.noalias() = d * ones;
+    if (k == 0) break;
+    MatrixMap next = ws->Delta(1 - cur, static_cast<int>(w.cols()), n);
+    next.noalias() = w.transpose() * d;
+    ActivationGrad(next, ws->A(k - 1, n), model.activation());
+    cur = 1 - cur;
   }
 }
 

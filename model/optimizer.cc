@@ -4,30 +4,44 @@
 #include <algorithm>
 #include <cmath>
 
-#include "base/check.h"
-
 namespace sweep::model {
 namespace {
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
+// Part boundaries fall on whole cache lines so two threads never write the same line.
+constexpr int64_t kAlign = 16;
 }  // namespace
 
-OptimizerState::OptimizerState(const OptimizerConfig& config, Mlp* model) : config_(config) {
-  int64_t total = 0;
+OptimizerState::OptimizerState(const OptimizerConfig& config, Mlp* model, int parts)
+    : config_(config), parts_(parts) {
+  struct Array {
+    float* data;
+    int64_t size;
+    bool decay;
+  };
+  std::vector<Array> arrays;
   for (DenseLayer& l : model->mutable_layers()) {
-    arrays_.push_back({l.w.data(), total, l.w.size(), true});
-    total += l.w.size();
-    arrays_.push_back({l.b.data(), total, l.b.size(), false});
-    total += l.b.size();
+    arrays.push_back({l.w.data(), l.w.size(), true});
+    arrays.push_back({l.b.data(), l.b.size(), false});
   }
+  int64_t total = 0;
+  for (const Array& a : arrays) total += a.size;
   if (config.kind != Optimizer::kSgd) m_.assign(total, 0.0f);
   if (config.kind == Optimizer::kAdam || config.kind == Optimizer::kAdamW) v_.assign(total, 0.0f);
+  const int64_t per_part = (total / parts + kAlign - 1) / kAlign * kAlign;
+  for (int p = 0; p < parts; ++p) {
+    const int64_t lo = std::min(total, p * per_part);
+    const int64_t hi = p + 1 == parts ? total : std::min(total, lo + per_part);
+    int64_t offset = 0;
+    for (const Array& a : arrays) {
+      const int64_t s = std::max(lo, offset), e = std::min(hi, offset + a.size);
+      if (s < e) parts_[p].push_back({a.data + (s - offset), s, e - s, a.decay});
+      offset += a.size;
+    }
+  }
 }
 
-void OptimizerState::Update(int64_t offset, int64_t size, float* grad, float lr, int64_t step) {
-  if (size <= 0) return;
-  auto a = std::find_if(arrays_.begin(), arrays_.end(),
-                        [&](const Array& x) { return offset < x.offset + x.size; });
-  SWEEP_CHECK(a != arrays_.end() && offset >= a->offset && offset + size <= a->offset + a->size);
+void OptimizerState::Update(int part, const float* const* grads, int num_grads, float lr,
+                            int64_t step) {
   Step st{lr, lr};
   if (config_.kind == Optimizer::kAdam || config_.kind == Optimizer::kAdamW) {
     // Keras form: the bias corrections fold into the rate; epsilon is added to sqrt(v).
@@ -35,13 +49,19 @@ void OptimizerState::Update(int64_t offset, int64_t size, float* grad, float lr,
     st.adam_lr = static_cast<float>(lr * std::sqrt(1.0 - std::pow(config_.beta2, t)) /
                                     (1.0 - std::pow(config_.beta1, t)));
   }
-  // Chunks small enough that the update's several passes (m, v, w) hit L1.
+  // Chunks small enough that the sum and the update passes hit L1.
   constexpr int64_t kChunk = 512;
-  float* param = a->data + (offset - a->offset);
-  for (int64_t lo = 0; lo < size; lo += kChunk) {
-    const int64_t n = std::min(kChunk, size - lo);
-    UpdateChunk(param + lo, grad + offset + lo, offset + lo, n, a->decay, st);
-    std::fill_n(grad + offset + lo, n, 0.0f);
+  for (const Piece& p : parts_[part]) {
+    for (int64_t lo = 0; lo < p.size; lo += kChunk) {
+      const int64_t n = std::min(kChunk, p.size - lo);
+      // The sum lands in grads[0]'s storage: every thread is past its backward pass here.
+      float* g0 = const_cast<float*>(grads[0]) + p.offset + lo;
+      ArrayMap g(g0, n);
+      for (int t = 1; t < num_grads; ++t) {
+        g += Eigen::Map<const Eigen::ArrayXf>(grads[t] + p.offset + lo, n);
+      }
+      UpdateChunk(p.param + lo, g0, p.offset + lo, n, p.decay, st);
+    }
   }
 }
 

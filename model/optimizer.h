@@ -1,6 +1,6 @@
-// Parameter updates (sgd, momentum, adam, adamw) over ranges of the flat parameter order of
-// ParameterLayout, so that several threads can update disjoint parts at once, each right after
-// computing that part's gradient. Internal to sweep_model.
+// Parameter updates (sgd, momentum, adam, adamw) over the flat parameter order of
+// ParameterLayout, split into ranges so that several threads update disjoint parts at once.
+// Internal to sweep_model.
 #pragma once
 
 #include <cstdint>
@@ -14,18 +14,17 @@ namespace sweep::model {
 
 class OptimizerState {
  public:
-  // `model` must outlive this object and keep its shapes.
-  OptimizerState(const OptimizerConfig& config, Mlp* model);
+  // `model` must outlive this object and keep its shapes; `parts` ranges are prepared.
+  OptimizerState(const OptimizerConfig& config, Mlp* model, int parts);
 
-  // Applies one update with rate `lr` to the parameters [offset, offset + size) of the flat
-  // order from the gradient at grad[offset..), then clears those gradient entries (the next
-  // step accumulates into them). `step` is the 1-based update count (Adam's bias correction).
-  // Requires: the range lies inside one layer's w or b. Disjoint ranges may run concurrently.
-  void Update(int64_t offset, int64_t size, float* grad, float lr, int64_t step);
+  // Sums the per-thread gradients grads[0..num_grads) in index order (so the result depends
+  // only on the thread count) and applies one update with rate `lr` to range `part`. `step`
+  // is the 1-based update count (Adam's bias correction). Parts may run concurrently.
+  void Update(int part, const float* const* grads, int num_grads, float lr, int64_t step);
 
  private:
-  struct Array {  // one layer's w or b
-    float* data;
+  struct Piece {  // a contiguous run of one parameter array inside one part
+    float* param;
     int64_t offset;  // in the flat order
     int64_t size;
     bool decay;  // weights decay, biases do not
@@ -37,7 +36,7 @@ class OptimizerState {
   void UpdateChunk(float* w, float* g, int64_t offset, int64_t size, bool decay, const Step& st);
 
   OptimizerConfig config_;
-  std::vector<Array> arrays_;
+  std::vector<std::vector<Piece>> parts_;
   std::vector<float> m_, v_;  // first/second moments (momentum uses m_ as velocity)
 };
 

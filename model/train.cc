@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <numeric>
 #include <numbers>
 #include <string>
 
@@ -95,13 +94,6 @@ struct alignas(64) EpochSums {  // one per thread, padded against false sharing
   int64_t steps = 0;
 };
 
-// One mini-batch step on T threads, two barriers:
-//   1. each thread: forward, loss and deltas of its share of the batch's samples (columns of
-//      the shared Workspace);
-//   2. each thread: the weight gradient of its share of every layer's input columns over the
-//      whole batch, updated by the optimizer while that gradient is in cache.
-// Threads own disjoint parameter ranges, so no gradient is summed across threads, and every
-// gradient value is one GEMM over the whole batch.
 class Trainer {
  public:
   Trainer(const TrainConfig& config, const Dataset& data, Split split, Mlp* model,
@@ -109,13 +101,9 @@ class Trainer {
   StatusOr<TrainReport> Run();
 
  private:
-  Columns Share(int t, int64_t s) const;
-  int64_t BatchSize(int64_t s) const;
-  const float* BatchInputs(int64_t s);
-  float* InputBuffer(int64_t s);
-  void PrepareInputs(int t, int64_t s);
-  void UpdateLayers(int t, const float* x, int n, float lr, int64_t step);
+  void Slice(int t, int64_t s, int64_t* lo, int* n, int64_t* b) const;
   void EpochWork(int t, float lr);
+  const float* SliceInputs(int t, int64_t lo, int n);
   Metrics RunEpoch(float lr);
   bool Improved(const Metrics& val, double* best) const;
 
@@ -126,11 +114,10 @@ class Trainer {
   const TrainHooks& hooks_;
   int64_t batch_, num_batches_;
   bool fixed_batch_;  // one batch per epoch: same rows every step, gathered once
-  bool in_place_;     // the one batch is data_.x itself, in order: nothing to gather
-  bool prepared_ = false;  // fixed_batch_: inputs and targets are in place
   ThreadPool pool_;
-  Workspace ws_;  // the whole batch, shared: each thread writes its own columns
-  std::vector<Workspace> eval_ws_;
+  std::vector<Workspace> ws_, eval_ws_;
+  std::vector<const float*> grads_;
+  std::vector<char> gathered_;
   std::vector<EpochSums> sums_;
   OptimizerState optimizer_;
   Random shuffle_rng_;
@@ -149,94 +136,68 @@ Trainer::Trainer(const TrainConfig& config, const Dataset& data, Split split, Ml
                                     : std::min<int64_t>(config.batch_size, split_.train.size())),
       num_batches_((static_cast<int64_t>(split_.train.size()) + batch_ - 1) / batch_),
       fixed_batch_(num_batches_ == 1),
-      // Without a validation split one fixed batch is the data itself, in order: no copy.
-      in_place_(fixed_batch_ && split_.val.empty()),
       pool_(TrainingThreads(config.threads, batch_, model->ParameterCount())),
-      // One thread gathers the next batch after it is done with this one: one buffer.
-      ws_(*model, static_cast<int>(batch_), fixed_batch_ || pool_.size() == 1 ? 1 : 2),
+      gathered_(pool_.size(), 0),
       sums_(pool_.size()),
-      optimizer_(config.optimizer, model),
+      optimizer_(config.optimizer, model, pool_.size()),
       shuffle_rng_(SubSeed(config.seed, 2)) {
+  const int max_slice = static_cast<int>((batch_ + pool_.size() - 1) / pool_.size());
+  for (int t = 0; t < pool_.size(); ++t) ws_.emplace_back(*model, max_slice);
+  for (Workspace& w : ws_) grads_.push_back(w.grad());
   eval_ws_ = MakeEvalWorkspaces(*model, pool_.size());
 }
 
-int64_t Trainer::BatchSize(int64_t s) const {
-  return std::min(batch_, static_cast<int64_t>(split_.train.size()) - s * batch_);
-}
-
-// Thread t's share of batch s: columns of the batch (rows of the epoch's order from s * batch_).
-Columns Trainer::Share(int t, int64_t s) const {
-  const int64_t b = BatchSize(s);
-  const int64_t lo = t * b / pool_.size();
-  return Columns{static_cast<int>(lo), static_cast<int>((t + 1) * b / pool_.size() - lo)};
-}
-
-// Batch s's inputs, inputs x BatchSize(s): in place, or the buffer PrepareInputs fills.
-const float* Trainer::BatchInputs(int64_t s) {
-  return in_place_ ? data_.x.data() : InputBuffer(s);
-}
-
-// With several threads two buffers alternate: batch s + 1 is gathered while other threads may
-// still read batch s for the first layer's weight gradient.
-float* Trainer::InputBuffer(int64_t s) {
-  return ws_.x(static_cast<int>(s % ws_.input_buffers()));
-}
-
-// Gathers thread t's share of batch s's inputs and targets.
-void Trainer::PrepareInputs(int t, int64_t s) {
-  if (fixed_batch_ && prepared_) return;
-  const Columns c = Share(t, s);
-  const int64_t* rows = split_.train.data() + s * batch_ + c.lo;
-  float* y = ws_.y() + c.lo;
-  if (in_place_) {
-    for (int j = 0; j < c.n; ++j) y[j] = data_.y[rows[j]];
-    return;
+// Inputs of thread t's slice [lo, lo + n) of the epoch's row order.
+const float* Trainer::SliceInputs(int t, int64_t lo, int n) {
+  Workspace& ws = ws_[t];
+  const std::vector<int64_t>& rows = split_.train;
+  const size_t cols = static_cast<size_t>(data_.cols);
+  if (fixed_batch_ && gathered_[t]) return gathered_[t] == 2 ? data_.x.data() + lo * cols : ws.x();
+  // Without a validation split one fixed batch is the data itself, in order: no copy.
+  if (fixed_batch_ && split_.val.empty()) {
+    for (int j = 0; j < n; ++j) ws.y()[j] = data_.y[rows[lo + j]];
+    gathered_[t] = 2;
+    return data_.x.data() + lo * cols;
   }
-  float* x = InputBuffer(s) + static_cast<size_t>(c.lo) * data_.cols;
-  GatherRows(data_.x.data(), data_.y.data(), data_.cols, rows, c.n, x, y);
+  GatherRows(data_.x.data(), data_.y.data(), data_.cols, rows.data() + lo, n, &ws);
+  gathered_[t] = 1;
+  return ws.x();
 }
 
-// Thread t's share of the parameters: input columns [t * cols / T, (t + 1) * cols / T) of every
-// layer's W, rounded so that shares start on a cache line, and layer k's biases when k % T == t.
-void Trainer::UpdateLayers(int t, const float* x, int n, float lr, int64_t step) {
-  const int threads = pool_.size();
-  const ParameterLayout& layout = ws_.layout();
-  const auto& layers = model_->layers();
-  for (size_t k = 0; k < layers.size(); ++k) {
-    const int64_t units = layers[k].w.rows(), cols = layers[k].w.cols();
-    const int64_t align = 16 / std::gcd<int64_t>(units, 16);  // align * units floats: 64 B
-    auto bound = [&](int i) {
-      return std::min(cols, (i * cols / threads + align - 1) / align * align);
-    };
-    const int c0 = static_cast<int>(bound(t));
-    const int c1 = static_cast<int>(t + 1 == threads ? cols : bound(t + 1));
-    const bool bias = static_cast<int>(k % threads) == t;
-    AddWeightGradient(*model_, k, x, n, c0, c1, bias, &ws_);
-    optimizer_.Update(layout.w_offset[k] + c0 * units, (c1 - c0) * units, ws_.grad(), lr, step);
-    if (bias) optimizer_.Update(layout.b_offset[k], units, ws_.grad(), lr, step);
-  }
+// Thread t's share [lo, lo + n) of batch s, whose size is *b.
+void Trainer::Slice(int t, int64_t s, int64_t* lo, int* n, int64_t* b) const {
+  const int64_t start = s * batch_, rows = static_cast<int64_t>(split_.train.size());
+  *b = std::min(batch_, rows - start);
+  *lo = start + t * *b / pool_.size();
+  *n = static_cast<int>(start + (t + 1) * *b / pool_.size() - *lo);
 }
 
 void Trainer::EpochWork(int t, float lr) {
+  Workspace& ws = ws_[t];
   EpochSums& sums = sums_[t];
   sums = EpochSums();
-  PrepareInputs(t, 0);
+  int64_t lo, b;
+  int n;
+  Slice(t, 0, &lo, &n, &b);
+  const float* x = n > 0 ? SliceInputs(t, lo, n) : nullptr;
   for (int64_t s = 0; s < num_batches_; ++s) {
-    const Columns c = Share(t, s);
-    const int64_t b = BatchSize(s);
-    const float* x = BatchInputs(s);
-    if (c.n > 0) {
-      Forward(*model_, x + static_cast<size_t>(c.lo) * data_.cols, c, &ws_);
-      const BlockLoss bl = OutputLoss(*model_, config_.network.loss, c, 1.0f / b, &ws_);
-      BackwardDeltas(*model_, c, &ws_);
+    if (n > 0) {
+      Forward(*model_, x, n, &ws);
+      const BlockLoss bl = OutputLoss(*model_, config_.network.loss, n, 1.0f / b, &ws);
+      Backward(*model_, x, n, &ws);
       sums.loss += bl.loss_sum / b;
       sums.accuracy += static_cast<double>(bl.correct) / b;
+    } else {
+      std::fill_n(ws.grad(), ws.layout().size, 0.0f);
     }
     pool_.Barrier();
-    UpdateLayers(t, x, static_cast<int>(b), lr, step_ + s + 1);
+    optimizer_.Update(t, grads_.data(), pool_.size(), lr, step_ + s + 1);
     if (t == 0 && hooks_.stop != nullptr && hooks_.stop->load()) cancel_ = true;
     // The next batch's rows do not depend on the weights: gather them before waiting.
-    if (s + 1 < num_batches_) PrepareInputs(t, s + 1);
+    if (s + 1 < num_batches_) {
+      Slice(t, s + 1, &lo, &n, &b);
+      if (n > 0) x = SliceInputs(t, lo, n);
+    }
     pool_.Barrier();
     sums.steps = s + 1;
     if (cancel_.load(std::memory_order_relaxed)) return;
@@ -250,7 +211,6 @@ Metrics Trainer::RunEpoch(float lr) {
       std::swap(rows[i], rows[shuffle_rng_.Below(i + 1)]);
   }
   pool_.Run([&](int t) { EpochWork(t, lr); });
-  prepared_ = true;
   step_ += sums_[0].steps;
   Metrics m;
   double loss = 0, acc = 0;

@@ -4,12 +4,11 @@
 // are bit-identical run after run. Training threads run with flush-to-zero and
 // denormals-are-zero set (denormal Adam moments otherwise slow steps several times).
 //
-// Threads: config.threads (0 = AvailableCpus()) is an upper bound. The samples of each
-// mini-batch are split over one pool of threads for the forward pass and the deltas; then each
-// thread computes the gradient of its share of every layer's weights over the whole batch and
-// updates that share (no gradient is summed across threads). Steps too small to share (under
-// ~0.5M multiply-adds per thread, e.g. 101 rows of softmax regression) run on fewer threads;
-// the choice depends only on the config and the data's shape, so runs stay repeatable.
+// Threads: config.threads (0 = AvailableCpus()) is an upper bound. Each mini-batch is split
+// over one pool of threads, the per-thread gradients are summed in thread order and the
+// update is split by parameter range. Steps too small to share (under ~0.5M multiply-adds per
+// thread, e.g. 101 rows of softmax regression) run on fewer threads; the choice depends only on
+// the config and the data's shape, so runs stay repeatable.
 #pragma once
 
 #include <atomic>
