@@ -2,8 +2,12 @@
 # Multi-stage: compile on Debian 12 with the -dev packages, ship Debian 12 slim with only the
 # shared libraries the two programs load (ldd: HDF5, libcurl, OpenSSL, yaml-cpp, fmt, zlib).
 # Runs as the unprivileged user 10001; results go to /storage (EFS, a PVC or a bind mount).
+# tests/docker_image_test.sh builds this file on a Debian 12 base made with debootstrap (passed
+# as DEBIAN_IMAGE / DEBIAN_SLIM_IMAGE) and runs a row in it.
+ARG DEBIAN_IMAGE=debian:12
+ARG DEBIAN_SLIM_IMAGE=debian:12-slim
 
-FROM debian:12 AS build
+FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
@@ -12,13 +16,17 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# Portable code: no -march=native (CMake never adds it), so the image runs on any x86-64 host.
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+# SWEEP_ARCH: -march of the model's kernels. The default x86-64-v3 (AVX2+FMA) runs on every
+# current AWS instance type; `--build-arg SWEEP_ARCH=x86-64` for older hosts. Never -march=native:
+# the image must not depend on the machine that built it. BUILD_JOBS: compile jobs (default nproc).
+ARG SWEEP_ARCH=x86-64-v3
+ARG BUILD_JOBS=
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWEEP_ARCH=${SWEEP_ARCH} \
       -DSWEEP_BUILD_TESTS=OFF -DSWEEP_BUILD_BENCH=OFF -DCMAKE_INSTALL_PREFIX=/opt/sweep \
- && cmake --build /build --parallel \
+ && cmake --build /build --parallel ${BUILD_JOBS:-$(nproc)} \
  && cmake --install /build --strip
 
-FROM debian:12-slim AS runtime
+FROM ${DEBIAN_SLIM_IMAGE} AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libhdf5-103-1 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 zlib1g ca-certificates \

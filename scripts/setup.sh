@@ -12,7 +12,7 @@ PACKAGES=(
   libbenchmark-dev
   python3-h5py python3-numpy python3-yaml python3-botocore
   shellcheck bats tmux procps curl ca-certificates
-  slurm-wlm munge
+  slurm-wlm munge debootstrap
 
   dataset-fashion-mnist
 )
@@ -23,6 +23,11 @@ for p in "${PACKAGES[@]}"; do
 done
 # Node.js may come from elsewhere (e.g. a newer build); only install Debian's when absent.
 command -v npm >/dev/null || missing+=(nodejs npm)
+# Docker: Debian's docker.io unless an engine is there already (it conflicts with docker-ce).
+if ! command -v dockerd >/dev/null &&
+   ! dpkg-query -W -f='${Status}\n' docker-ce docker-ce-cli 2>/dev/null | grep -q "install ok installed"; then
+  missing+=(docker.io)
+fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
