@@ -1,6 +1,8 @@
 # sweep-worker image (CPU): `docker build -t sweep-worker .` (see jobs/README.md for ECR).
 # Multi-stage: compile on Debian 12 with the -dev packages, ship Debian 12 slim with only the
-# shared libraries the two programs load (ldd: HDF5, libcurl, OpenSSL, yaml-cpp, fmt, zlib).
+# shared libraries the two programs need: HDF5, yaml-cpp and fmt are linked in statically
+# (SWEEP_STATIC_DEPS), so ldd shows only libsz/libaec (HDF5's szip filter) and zlib; libcurl
+# (with OpenSSL) is loaded with dlopen on the first s3:// or HTTP request.
 # Runs as the unprivileged user 10001; results go to /storage (EFS, a PVC or a bind mount).
 # tests/docker_image_test.sh builds this file on a Debian 12 base made with debootstrap (passed
 # as DEBIAN_IMAGE / DEBIAN_SLIM_IMAGE) and runs a row in it.
@@ -29,7 +31,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWEEP_ARCH=${SWEE
 FROM ${DEBIAN_SLIM_IMAGE} AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libhdf5-103-1 libcurl4 libssl3 libyaml-cpp0.7 libfmt9 zlib1g ca-certificates \
+      libsz2 zlib1g libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 sweep \
  && useradd --uid 10001 --gid 10001 --create-home --shell /usr/sbin/nologin sweep \

@@ -171,6 +171,16 @@ in_image --entrypoint sh "$IMG" -c 'ldd /usr/local/bin/sweep-worker /usr/local/b
 in_image --entrypoint sweep "$IMG" --version >/dev/null || fail "sweep --version in the image"
 pass "no compiler, cmake or -dev package; every shared library found; sweep runs too"
 
+# libcurl is loaded with dlopen (ldd cannot see it): an s3:// spec must reach the network code and
+# fail on the connection (exit 75, retryable), not on a missing library.
+in_image -e AWS_ACCESS_KEY_ID=a -e AWS_SECRET_ACCESS_KEY=b -e AWS_REGION=us-east-1 \
+  -e AWS_ENDPOINT_URL=http://127.0.0.1:9 -e AWS_BATCH_JOB_ARRAY_INDEX=0 \
+  "$IMG" --params s3://b/p.yml >"$T/curl" 2>&1 && fail "an unreachable s3:// spec succeeded"
+if grep -q 'need libcurl' "$T/curl" || ! grep -q "Couldn't connect" "$T/curl"; then
+  cat "$T/curl"; fail "libcurl not loadable in the image"
+fi
+pass "libcurl loads in the image (an s3:// spec reaches the network)"
+
 # --- a real row: spec and data bind-mounted read-only, results on a bind-mounted /storage ----
 mkdir -p "$T/spec" "$T/storage"
 cp "$SWEEP_SOURCE_DIR/tests/data/zoo.csv" "$T/spec/"
