@@ -1,11 +1,19 @@
 #include "base/strings.h"
 
+#include <cctype>
 #include <cstdlib>
 
 #include <algorithm>
 #include <numeric>
 
 namespace sweep {
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
 
 int EditDistance(std::string_view a, std::string_view b) {
   std::vector<int> row(b.size() + 1);

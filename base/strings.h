@@ -13,6 +13,9 @@ int EditDistance(std::string_view a, std::string_view b);
 // The candidate nearest to `word` if it is close enough to be a plausible typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
+// `s` without leading and trailing whitespace (isspace: blanks, tabs, CR, LF).
+std::string Trim(std::string_view s);
+
 // The environment variable's value, or "" when it is unset.
 std::string GetEnv(const char* name);
 

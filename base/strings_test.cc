@@ -16,5 +16,12 @@ TEST(Strings, DidYouMeanSuggestsNearbyOnly) {
   EXPECT_EQ(DidYouMean("zzzzzzzz", keys), "");
 }
 
+TEST(Strings, TrimDropsSurroundingWhitespaceOnly) {
+  EXPECT_EQ(Trim("  a b\r\n"), "a b");
+  EXPECT_EQ(Trim("\tx"), "x");
+  EXPECT_EQ(Trim(" \n "), "");
+  EXPECT_EQ(Trim(""), "");
+}
+
 }  // namespace
 }  // namespace sweep

@@ -20,11 +20,6 @@
 namespace sweep::storage {
 namespace {
 
-std::string Trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 // "sts AssumeRoleWithWebIdentity: AccessDenied: Not authorized ..." with the right code.
 Status StsError(long http_status, std::string_view body) {
   const std::string code = FirstXml(body, "Code");
@@ -118,7 +113,7 @@ StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity
   std::ifstream in(identity.token_file, std::ios::binary);
   std::stringstream token;
   token << in.rdbuf();
-  if (!in || Trimmed(token.str()).empty()) {
+  if (!in || Trim(token.str()).empty()) {
     return Status::InvalidArgument("web identity: cannot read the token file " + identity.token_file);
   }
   const std::string session = identity.session_name.empty()
@@ -126,7 +121,7 @@ StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity
                                   : identity.session_name;
   const std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
                            UriEncode(identity.role_arn) + "&RoleSessionName=" + UriEncode(session) +
-                           "&WebIdentityToken=" + UriEncode(Trimmed(token.str()));
+                           "&WebIdentityToken=" + UriEncode(Trim(token.str()));
   HttpRequest req;
   req.method = "POST";
   req.url = StsEndpoint();

@@ -10,6 +10,8 @@
 #include <string>
 #include <type_traits>
 
+#include "base/strings.h"
+
 namespace sweep::storage {
 
 // libcurl is opened with dlopen on the first request, not linked: a linked libcurl maps ~30
@@ -75,13 +77,6 @@ using internal::CurlApi;
 const StatusOr<const CurlApi*>& Curl() {
   static const StatusOr<const CurlApi*> api = internal::LoadCurl("libcurl.so.4");
   return api;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
 }
 
 // The URL without its query string: queries may carry upload ids or tokens; keep messages short.

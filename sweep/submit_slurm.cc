@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "storage/layout.h"
 #include "sweep/collect.h"
 #include "sweep/job_templates.h"
@@ -74,13 +75,6 @@ std::vector<std::string> CallerEnv() {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
   return env;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t start = 0;
-  while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
-  return s.substr(start);
 }
 
 bool IsExecutable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }

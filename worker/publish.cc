@@ -95,9 +95,9 @@ Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResul
   // Each fsync waits for a journal commit (0.5-8 ms on a busy disk): overlapping the model's
   // two with the JSON work and result.json's own took a W2 worker from 52 to 40 ms there.
   Status model_status;
-  std::thread model_writer;
+  std::jthread model_writer;  // joined on every way out, exceptions included
   try {
-    model_writer = std::thread([&] { model_status = PublishModel(store, index, file); });
+    model_writer = std::jthread([&] { model_status = PublishModel(store, index, file); });
   } catch (const std::system_error&) {  // no thread to be had (a pids limit): one after the other
     model_status = PublishModel(store, index, file);
   }
