@@ -96,7 +96,9 @@ TEST(ParsePlan, ReportsCorruptionWithoutThrowing) {
                           "{\"format_version\": 1, \"rows\": [], \"rows_hash\": \"x\", \"count\": 2}"}) {
     StatusOr<Plan> p = ParsePlan(bad);
     EXPECT_FALSE(p.ok()) << bad;
-    if (!p.ok()) EXPECT_EQ(p.status().code(), StatusCode::kCorruption) << bad;
+    if (!p.ok()) {
+      EXPECT_EQ(p.status().code(), StatusCode::kCorruption) << bad;
+    }
   }
 }
 
