@@ -57,6 +57,25 @@ TEST(Result, SucceededRoundTrips) {
   EXPECT_FALSE(j.contains("exit_code"));
 }
 
+TEST(Result, HistoryIsOneLinePerEpochTheRestIndented) {
+  RunResult r = Succeeded();
+  r.params["note"] = "\n  \"history\": []";  // looks like the top level's key, but escaped
+  r.history = json::array();
+  for (int e = 1; e <= 3; ++e) r.history.push_back({{"epoch", e}, {"train_loss", 1.0 / e}});
+  const std::string text = ToJsonText(r);
+  EXPECT_NE(text.find("\n  \"history\": [\n    {\"epoch\":1,\"train_loss\":1.0},\n"
+                      "    {\"epoch\":2,\"train_loss\":0.5},\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n  \"index\": 2,\n"), std::string::npos) << text;
+  auto back = ParseResult(text);
+  ASSERT_OK(back);
+  EXPECT_EQ(back->history, r.history);
+  EXPECT_EQ(back->params, r.params);
+  r.history = json::array();
+  EXPECT_NE(ToJsonText(r).find("\"history\": []"), std::string::npos);
+}
+
 TEST(Result, FailedRoundTripsWithoutModel) {
   RunResult r;
   r.index = 0;

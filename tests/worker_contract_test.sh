@@ -16,6 +16,9 @@ AWS_BATCH_JOB_ARRAY_INDEX=2 "$SWEEP_WORKER" --params "$T/p.yml" --storage "$S" >
 [[ $(json_get "$S/2/result.json" 'd["index"], d["status"], d["params"]["hidden"], len(d["history"])') == "2 succeeded [12, 5] 3" ]] \
   || fail "result.json content: $(cat "$S/2/result.json")"
 json_get "$S/2/result.json" '[d["metrics"][k] for k in ("train_loss","train_accuracy","val_loss","val_accuracy")]' >/dev/null
+# One history line per epoch, the rate as written in the spec (0.05, not 0.0500000007).
+[[ $(grep -c '^    {"epoch":' "$S/2/result.json") == 3 ]] || fail "history not one line per epoch"
+grep -q '"learning_rate":0.05,' "$S/2/result.json" || fail "learning_rate: $(grep -m1 epoch "$S/2/result.json")"
 [[ $(grep -c '^epoch ' "$T/log") == 3 ]] || fail "expected one log line per epoch"
 grep -q $'\033' "$T/log" && fail "ANSI codes in a non-terminal log"
 pass "row 2 published"

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +21,16 @@ void PutMetric(std::map<std::string, double>& m, const std::string& name, double
 
 void PutJson(nlohmann::json& j, const char* name, double v) {
   if (std::isfinite(v)) j[name] = v;
+}
+
+// A value the trainer holds as a float, as the double its shortest float text denotes: a rate
+// of 0.003 is written 0.003, not 0.003000000026077032.
+double AsFloatText(double v) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v));
+  double out = v;
+  if (ec == std::errc()) std::from_chars(buf, end, out);
+  return out;
 }
 
 Status PublishModel(storage::Store& store, int index, const storage::ModelFile& file) {
@@ -74,7 +85,7 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test, R
     nlohmann::json& h = result->history.emplace_back(nlohmann::json::object());
     h["epoch"] = e.epoch;
     h["seconds"] = e.seconds;
-    h["learning_rate"] = e.learning_rate;
+    h["learning_rate"] = AsFloatText(e.learning_rate);
     PutJson(h, "train_loss", e.train.loss);
     PutJson(h, "train_accuracy", e.train.accuracy);
     PutJson(h, "val_loss", e.val.loss);
