@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -21,16 +22,45 @@ namespace sweep::storage {
 namespace {
 
 // "sts AssumeRoleWithWebIdentity: AccessDenied: Not authorized ..." with the right code.
-Status StsError(long http_status, std::string_view body) {
+Status StsError(std::string_view action, long http_status, std::string_view body) {
   const std::string code = FirstXml(body, "Code");
   const std::string message = FirstXml(body, "Message");
-  std::string text = "sts AssumeRoleWithWebIdentity: ";
+  std::string text = "sts " + std::string(action) + ": ";
   text += code.empty() ? "HTTP " + std::to_string(http_status) : code;
   if (!message.empty()) text += ": " + message.substr(0, 300);
   const bool transient = http_status >= 500 || http_status == 429 ||
                          code == "IDPCommunicationError" || code == "Throttling" ||
                          code == "ThrottlingException" || code == "RequestLimitExceeded";
   return Status(transient ? StatusCode::kUnavailable : StatusCode::kInvalidArgument, text);
+}
+
+std::string SessionName(const std::string& name) {
+  return name.empty() ? "sweep-" + std::to_string(std::time(nullptr)) : name;
+}
+
+// POSTs the form `body` for `action` to STS, retrying transient failures 3 times; `sign`
+// (re)signs the request before each try, as the signature carries the time.
+StatusOr<TimedCredentials> PostSts(std::string_view action, const std::string& body,
+                                   const std::function<void(HttpRequest*)>& sign) {
+  HttpRequest req;
+  req.body = body;
+  req.method = "POST";
+  req.url = StsEndpoint();
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  req.connect_timeout_ms = 3000;
+  req.timeout_ms = 10000;
+  HttpClient http;
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    HttpRequest sent = req;
+    if (sign) sign(&sent);
+    auto r = http.Do(sent);
+    if (r.ok() && r->status == 200) return ParseStsCredentials(r->body);
+    last = r.ok() ? StsError(action, r->status, r->body) : r.status().WithContext("sts " + req.url);
+    if (last.code() != StatusCode::kUnavailable) break;
+  }
+  return last;
 }
 
 }  // namespace
@@ -100,7 +130,7 @@ StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml) {
   t.credentials = {FirstXml(creds, "AccessKeyId"), FirstXml(creds, "SecretAccessKey"),
                    FirstXml(creds, "SessionToken")};
   if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
-    return Status::Corruption("sts AssumeRoleWithWebIdentity: no Credentials in the response");
+    return Status::Corruption("sts: no Credentials in the response");
   }
   if (std::string e = FirstXml(creds, "Expiration"); !e.empty()) {
     t.expiration = ParseIso8601(e);
@@ -116,29 +146,47 @@ StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity
   if (!in || Trim(token.str()).empty()) {
     return Status::InvalidArgument("web identity: cannot read the token file " + identity.token_file);
   }
-  const std::string session = identity.session_name.empty()
-                                  ? "sweep-" + std::to_string(std::time(nullptr))
-                                  : identity.session_name;
   const std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
-                           UriEncode(identity.role_arn) + "&RoleSessionName=" + UriEncode(session) +
+                           UriEncode(identity.role_arn) + "&RoleSessionName=" +
+                           UriEncode(SessionName(identity.session_name)) +
                            "&WebIdentityToken=" + UriEncode(Trim(token.str()));
-  HttpRequest req;
-  req.method = "POST";
-  req.url = StsEndpoint();
-  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  req.body = body;
-  req.connect_timeout_ms = 3000;
-  req.timeout_ms = 10000;
-  HttpClient http;
-  Status last;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
-    auto r = http.Do(req);
-    if (r.ok() && r->status == 200) return ParseStsCredentials(r->body);
-    last = r.ok() ? StsError(r->status, r->body) : r.status().WithContext("sts " + req.url);
-    if (last.code() != StatusCode::kUnavailable) break;
-  }
-  return last;
+  return PostSts("AssumeRoleWithWebIdentity", body, nullptr);  // unsigned, as the API requires
+}
+
+std::string StsRegion() {
+  std::string region = GetEnv("AWS_REGION");
+  if (region.empty()) region = GetEnv("AWS_DEFAULT_REGION");
+  return region.empty() ? "us-east-1" : region;
+}
+
+HttpRequest SignStsRequest(HttpRequest req, const AwsCredentials& source, const std::string& amz_date) {
+  SigV4Request sig;
+  sig.method = "POST";
+  sig.host = HostHeaderFor(req.url);
+  sig.canonical_uri = "/";
+  sig.headers = req.headers;
+  sig.payload_hash = Sha256Hex(req.body);
+  sig.service = "sts";
+  sig.region = StsRegion();
+  sig.amz_date = amz_date;
+  SigV4Result signed_parts = SignV4(sig, source);
+  for (auto& h : signed_parts.headers) req.headers.push_back(std::move(h));
+  req.headers.emplace_back("Authorization", signed_parts.authorization);
+  return req;
+}
+
+std::string AssumeRoleBody(const RoleToAssume& role) {
+  std::string body = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + UriEncode(role.role_arn) +
+                     "&RoleSessionName=" + UriEncode(SessionName(role.session_name));
+  if (!role.external_id.empty()) body += "&ExternalId=" + UriEncode(role.external_id);
+  if (role.duration_seconds > 0) body += "&DurationSeconds=" + std::to_string(role.duration_seconds);
+  return body;
+}
+
+StatusOr<TimedCredentials> AssumeRole(const RoleToAssume& role, const AwsCredentials& source) {
+  return PostSts("AssumeRole", AssumeRoleBody(role), [&](HttpRequest* r) {
+    *r = SignStsRequest(std::move(*r), source, AmzDate(std::time(nullptr)));
+  });
 }
 
 }  // namespace sweep::storage

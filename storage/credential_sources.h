@@ -1,7 +1,9 @@
 // The credential sources that hand out temporary credentials by running something: a profile's
 // `credential_process` (a command printing JSON, e.g. an SSO helper) and STS
 // AssumeRoleWithWebIdentity (EKS IRSA: a projected service-account token traded for a role's
-// credentials). CredentialProvider (credentials.h) decides when each is tried.
+// credentials), and STS AssumeRole signed with another source's keys (a profile's role_arn with
+// source_profile or credential_source). CredentialProvider (credentials.h) decides when each is
+// tried.
 #pragma once
 
 #include <string>
@@ -9,6 +11,7 @@
 
 #include "base/status.h"
 #include "storage/credentials.h"
+#include "storage/http.h"
 
 namespace sweep::storage {
 
@@ -39,7 +42,27 @@ std::string StsEndpoint();
 // IDPCommunicationError and network failures (each tried 3 times first).
 StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity);
 
-// The <Credentials> of an AssumeRoleWithWebIdentity response. Errors: Corruption.
+// A profile's role_arn with source_profile or credential_source (~/.aws/config).
+struct RoleToAssume {
+  std::string role_arn;
+  std::string session_name;  // role_session_name; "" = "sweep-<time>"
+  std::string external_id;   // external_id; sent only when set
+  int duration_seconds = 0;  // duration_seconds; 0 = STS's default (one hour)
+};
+
+// POST Action=AssumeRole to StsEndpoint(), signed with `source` (SigV4, service "sts", region
+// StsRegion()). Errors as for AssumeRoleWithWebIdentity.
+StatusOr<TimedCredentials> AssumeRole(const RoleToAssume& role, const AwsCredentials& source);
+
+// The AssumeRole form body, and the request signed at `amz_date` (pure; for tests).
+std::string AssumeRoleBody(const RoleToAssume& role);
+HttpRequest SignStsRequest(HttpRequest req, const AwsCredentials& source, const std::string& amz_date);
+
+// The region STS requests are signed for: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1
+// (the global endpoint's).
+std::string StsRegion();
+
+// The <Credentials> of an AssumeRole or AssumeRoleWithWebIdentity response. Errors: Corruption.
 StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml);
 
 }  // namespace sweep::storage

@@ -77,6 +77,36 @@ TEST(StsEndpoint, OverrideThenRegionThenGlobal) {
   for (const char* v : {"AWS_ENDPOINT_URL_STS", "AWS_REGION", "AWS_DEFAULT_REGION"}) unsetenv(v);
 }
 
+TEST(AssumeRole, FormBodyAndSignedRequest) {
+  RoleToAssume role{"arn:aws:iam::1:role/a b", "s", "", 0};
+  EXPECT_EQ(AssumeRoleBody(role),
+            "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b"
+            "&RoleSessionName=s");
+  role.external_id = "x+y";
+  role.duration_seconds = 1800;
+  const std::string body = AssumeRoleBody(role);
+  EXPECT_NE(body.find("&ExternalId=x%2By&DurationSeconds=1800"), std::string::npos) << body;
+  EXPECT_EQ(AssumeRoleBody({"r", "", "", 0}).find("&RoleSessionName=sweep-"), 46u);
+
+  for (const char* v : {"AWS_REGION", "AWS_DEFAULT_REGION"}) unsetenv(v);
+  EXPECT_EQ(StsRegion(), "us-east-1");
+  HttpRequest req;
+  req.url = "https://sts.amazonaws.com/";
+  req.body = body;
+  const HttpRequest signed_req = SignStsRequest(req, {"AKID", "SECRET", "TOKEN"}, "20261123T120000Z");
+  std::string auth, token;
+  for (const auto& [k, v] : signed_req.headers) {
+    if (k == "Authorization") auth = v;
+    if (k == "x-amz-security-token") token = v;
+  }
+  EXPECT_EQ(auth.rfind("AWS4-HMAC-SHA256 Credential=AKID/20261123/us-east-1/sts/aws4_request, ", 0), 0u)
+      << auth;
+  EXPECT_EQ(token, "TOKEN");
+  setenv("AWS_REGION", "eu-west-1", 1);
+  EXPECT_EQ(StsRegion(), "eu-west-1");
+  unsetenv("AWS_REGION");
+}
+
 TEST(WebIdentity, NeedsBothTokenFileAndRole) {
   unsetenv("AWS_ROLE_SESSION_NAME");
   setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/token", 1);

@@ -51,65 +51,144 @@ bool KeysFromSection(const std::map<std::string, std::string>* s, TimedCredentia
   return !t->credentials.access_key_id.empty() && !t->credentials.secret_access_key.empty();
 }
 
-// What a profile names instead of keys: a credential_process, or a role. The credentials file
-// wins over the config file, as in the SDKs.
-StatusOr<TimedCredentials> FromProfileSettings(const std::string& profile,
-                                               const std::map<std::string, std::string>* cred,
-                                               const std::map<std::string, std::string>* config,
-                                               std::string* source) {
-  for (const auto* s : {cred, config}) {
-    if (std::string command = Value(s, "credential_process"); !command.empty()) {
-      *source = "profile " + profile + " credential_process";
-      auto t = RunCredentialProcess(command);
-      if (!t.ok()) return t.status().WithContext("profile " + profile);
-      return t;
-    }
+StatusOr<TimedCredentials> FromContainer();
+StatusOr<TimedCredentials> FromImds();
+
+// ~/.aws/credentials and ~/.aws/config, read once per resolution.
+struct SharedFiles {
+  std::string cred_path, config_path;
+  IniFile cred, config;
+
+  SharedFiles() : cred_path(SharedCredentialsPath()), config_path(SharedConfigPath()) {
+    std::string text;
+    if (!cred_path.empty() && ReadText(cred_path, &text)) cred = ParseIni(text);
+    if (!config_path.empty() && ReadText(config_path, &text)) config = ParseIni(text);
   }
-  for (const auto* s : {cred, config}) {
-    const std::string role = Value(s, "role_arn");
-    if (role.empty()) continue;
-    const std::string token_file = Value(s, "web_identity_token_file");
-    if (token_file.empty()) {
-      return Status::InvalidArgument(
-          "profile " + profile + ": role_arn with source_profile/credential_source is not "
-          "supported; use credential_process (e.g. `aws configure export-credentials --format "
-          "process`) or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
+  const std::map<std::string, std::string>* CredSection(const std::string& profile) const {
+    auto it = cred.find(profile);
+    return it == cred.end() ? nullptr : &it->second;
+  }
+};
+
+// A profile's role chain may name other profiles; the SDKs stop cycles too.
+constexpr int kMaxRoleChain = 5;
+
+StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const std::string& profile,
+                                              int depth, bool allow_role, std::string* source);
+
+// The credentials a role profile assumes its role with: its source_profile's (the profile's
+// own keys when it names itself), or its credential_source.
+StatusOr<TimedCredentials> RoleSourceCredentials(const SharedFiles& files, const std::string& profile,
+                                                 const std::map<std::string, std::string>* s,
+                                                 int depth, std::string* source) {
+  const std::string named = Value(s, "source_profile");
+  const std::string kind = Value(s, "credential_source");
+  if (!named.empty()) {
+    if (depth + 1 >= kMaxRoleChain) {
+      return Status::InvalidArgument("profile " + profile + ": source_profile chain longer than " +
+                                     std::to_string(kMaxRoleChain) + " profiles (a cycle?)");
     }
+    auto t = ProfileCredentials(files, named, depth + 1, named != profile, source);
+    if (t.status().code() == StatusCode::kNotFound) {
+      return Status::InvalidArgument("profile " + profile + ": source_profile " + named +
+                                     " has no credentials (" + t.status().message() + ")");
+    }
+    return t;
+  }
+  *source = "credential_source " + kind;
+  if (kind == "Environment") return FromEnvironment();
+  if (kind == "Ec2InstanceMetadata") return FromImds();
+  if (kind == "EcsContainer") return FromContainer();
+  return Status::InvalidArgument(
+      "profile " + profile + (kind.empty() ? ": role_arn needs source_profile, credential_source or "
+                                             "web_identity_token_file"
+                                           : ": credential_source " + kind + " is not one of "
+                                             "Environment, Ec2InstanceMetadata, EcsContainer"));
+}
+
+// A profile's role_arn: assumed with web identity, or with a source's credentials (AssumeRole).
+StatusOr<TimedCredentials> FromRole(const SharedFiles& files, const std::string& profile,
+                                    const std::map<std::string, std::string>* s, int depth,
+                                    std::string* source) {
+  const std::string role = Value(s, "role_arn");
+  if (const std::string token_file = Value(s, "web_identity_token_file"); !token_file.empty()) {
     *source = "profile " + profile + " web identity";
     return AssumeRoleWithWebIdentity({role, token_file, Value(s, "role_session_name")});
   }
-  return Status::NotFound("profile " + profile + ": no keys, credential_process or role");
+  if (!Value(s, "mfa_serial").empty()) {
+    return Status::InvalidArgument(
+        "profile " + profile + ": mfa_serial needs a code typed at a prompt, which a worker has "
+        "none of; use credential_process (e.g. `aws configure export-credentials --format process`) "
+        "or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
+  }
+  RoleToAssume r{role, Value(s, "role_session_name"), Value(s, "external_id"), 0};
+  if (const std::string d = Value(s, "duration_seconds"); !d.empty()) {
+    char* end = nullptr;
+    const long v = std::strtol(d.c_str(), &end, 10);
+    if (*end != '\0' || v < 900 || v > 43200) {
+      return Status::InvalidArgument("profile " + profile + ": duration_seconds " + d +
+                                     " is not 900..43200");
+    }
+    r.duration_seconds = static_cast<int>(v);
+  }
+  std::string from;
+  auto base = RoleSourceCredentials(files, profile, s, depth, &from);
+  if (!base.ok()) {
+    // A source with nothing to offer is this profile's error, not "no such profile".
+    const Status& e = base.status();
+    return Status(e.code() == StatusCode::kNotFound ? StatusCode::kInvalidArgument : e.code(),
+                  "profile " + profile + " role " + role + ": " + e.message());
+  }
+  *source = "profile " + profile + " role " + role + " via " + from;
+  auto t = AssumeRole(r, base->credentials);
+  if (!t.ok()) return t.status().WithContext("profile " + profile + " (credentials: " + from + ")");
+  return t;
+}
+
+// One profile, in the SDKs' order: role_arn (unless `allow_role` is false: a profile that is
+// its own source_profile lends its keys), static keys, credential_process. The credentials file
+// wins over the config file. NotFound when the profile has none of them.
+StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const std::string& profile,
+                                              int depth, bool allow_role, std::string* source) {
+  const auto* cred = files.CredSection(profile);
+  const auto* config = ConfigSection(files.config, profile);
+  if (allow_role) {
+    for (const auto* s : {cred, config}) {
+      if (!Value(s, "role_arn").empty()) return FromRole(files, profile, s, depth, source);
+    }
+  }
+  TimedCredentials t;
+  if (KeysFromSection(cred, &t)) {
+    *source = "profile " + profile + " (" + files.cred_path + ")";
+    return t;
+  }
+  if (KeysFromSection(config, &t)) {
+    *source = "profile " + profile + " (" + files.config_path + ")";
+    return t;
+  }
+  for (const auto* s : {cred, config}) {
+    if (std::string command = Value(s, "credential_process"); !command.empty()) {
+      *source = "profile " + profile + " credential_process";
+      auto p = RunCredentialProcess(command);
+      if (!p.ok()) return p.status().WithContext("profile " + profile);
+      return p;
+    }
+  }
+  if (cred == nullptr && config == nullptr) return Status::NotFound("no profile " + profile);
+  return Status::NotFound("profile " + profile + ": no keys, credential_process or role_arn");
 }
 
 StatusOr<TimedCredentials> FromProfile(std::string* source) {
   const std::string profile = ProfileName();
   const bool named = !GetEnv("AWS_PROFILE").empty() || !GetEnv("AWS_DEFAULT_PROFILE").empty();
-  TimedCredentials t;
-  std::string text;
-  IniFile cred_ini, config_ini;
-  const std::string cred_path = SharedCredentialsPath();
-  if (!cred_path.empty() && ReadText(cred_path, &text)) cred_ini = ParseIni(text);
-  const std::string config_path = SharedConfigPath();
-  if (!config_path.empty() && ReadText(config_path, &text)) config_ini = ParseIni(text);
-  auto it = cred_ini.find(profile);
-  const auto* cred = it == cred_ini.end() ? nullptr : &it->second;
-  const auto* config = ConfigSection(config_ini, profile);
-  if (KeysFromSection(cred, &t)) {
-    *source = "profile " + profile + " (" + cred_path + ")";
-    return t;
-  }
-  if (KeysFromSection(config, &t)) {
-    *source = "profile " + profile + " (" + config_path + ")";
-    return t;
-  }
-  auto settings = FromProfileSettings(profile, cred, config, source);
-  if (settings.ok() || settings.status().code() != StatusCode::kNotFound) return settings;
-  if (named) {
+  const SharedFiles files;
+  auto t = ProfileCredentials(files, profile, 0, true, source);
+  if (named && t.status().code() == StatusCode::kNotFound) {
     return Status::InvalidArgument("profile " + profile + ": no aws_access_key_id/" +
                                    "aws_secret_access_key, credential_process or role_arn in " +
-                                   cred_path + " or " + config_path);
+                                   files.cred_path + " or " + files.config_path);
   }
-  return Status::NotFound("no profile " + profile);
+  return t;
 }
 
 // Loopback, the ECS and EKS link-local hosts: the only hosts the SDKs accept over plain http.

@@ -4,16 +4,20 @@
 //      AssumeRoleWithWebIdentity (credential_sources.h)
 //   3. profile AWS_PROFILE (else "default") in AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials),
 //      then AWS_CONFIG_FILE (~/.aws/config, section "[profile NAME]" or "[default]"): static
-//      keys, else `credential_process`, else `role_arn` + `web_identity_token_file`
-//      (role_arn with source_profile is refused with advice)
+//      `role_arn` first (assumed with `web_identity_token_file`, or with STS AssumeRole signed
+//      with the credentials of `source_profile` (chains allowed; a profile naming itself lends
+//      its own keys) or `credential_source` Environment / Ec2InstanceMetadata / EcsContainer;
+//      `role_session_name`, `external_id`, `duration_seconds` honoured, `mfa_serial` refused),
+//      then static keys, then `credential_process`
 //   4. container (ECS / AWS Batch job role): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
 //      http://169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http on loopback /
 //      169.254.170.2 / 169.254.170.23) with the Authorization header from
 //      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or AWS_CONTAINER_AUTHORIZATION_TOKEN
 //   5. EC2 IMDSv2 (token PUT, then the role's credentials) at AWS_EC2_METADATA_SERVICE_ENDPOINT
 //      (default http://169.254.169.254); skipped when AWS_EC2_METADATA_DISABLED=true
-// Temporary credentials (web identity, process, container, IMDS, a profile with an expiry) are
-// fetched again from the same source once they are within `refresh_before_s` of their Expiration.
+// Temporary credentials (web identity, assumed roles, process, container, IMDS, a profile with an
+// expiry) are fetched again from the same source once they are within `refresh_before_s` of their
+// Expiration.
 // Thread-safety: CredentialProvider is safe to share between threads (Get locks).
 #pragma once
 

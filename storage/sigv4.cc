@@ -116,6 +116,18 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
+std::string HostHeaderFor(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  std::string host(scheme_end == std::string_view::npos ? url : url.substr(scheme_end + 3));
+  host = host.substr(0, host.find('/'));
+  const std::string default_port = url.substr(0, 6) == "https:" ? ":443" : ":80";
+  if (host.size() > default_port.size() &&
+      host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0) {
+    host.resize(host.size() - default_port.size());
+  }
+  return host;
+}
+
 std::string AmzDate(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);

@@ -63,6 +63,10 @@ struct SigV4Result {
 // Signs `request` with `credentials`. Requires: amz_date is 16 chars "YYYYMMDDTHHMMSSZ".
 SigV4Result SignV4(const SigV4Request& request, const AwsCredentials& credentials);
 
+// The Host header (and SigV4 `host`) for an endpoint URL "scheme://host[:port]": the port only
+// when it is not the scheme's default ("https://h:443" -> "h", "http://127.0.0.1:9" -> itself).
+std::string HostHeaderFor(std::string_view url);
+
 // "YYYYMMDDTHHMMSSZ" for a UTC time.
 std::string AmzDate(std::time_t t);
 

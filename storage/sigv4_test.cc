@@ -20,6 +20,14 @@ SigV4Request Request(std::string method, std::string host, std::string uri, Head
 
 // The GET example of the AWS S3 documentation ("Signature Calculations for the Authorization
 // Header: Transferring Payload in a Single Chunk").
+TEST(HostHeaderFor, DropsTheSchemesDefaultPortAndAnyPath) {
+  EXPECT_EQ(HostHeaderFor("https://batch.us-east-1.amazonaws.com:443"), "batch.us-east-1.amazonaws.com");
+  EXPECT_EQ(HostHeaderFor("https://sts.amazonaws.com/"), "sts.amazonaws.com");
+  EXPECT_EQ(HostHeaderFor("http://127.0.0.1:9000"), "127.0.0.1:9000");
+  EXPECT_EQ(HostHeaderFor("http://h:80/x"), "h");
+  EXPECT_EQ(HostHeaderFor("http://h:443"), "h:443");
+}
+
 TEST(SigV4, MatchesAwsDocumentationGetObjectExample) {
   SigV4Request r = Request("GET", "examplebucket.s3.amazonaws.com", "/test.txt", {}, Sha256Hex(""));
   r.headers = {{"Range", "bytes=0-9"}};

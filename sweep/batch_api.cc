@@ -31,20 +31,6 @@ std::string FirstNonEmpty(std::initializer_list<std::string> values) {
   return "";
 }
 
-// "https://h:443" -> host "h" (the Host header carries a port only when it is not the
-// scheme's default; SigV4 signs the Host header as sent).
-std::string HostHeader(const std::string& url) {
-  const size_t start = url.find("://") + 3;
-  std::string host = url.substr(start);
-  const bool https = url.compare(0, 5, "https") == 0;
-  const std::string default_port = https ? ":443" : ":80";
-  if (host.size() > default_port.size() &&
-      host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0) {
-    host.resize(host.size() - default_port.size());
-  }
-  return host;
-}
-
 }  // namespace
 
 json SubmitJobBody(const SubmitJobInput& input) {
@@ -115,7 +101,7 @@ storage::HttpRequest SignedBatchRequest(const BatchEndpoint& endpoint, const std
                                         const std::string& amz_date) {
   storage::SigV4Request sig;
   sig.method = "POST";
-  sig.host = HostHeader(endpoint.url);
+  sig.host = storage::HostHeaderFor(endpoint.url);
   sig.canonical_uri = path;
   sig.headers = {{"content-type", "application/json"}};
   sig.payload_hash = storage::Sha256Hex(body);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The container-credentials and EC2 IMDSv2 links of the credential chain against loopback
-# endpoints serving the documented JSON, including expiry and refresh; then a real S3 request
-# signed with container credentials.
+# The container-credentials, EC2 IMDSv2, web identity and AssumeRole links of the credential
+# chain against loopback endpoints serving the documented JSON/XML, including expiry and refresh;
+# then a real S3 request signed with container credentials.
 source "$(dirname "$0")/s3_lib.sh"
 
 creds() { "$TOOL" creds "$1" | tr '\n' ' ' | sed 's/ $//'; }
@@ -62,6 +62,42 @@ printf 'stale-token' >"$T/irsa-token"
 set +e; "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
 [[ $rc -eq 2 ]] && grep -q "InvalidIdentityToken" "$T/err" || fail "bad token: exit $rc $(cat "$T/err")"
 unset AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN AWS_ROLE_SESSION_NAME AWS_ENDPOINT_URL_STS
+
+echo "== AssumeRole: role_arn + source_profile (and a chain), signed as botocore signs"
+start_fake sts-role sts "ROLE#" 3600 "unused" "SourceSecret"
+cat >"$T/aws-config" <<'INI'
+[profile base]
+aws_access_key_id = SRCKEY
+aws_secret_access_key = SourceSecret
+[profile admin]
+role_arn = arn:aws:iam::123456789012:role/admin
+source_profile = base
+role_session_name = sweep-test
+external_id = ext-1
+duration_seconds = 1800
+[profile chained]
+role_arn = arn:aws:iam::123456789012:role/second
+source_profile = admin
+[profile wrong-secret]
+aws_access_key_id = SRCKEY
+aws_secret_access_key = NotTheSecret
+role_arn = arn:aws:iam::123456789012:role/admin
+source_profile = wrong-secret
+INI
+export AWS_CONFIG_FILE=$T/aws-config AWS_ENDPOINT_URL_STS=$FAKE_URL
+got=$(export AWS_PROFILE=admin; creds 2)
+via="profile admin role arn:aws:iam::123456789012:role/admin via profile base ($T/aws-config)"
+[[ $got == "ROLE1 $via ROLE1 $via" ]] || fail "assume role cached: $got"
+grep -q "^form Action=AssumeRole DurationSeconds=1800 ExternalId=ext-1 RoleArn=arn:aws:iam::123456789012:role/admin RoleSessionName=sweep-test Version=2011-06-15$" \
+  "$FAKE_LOG" || fail "AssumeRole form: $(cat "$FAKE_LOG")"
+grep -q "^signed by SRCKEY for us-east-1, as botocore signs$" "$FAKE_LOG" || fail "signature: $(cat "$FAKE_LOG")"
+[[ $(AWS_PROFILE=chained creds 1) == "ROLE3 profile chained role arn:aws:iam::123456789012:role/second via $via" ]] \
+  || fail "chained: $(AWS_PROFILE=chained creds 1)"
+grep -q "^signed by ROLE2 for us-east-1, as botocore signs$" "$FAKE_LOG" || fail "chained signature (session token)"
+set +e; AWS_PROFILE=wrong-secret "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "SignatureDoesNotMatch" "$T/err" || fail "wrong secret: exit $rc $(cat "$T/err")"
+! grep -q "NotTheSecret\|FakeSecretFromEndpoint" "$T/err" || fail "secret in message"
+unset AWS_CONFIG_FILE AWS_ENDPOINT_URL_STS
 
 echo "== environment beats container"
 start_fake container-s3 container "S3RVER" 3600

@@ -7,9 +7,13 @@
   s3_fake_server.py PORT_FILE forbidden               every request: 403 AccessDenied
   s3_fake_server.py PORT_FILE container KEYID TTL [TOKEN]  ECS/Batch container credentials JSON
   s3_fake_server.py PORT_FILE imds KEYID TTL          EC2 IMDSv2 (token PUT, role, credentials)
-  s3_fake_server.py PORT_FILE sts KEYID TTL TOKEN     STS AssumeRoleWithWebIdentity (form POST;
-                                                       a WebIdentityToken other than TOKEN: 400)
+  s3_fake_server.py PORT_FILE sts KEYID TTL TOKEN [SECRET]
+      STS: AssumeRoleWithWebIdentity (unsigned form POST; a WebIdentityToken other than TOKEN:
+      400) and AssumeRole, whose SigV4 signature botocore recomputes (secret SECRET, or the
+      served SecretAccessKey for keys this server handed out; a mismatch: 403
+      SignatureDoesNotMatch) and whose form botocore's STS model validates (400 otherwise).
 
+Standard library only, except AssumeRole's checks (Debian's python3-botocore).
 Binds 127.0.0.1 on a free port and writes it to PORT_FILE. Each request is logged as one line
 ("METHOD PATH") on stdout. KEYID ending in '#' gets the request counter appended (ASIA1, ASIA2...);
 TTL is the seconds until the served credentials' Expiration.
@@ -129,26 +133,71 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, b"", "text/plain")
 
 
-def sts_xml():
+def sts_xml(action="AssumeRoleWithWebIdentity"):
     STATE["credentials"] += 1
     keyid = ARGS[1]
     if keyid.endswith("#"):
         keyid = keyid[:-1] + str(STATE["credentials"])
     expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(ARGS[2]))
     return (
-        '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
-        "<AssumeRoleWithWebIdentityResult><Credentials>"
+        f'<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        f"<{action}Result><Credentials>"
         f"<AccessKeyId>{keyid}</AccessKeyId><SecretAccessKey>FakeSecretFromEndpoint</SecretAccessKey>"
         f"<SessionToken>session-token-{STATE['credentials']}</SessionToken>"
         f"<Expiration>{expires.strftime('%Y-%m-%dT%H:%M:%SZ')}</Expiration>"
-        "</Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
+        f"</Credentials></{action}Result></{action}Response>"
     ).encode()
+
+
+def check_assume_role(self, body, form):
+    """An error reply's (status, code, message) for a bad AssumeRole request, else None."""
+    import re
+    import botocore.session
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from botocore.validate import ParamValidator
+
+    headers = {k.lower(): v for k, v in self.headers.items()}
+    m = re.match(r"^AWS4-HMAC-SHA256 Credential=([^/]+)/\d{8}/([^/]+)/sts/aws4_request, "
+                 r"SignedHeaders=([a-z0-9;-]+), Signature=[0-9a-f]{64}$",
+                 headers.get("authorization", ""))
+    if not m:
+        return 403, "IncompleteSignature", "no SigV4 Authorization for service sts"
+    key_id, region, signed = m.groups()
+    secret = "FakeSecretFromEndpoint" if key_id.startswith(ARGS[1].rstrip("#")) else ARGS[4]
+    req = AWSRequest(method="POST", url="http://" + headers["host"] + self.path, data=body,
+                     headers={h: headers[h] for h in signed.split(";")
+                              if h not in ("host", "x-amz-date", "x-amz-security-token")})
+    auth = SigV4Auth(Credentials(key_id, secret, headers.get("x-amz-security-token")), "sts",
+                     region)
+    req.context["timestamp"] = headers["x-amz-date"]
+    auth._modify_request_before_signing(req)
+    auth._inject_signature_to_request(
+        req, auth.signature(auth.string_to_sign(req, auth.canonical_request(req)), req))
+    if req.headers["Authorization"] != headers["authorization"]:
+        return 403, "SignatureDoesNotMatch", "signature differs from botocore's"
+    params = {k: v for k, v in form.items() if k not in ("Action", "Version")}
+    if "DurationSeconds" in params:
+        params["DurationSeconds"] = int(params["DurationSeconds"])
+    shape = botocore.session.get_session().get_service_model("sts") \
+        .operation_model("AssumeRole").input_shape
+    report = ParamValidator().validate(params, shape)
+    if report.has_errors():
+        return 400, "ValidationError", report.generate_report()
+    print(f"signed by {key_id} for {region}, as botocore signs", flush=True)
+    return None
 
 
 def _sts(self, body):
     form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
     print("form " + " ".join(f"{k}={form[k]}" for k in sorted(form) if k != "WebIdentityToken"),
           flush=True)
+    if form.get("Action") == "AssumeRole" and form.get("Version") == "2011-06-15":
+        error = check_assume_role(self, body, form)
+        if error:
+            return self.reply(error[0], error_xml(error[1], error[2]))
+        return self.reply(200, sts_xml("AssumeRole"), "text/xml")
     if self.command != "POST" or self.headers.get("Authorization"):
         return self.reply(400, error_xml("InvalidRequest", "expected an unsigned POST"))
     if form.get("Action") != "AssumeRoleWithWebIdentity" or form.get("Version") != "2011-06-15":

@@ -18,6 +18,7 @@ export HOME="$T/home" SWEEP_CACHE_DIR="$T/cache" AWS_EC2_METADATA_DISABLED=true
 export AWS_DEFAULT_REGION=us-east-1
 mkdir -p "$HOME"
 TOOL=${SWEEP_S3_TOOL:?SWEEP_S3_TOOL not set}
+PY=/usr/bin/python3   # Debian's Python: botocore lives there
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -56,7 +57,7 @@ start_s3rver() {
 start_fake() {
   local name=$1
   shift
-  python3 "$HERE/s3_fake_server.py" "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
+  "$PY" "$HERE/s3_fake_server.py" "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
   S3_PIDS+=($!)
   wait_file "$T/$name.port"
   FAKE_URL="http://127.0.0.1:$(cat "$T/$name.port")"
