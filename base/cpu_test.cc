@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/testing.h"
+
 namespace sweep {
 namespace {
 
@@ -13,14 +15,10 @@ namespace fs = std::filesystem;
 
 class CgroupTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("cg_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(root_ / "cpu");
-  }
-  void TearDown() override { fs::remove_all(root_); }
+  void SetUp() override { fs::create_directories(root_ / "cpu"); }
   void Write(const std::string& rel, const std::string& text) { std::ofstream(root_ / rel) << text; }
-  fs::path root_;
+  sweep::testing::TestDir tmp_;
+  const fs::path root_ = tmp_.path();
 };
 
 TEST_F(CgroupTest, V2QuotaOfFourCpus) {

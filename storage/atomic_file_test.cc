@@ -15,17 +15,6 @@ namespace fs = std::filesystem;
 
 class AtomicFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("atomic_file_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add);
-    fs::remove_all(dir_);
-  }
   std::string Path(const std::string& rel) const { return (dir_ / rel).string(); }
   int CountFiles() const {
     int n = 0;
@@ -36,7 +25,8 @@ class AtomicFile : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
+  sweep::testing::TestDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(AtomicFile, WritesCreatesFoldersAndOverwrites) {

@@ -61,14 +61,11 @@ class CredentialChain : public ::testing::Test {
       unsetenv(name);
     }
     setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    dir_ = std::filesystem::temp_directory_path() / ("sweep_creds_" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
     setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
     setenv("AWS_CONFIG_FILE", (dir_ / "config").c_str(), 1);
   }
   void TearDown() override {
     for (auto& [name, v] : saved_) v ? setenv(name, v->c_str(), 1) : unsetenv(name);
-    std::filesystem::remove_all(dir_);
   }
   void Write(const char* name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
@@ -80,7 +77,8 @@ class CredentialChain : public ::testing::Test {
       "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
       "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"};
   std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
-  std::filesystem::path dir_;
+  sweep::testing::TestDir tmp_;
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(CredentialChain, EnvironmentComesFirst) {

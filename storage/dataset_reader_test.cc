@@ -64,14 +64,6 @@ TEST(ParseCsv, EmptySetIsAnError) {
 
 class ReadDatasetTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("dataset_reader_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   void WriteGz(const std::string& name, const std::string& bytes) {
     gzFile f = gzopen(Path(name).c_str(), "wb");
@@ -83,7 +75,8 @@ class ReadDatasetTest : public ::testing::Test {
     ASSERT_OK(WriteFileAtomic(Path(name), bytes));
   }
 
-  fs::path dir_;
+  sweep::testing::TestDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(ReadDatasetTest, CsvAndGzippedCsv) {

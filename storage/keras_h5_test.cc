@@ -16,17 +16,10 @@ namespace fs = std::filesystem;
 
 class KerasH5 : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("keras_h5_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Path(const std::string& name) const { return tmp_.Path(name); }
 
-  fs::path dir_;
+  sweep::testing::TestDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 // 3 -> 5 -> 2; kernels non-square with distinct values, so a transpose cannot go unnoticed.

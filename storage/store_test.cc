@@ -15,14 +15,8 @@ namespace fs = std::filesystem;
 
 class LocalStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("store_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  sweep::testing::TestDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(LocalStoreTest, PutGetListAndLocalPath) {

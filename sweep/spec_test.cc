@@ -201,8 +201,8 @@ TEST(Spec, RowsHashIsStableHexAndContentSensitive) {
 }
 
 TEST(Spec, LoadSpecFileSetsBaseDirAndNotFound) {
-  const auto dir = std::filesystem::temp_directory_path() / "sweep_spec_test";
-  std::filesystem::create_directories(dir);
+  const sweep::testing::TestDir tmp;
+  const auto& dir = tmp.path();
   const auto path = dir / "s.yml";
   std::ofstream(path) << "- {dataset: x.h5}\n";
   auto spec = LoadSpecFile(path.string());
