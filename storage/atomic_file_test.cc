@@ -1,5 +1,7 @@
 #include "storage/atomic_file.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +68,25 @@ TEST_F(AtomicFile, FailureLeavesNoTempFile) {
   Status s = WriteFileAtomic(Path("ro/x"), "data");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   fs::permissions(Path("ro"), fs::perms::owner_all);
+  EXPECT_EQ(CountFiles(), 0);
+}
+
+TEST_F(AtomicFile, FailedWriteLeavesNoTempFile) {
+  // A 1-byte file size limit makes write() fail (EFBIG) once the temp file exists; unlike folder
+  // permissions it holds for root too. SIGXFSZ would kill the process instead: ignored meanwhile.
+  struct sigaction ignore = {}, old_action = {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &old_action), 0);
+  rlimit old_limit = {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  rlimit limit = old_limit;
+  limit.rlim_cur = 1;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+  Status s = WriteFileAtomic(Path("x"), "data");
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  ::sigaction(SIGXFSZ, &old_action, nullptr);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("x"), std::string::npos) << s.ToString();
   EXPECT_EQ(CountFiles(), 0);
 }
 
