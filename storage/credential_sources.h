@@ -1,9 +1,10 @@
-// The credential sources that hand out temporary credentials by running something: a profile's
-// `credential_process` (a command printing JSON, e.g. an SSO helper) and STS
+// The credential sources that hand out temporary credentials by asking something: the container
+// endpoint (ECS, AWS Batch job roles, EKS Pod Identity), EC2 IMDSv2, a profile's
+// `credential_process` (a command printing JSON, e.g. an SSO helper), STS
 // AssumeRoleWithWebIdentity (EKS IRSA: a projected service-account token traded for a role's
-// credentials), and STS AssumeRole signed with another source's keys (a profile's role_arn with
+// credentials) and STS AssumeRole signed with another source's keys (a profile's role_arn with
 // source_profile or credential_source). CredentialProvider (credentials.h) decides when each is
-// tried.
+// tried; the environment and static profile keys are read there.
 #pragma once
 
 #include <string>
@@ -14,6 +15,21 @@
 #include "storage/http.h"
 
 namespace sweep::storage {
+
+// Container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on http://169.254.170.2, or
+// AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http on loopback / 169.254.170.2 / .23) with
+// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN as the Authorization header.
+// Errors: NotFound when neither variable is set; InvalidArgument, Unavailable as the endpoint says.
+StatusOr<TimedCredentials> FromContainer();
+
+// EC2 IMDSv2 (token PUT, then the instance role's credentials) at
+// AWS_EC2_METADATA_SERVICE_ENDPOINT (default http://169.254.169.254). Errors: NotFound when
+// AWS_EC2_METADATA_DISABLED=true, not on EC2, or no instance role.
+StatusOr<TimedCredentials> FromImds();
+
+// The JSON the container endpoint and IMDS serve: AccessKeyId, SecretAccessKey, Token,
+// Expiration (ISO 8601 UTC). Errors: Corruption, or Unavailable when IMDS says Code != Success.
+StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view json);
 
 // Runs `command` with /bin/sh -c and parses its standard output, the documented shape:
 // {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?, "Expiration"?}.

@@ -1,28 +1,16 @@
 #include "storage/credentials.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "base/log.h"
 #include "base/strings.h"
+#include "storage/atomic_file.h"
 #include "storage/credential_sources.h"
-#include "storage/http.h"
 
 namespace sweep::storage {
 namespace {
-
-bool ReadText(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
 
 std::string HomeFile(const char* env_override, const char* rel) {
   if (std::string v = GetEnv(env_override); !v.empty()) return v;
@@ -51,9 +39,6 @@ bool KeysFromSection(const std::map<std::string, std::string>* s, TimedCredentia
   return !t->credentials.access_key_id.empty() && !t->credentials.secret_access_key.empty();
 }
 
-StatusOr<TimedCredentials> FromContainer();
-StatusOr<TimedCredentials> FromImds();
-
 // ~/.aws/credentials and ~/.aws/config, read once per resolution.
 struct SharedFiles {
   std::string cred_path, config_path;
@@ -61,8 +46,8 @@ struct SharedFiles {
 
   SharedFiles() : cred_path(SharedCredentialsPath()), config_path(SharedConfigPath()) {
     std::string text;
-    if (!cred_path.empty() && ReadText(cred_path, &text)) cred = ParseIni(text);
-    if (!config_path.empty() && ReadText(config_path, &text)) config = ParseIni(text);
+    if (!cred_path.empty() && ReadFile(cred_path, &text).ok()) cred = ParseIni(text);
+    if (!config_path.empty() && ReadFile(config_path, &text).ok()) config = ParseIni(text);
   }
   const std::map<std::string, std::string>* CredSection(const std::string& profile) const {
     auto it = cred.find(profile);
@@ -191,97 +176,6 @@ StatusOr<TimedCredentials> FromProfile(std::string* source) {
   return t;
 }
 
-// Loopback, the ECS and EKS link-local hosts: the only hosts the SDKs accept over plain http.
-bool AllowedHttpHost(const std::string& url) {
-  for (const char* prefix : {"http://127.", "http://localhost:", "http://localhost/",
-                             "http://[::1]", "http://169.254.170.2:", "http://169.254.170.2/",
-                             "http://169.254.170.23:", "http://169.254.170.23/"}) {
-    if (url.rfind(prefix, 0) == 0) return true;
-  }
-  return false;
-}
-
-StatusOr<TimedCredentials> FetchJson(HttpClient& http, HttpRequest req, const char* what) {
-  req.connect_timeout_ms = 2000;
-  req.timeout_ms = 5000;
-  Status last;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    auto r = http.Do(req);
-    if (r.ok() && r->status == 200) return ParseCredentialsJson(r->body);
-    if (r.ok()) {
-      last = Status(r->status >= 500 ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
-                    std::string(what) + ": HTTP " + std::to_string(r->status));
-      if (r->status < 500) break;
-    } else {
-      last = r.status().WithContext(what);
-    }
-  }
-  return last;
-}
-
-StatusOr<TimedCredentials> FromContainer() {
-  std::string url;
-  if (std::string rel = GetEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); !rel.empty()) {
-    url = "http://169.254.170.2" + rel;
-  } else if (std::string full = GetEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI"); !full.empty()) {
-    if (full.rfind("https://", 0) != 0 && !AllowedHttpHost(full)) {
-      return Status::InvalidArgument("AWS_CONTAINER_CREDENTIALS_FULL_URI: http only on loopback "
-                                     "or 169.254.170.2/23");
-    }
-    url = full;
-  } else {
-    return Status::NotFound("container: not configured");
-  }
-  HttpRequest req;
-  req.url = url;
-  std::string token = GetEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-  if (std::string file = GetEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
-    if (!ReadText(file, &token)) {
-      return Status::InvalidArgument("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
-    }
-  }
-  token = Trim(token);
-  if (!token.empty()) req.headers.emplace_back("Authorization", token);
-  HttpClient http;
-  return FetchJson(http, req, "container credentials");
-}
-
-StatusOr<TimedCredentials> FromImds() {
-  std::string disabled = GetEnv("AWS_EC2_METADATA_DISABLED");
-  for (char& c : disabled) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (disabled == "true") return Status::NotFound("imds: disabled");
-  std::string base = GetEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-  if (base.empty()) base = "http://169.254.169.254";
-  while (!base.empty() && base.back() == '/') base.pop_back();
-
-  HttpClient http;
-  HttpRequest put;
-  put.method = "PUT";
-  put.url = base + "/latest/api/token";
-  put.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", "21600");
-  put.connect_timeout_ms = 1000;
-  put.timeout_ms = 2000;
-  auto token = http.Do(put);
-  if (!token.ok() || token->status != 200) {
-    // Not on EC2 (or the hop limit blocks us): nothing to find here.
-    return Status::NotFound("imds: no token from " + base);
-  }
-  HttpRequest get;
-  get.url = base + "/latest/meta-data/iam/security-credentials/";
-  get.headers.emplace_back("X-aws-ec2-metadata-token", Trim(token->body));
-  get.connect_timeout_ms = 1000;
-  get.timeout_ms = 2000;
-  auto role = http.Do(get);
-  if (!role.ok()) return role.status().WithContext("imds role");
-  if (role->status == 404) return Status::NotFound("imds: no instance role");
-  std::string name = Trim(role->body.substr(0, role->body.find('\n')));
-  if (role->status != 200 || name.empty()) {
-    return Status::Unavailable("imds role: HTTP " + std::to_string(role->status));
-  }
-  get.url += name;
-  return FetchJson(http, get, "imds credentials");
-}
-
 }  // namespace
 
 IniFile ParseIni(std::string_view text) {
@@ -340,28 +234,6 @@ std::optional<std::time_t> ParseIso8601(std::string_view s) {
   tm.tm_min = mi;
   tm.tm_sec = sec;
   return timegm(&tm);
-}
-
-StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Status::Corruption("credentials JSON: not an object");
-  if (j.contains("Code") && j["Code"] != "Success") {
-    return Status::Unavailable("credentials JSON: Code " + j["Code"].dump());
-  }
-  auto str = [&](const char* k) {
-    auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  TimedCredentials t;
-  t.credentials = {str("AccessKeyId"), str("SecretAccessKey"), str("Token")};
-  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
-    return Status::Corruption("credentials JSON: AccessKeyId/SecretAccessKey missing");
-  }
-  if (std::string e = str("Expiration"); !e.empty()) {
-    t.expiration = ParseIso8601(e);
-    if (!t.expiration) return Status::Corruption("credentials JSON: bad Expiration " + e);
-  }
-  return t;
 }
 
 StatusOr<TimedCredentials> CredentialProvider::Resolve(std::string* source) {

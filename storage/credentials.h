@@ -48,13 +48,11 @@ std::string SharedConfigPath();
 // AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default".
 std::string ProfileName();
 
-// Parses the JSON served by the container endpoint and IMDS: AccessKeyId, SecretAccessKey,
-// Token, Expiration (ISO 8601 UTC). Errors: Corruption, or Unavailable when IMDS says Code != Success.
+// Credentials and, for temporary ones, when they expire.
 struct TimedCredentials {
   AwsCredentials credentials;
   std::optional<std::time_t> expiration;
 };
-StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view json);
 
 // "2026-11-23T09:00:00Z" -> seconds since the epoch.
 std::optional<std::time_t> ParseIso8601(std::string_view s);

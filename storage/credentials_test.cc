@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "base/testing.h"
+#include "storage/credential_sources.h"
 
 namespace sweep::storage {
 namespace {
