@@ -51,17 +51,13 @@ StatusOr<TimedCredentials> PostSts(std::string_view action, const std::string& b
   req.connect_timeout_ms = 3000;
   req.timeout_ms = 10000;
   HttpClient http;
-  Status last;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+  return RetryTransient([&]() -> StatusOr<TimedCredentials> {
     HttpRequest sent = req;
     if (sign) sign(&sent);
     auto r = http.Do(sent);
     if (r.ok() && r->status == 200) return ParseStsCredentials(r->body);
-    last = r.ok() ? StsError(action, r->status, r->body) : r.status().WithContext("sts " + req.url);
-    if (last.code() != StatusCode::kUnavailable) break;
-  }
-  return last;
+    return r.ok() ? StsError(action, r->status, r->body) : r.status().WithContext("sts " + req.url);
+  });
 }
 
 // Loopback, the ECS and EKS link-local hosts: the only hosts the SDKs accept over plain http.
@@ -93,6 +89,17 @@ StatusOr<TimedCredentials> FetchJson(HttpClient& http, HttpRequest req, const ch
 }
 
 }  // namespace
+
+StatusOr<TimedCredentials> RetryTransient(
+    const std::function<StatusOr<TimedCredentials>()>& attempt) {
+  StatusOr<TimedCredentials> last = Status::Internal("no attempt");
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << i));
+    last = attempt();
+    if (last.ok() || last.status().code() != StatusCode::kUnavailable) break;
+  }
+  return last;
+}
 
 StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

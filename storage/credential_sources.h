@@ -7,6 +7,7 @@
 // tried; the environment and static profile keys are read there.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@
 #include "storage/http.h"
 
 namespace sweep::storage {
+
+// Calls `attempt` up to 3 times (200 and 400 ms apart) while it fails with Unavailable; returns
+// its last result. For the sources that ask a remote endpoint.
+StatusOr<TimedCredentials> RetryTransient(
+    const std::function<StatusOr<TimedCredentials>()>& attempt);
 
 // Container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on http://169.254.170.2, or
 // AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http on loopback / 169.254.170.2 / .23) with

@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "storage/atomic_file.h"
 #include "storage/credential_sources.h"
+#include "storage/credential_sso.h"
 
 namespace sweep::storage {
 namespace {
@@ -131,7 +132,7 @@ StatusOr<TimedCredentials> FromRole(const SharedFiles& files, const std::string&
 }
 
 // One profile, in the SDKs' order: role_arn (unless `allow_role` is false: a profile that is
-// its own source_profile lends its keys), static keys, credential_process. The credentials file
+// its own source_profile lends its keys), SSO (config file only), static keys, credential_process. The credentials file
 // wins over the config file. NotFound when the profile has none of them.
 StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const std::string& profile,
                                               int depth, bool allow_role, std::string* source) {
@@ -141,6 +142,13 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
     for (const auto* s : {cred, config}) {
       if (!Value(s, "role_arn").empty()) return FromRole(files, profile, s, depth, source);
     }
+  }
+  if (IsSsoProfile(config)) {
+    SWEEP_ASSIGN_OR_RETURN(SsoProfile sso, ReadSsoProfile(files.config, profile, *config));
+    *source = "profile " + profile + " sso " + sso.role_name + "@" + sso.account_id;
+    auto t = FromSso(sso);
+    if (!t.ok()) return t.status().WithContext("profile " + profile);
+    return t;
   }
   TimedCredentials t;
   if (KeysFromSection(cred, &t)) {
@@ -160,7 +168,7 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
     }
   }
   if (cred == nullptr && config == nullptr) return Status::NotFound("no profile " + profile);
-  return Status::NotFound("profile " + profile + ": no keys, credential_process or role_arn");
+  return Status::NotFound("profile " + profile + ": no keys, credential_process, role_arn or sso_*");
 }
 
 StatusOr<TimedCredentials> FromProfile(std::string* source) {
@@ -170,7 +178,8 @@ StatusOr<TimedCredentials> FromProfile(std::string* source) {
   auto t = ProfileCredentials(files, profile, 0, true, source);
   if (named && t.status().code() == StatusCode::kNotFound) {
     return Status::InvalidArgument("profile " + profile + ": no aws_access_key_id/" +
-                                   "aws_secret_access_key, credential_process or role_arn in " +
+                                   "aws_secret_access_key, credential_process, role_arn or " +
+                                   "sso_session/sso_account_id in " +
                                    files.cred_path + " or " + files.config_path);
   }
   return t;

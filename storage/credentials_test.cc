@@ -76,7 +76,8 @@ class CredentialChain : public ::testing::Test {
       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
       "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-      "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"};
+      "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "HOME",
+      "AWS_ENDPOINT_URL_SSO"};
   std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
   sweep::testing::TestDir tmp_;
   const std::filesystem::path dir_ = tmp_.path();
@@ -179,6 +180,24 @@ TEST_F(CredentialChain, ProfileNamingItselfLendsItsKeysNotItsRole) {
   EXPECT_NE(c.status().message().find("profile self (" + (dir_ / "credentials").string() + ")"),
             std::string::npos)
       << c.status().ToString();
+}
+
+// SSO comes before the profile's static keys (as in botocore) and, without a cached token, is
+// an error that says how to log in rather than a fall-through to other sources
+// (tests/s3_credentials_test.sh trades a token at a loopback portal).
+TEST_F(CredentialChain, SsoProfileWithoutTokenSaysHowToLogIn) {
+  setenv("HOME", dir_.c_str(), 1);
+  Write("config", "[profile dev]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n"
+                  "sso_account_id = 1\nsso_role_name = R\naws_access_key_id = KEYS\n"
+                  "aws_secret_access_key = S\n");
+  setenv("AWS_PROFILE", "dev", 1);
+  CredentialProvider p;
+  auto c = p.Get();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("profile dev: not logged in to SSO (start URL https://x/start"),
+            std::string::npos) << c.status().ToString();
+  EXPECT_NE(c.status().message().find("aws sso login --profile dev"), std::string::npos);
 }
 
 TEST_F(CredentialChain, MissingNamedProfileIsAnError) {

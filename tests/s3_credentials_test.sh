@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The container-credentials, EC2 IMDSv2, web identity and AssumeRole links of the credential
+# The container-credentials, EC2 IMDSv2, web identity, AssumeRole and SSO links of the credential
 # chain against loopback endpoints serving the documented JSON/XML, including expiry and refresh;
 # then a real S3 request signed with container credentials.
 source "$(dirname "$0")/s3_lib.sh"
@@ -98,6 +98,67 @@ set +e; AWS_PROFILE=wrong-secret "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; s
 [[ $rc -eq 2 ]] && grep -q "SignatureDoesNotMatch" "$T/err" || fail "wrong secret: exit $rc $(cat "$T/err")"
 ! grep -q "NotTheSecret\|FakeSecretFromEndpoint" "$T/err" || fail "secret in message"
 unset AWS_CONFIG_FILE AWS_ENDPOINT_URL_STS
+
+echo "== SSO (IAM Identity Center): the token \`aws sso login\` cached, traded at the portal"
+start_fake sso sso "SSO#" 3600 "sso-access-token"
+cat >"$T/aws-config" <<'INI'
+[profile dev]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = Trainer
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+[profile legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 210987654321
+sso_role_name = Reader
+[profile trainer-admin]
+role_arn = arn:aws:iam::123456789012:role/admin
+source_profile = dev
+INI
+sso_cache() {  # sso_cache NAME TOKEN EXPIRES: the file `aws sso login` leaves for NAME
+  mkdir -p "$HOME/.aws/sso/cache"
+  printf '{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "%s", "expiresAt": "%s"}' \
+    "$2" "$3" >"$HOME/.aws/sso/cache/$(printf %s "$1" | sha1sum | cut -c1-40).json"
+}
+hour=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+sso_cache corp sso-access-token "$hour"
+sso_cache https://legacy.awsapps.com/start sso-access-token "$hour"
+export AWS_CONFIG_FILE=$T/aws-config AWS_ENDPOINT_URL_SSO=$FAKE_URL
+got=$(export AWS_PROFILE=dev; creds 2)
+[[ $got == "SSO1 profile dev sso Trainer@123456789012 SSO1 profile dev sso Trainer@123456789012" ]] \
+  || fail "sso cached: $got"
+grep -q "^sso role_name=Trainer account_id=123456789012$" "$FAKE_LOG" || fail "sso request: $(cat "$FAKE_LOG")"
+[[ $(AWS_PROFILE=legacy creds 1) == "SSO2 profile legacy sso Reader@210987654321" ]] || fail "legacy sso"
+# botocore, given the same config, cache and portal, finds the same token and asks the same
+# (Debian's botocore predates AWS_ENDPOINT_URL_SSO: its sso client is pointed at the portal here).
+botocore_key=$(AWS_PROFILE=dev "$PY" -c 'import os, botocore.session
+s = botocore.session.Session()
+create = s.create_client
+s.create_client = lambda name, **kw: create(
+    name, **(dict(kw, endpoint_url=os.environ["AWS_ENDPOINT_URL_SSO"]) if name == "sso" else kw))
+print(s.get_credentials().get_frozen_credentials().access_key)')
+[[ $botocore_key == SSO3 ]] || fail "botocore via sso: $botocore_key"
+[[ $(grep -c "^sso role_name=Trainer account_id=123456789012$" "$FAKE_LOG") -eq 2 ]] \
+  || fail "botocore asked otherwise: $(cat "$FAKE_LOG")"
+start_fake sts-sso sts "ROLE#" 3600 "unused" "FakeSecretFromEndpoint"
+got=$(AWS_PROFILE=trainer-admin AWS_ENDPOINT_URL_STS=$FAKE_URL creds 1)
+[[ $got == "ROLE1 profile trainer-admin role arn:aws:iam::123456789012:role/admin via profile dev sso Trainer@123456789012" ]] \
+  || fail "role with an sso source_profile: $got"
+grep -q "^signed by SSO4 for us-east-1, as botocore signs$" "$FAKE_LOG" || fail "signed with sso keys: $(cat "$FAKE_LOG")"
+sso_cache corp stale-token "$hour"
+set +e; AWS_PROFILE=dev "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "HTTP 401: Session token not found or invalid (run \`aws sso login --profile dev\`)" "$T/err" \
+  || fail "refused token: exit $rc $(cat "$T/err")"
+sso_cache corp sso-access-token "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+set +e; AWS_PROFILE=dev "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "SSO token for sso-session corp expired at .*: run \`aws sso login --profile dev\`" "$T/err" \
+  || fail "expired token: exit $rc $(cat "$T/err")"
+! grep -q "sso-access-token\|stale-token" "$T/err" || fail "token in message"
+unset AWS_CONFIG_FILE AWS_ENDPOINT_URL_SSO
 
 echo "== environment beats container"
 start_fake container-s3 container "S3RVER" 3600

@@ -12,8 +12,12 @@
       400) and AssumeRole, whose SigV4 signature botocore recomputes (secret SECRET, or the
       served SecretAccessKey for keys this server handed out; a mismatch: 403
       SignatureDoesNotMatch) and whose form botocore's STS model validates (400 otherwise).
+  s3_fake_server.py PORT_FILE sso KEYID TTL TOKEN
+      SSO portal GetRoleCredentials: the query and bearer-token header read back through
+      botocore's SSO model and validated with its parameter validator (400 otherwise); a token
+      other than TOKEN: 401 UnauthorizedException. Logs "sso role_name=R account_id=A".
 
-Standard library only, except AssumeRole's checks (Debian's python3-botocore).
+Standard library only, except the AssumeRole and SSO checks (Debian's python3-botocore).
 Binds 127.0.0.1 on a free port and writes it to PORT_FILE. Each request is logged as one line
 ("METHOD PATH") on stdout. KEYID ending in '#' gets the request counter appended (ASIA1, ASIA2...);
 TTL is the seconds until the served credentials' Expiration.
@@ -35,12 +39,18 @@ def error_xml(code, message):
             f"<Message>{message}</Message><RequestId>1</RequestId></Error>").encode()
 
 
-def credentials_json(with_code):
+def next_credentials():
+    """(key id, expiry) of the next credentials served: KEYID, numbered if it ends in '#'."""
     STATE["credentials"] += 1
     keyid = ARGS[1]
     if keyid.endswith("#"):
         keyid = keyid[:-1] + str(STATE["credentials"])
-    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(ARGS[2]))
+    return keyid, datetime.datetime.now(datetime.timezone.utc) + \
+        datetime.timedelta(seconds=int(ARGS[2]))
+
+
+def credentials_json(with_code):
+    keyid, expires = next_credentials()
     body = {"AccessKeyId": keyid, "SecretAccessKey": "FakeSecretFromEndpoint",
             "Token": f"session-token-{STATE['credentials']}",
             "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}
@@ -134,11 +144,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def sts_xml(action="AssumeRoleWithWebIdentity"):
-    STATE["credentials"] += 1
-    keyid = ARGS[1]
-    if keyid.endswith("#"):
-        keyid = keyid[:-1] + str(STATE["credentials"])
-    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=int(ARGS[2]))
+    keyid, expires = next_credentials()
     return (
         f'<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
         f"<{action}Result><Credentials>"
@@ -208,6 +214,50 @@ def _sts(self, body):
 
 
 Handler.mode_sts = _sts
+
+
+def _sso(self, body):
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    op = botocore.session.get_session().get_service_model("sso") \
+        .operation_model("GetRoleCredentials")
+    url = urllib.parse.urlsplit(self.path)
+    query = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
+    if self.command != op.http["method"] or url.path != op.http["requestUri"] \
+            or self.headers.get("Authorization"):
+        return self.reply(400, b'{"message":"expected an unsigned GET /federation/credentials"}',
+                          "application/json")
+    params, known = {}, set()
+    for name, member in op.input_shape.members.items():
+        where = member.serialization["location"]
+        key = member.serialization["name"]
+        known.add((where, key.lower()))
+        value = query.get(key) if where == "querystring" else self.headers.get(key)
+        if value is not None:
+            params[name] = value
+    extra = [k for k in query if ("querystring", k.lower()) not in known]
+    report = ParamValidator().validate(params, op.input_shape)
+    if extra or report.has_errors():
+        message = report.generate_report() if report.has_errors() else f"unknown query {extra}"
+        return self.reply(400, json.dumps({"message": message}).encode(), "application/json")
+    print(f"sso role_name={params['roleName']} account_id={params['accountId']}", flush=True)
+    if params["accessToken"] != ARGS[3]:
+        self.send_response(401)
+        self.send_header("x-amzn-ErrorType", "UnauthorizedException")
+        data = b'{"message":"Session token not found or invalid"}'
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return self.wfile.write(data)
+    keyid, expires = next_credentials()
+    creds = {"accessKeyId": keyid, "secretAccessKey": "FakeSecretFromEndpoint",
+             "sessionToken": f"session-token-{STATE['credentials']}",
+             "expiration": int(expires.timestamp() * 1000)}
+    self.reply(200, json.dumps({"roleCredentials": creds}).encode(), "application/json")
+
+
+Handler.mode_sso = _sso
 
 
 def main():
