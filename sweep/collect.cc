@@ -308,6 +308,13 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
       scan.rows[index] = ClassifyRow(index, text, keys[index].second);
     }
   }
+  if (!local_root.empty()) {
+    const std::string slurm_logs = storage::JoinPath(local_root, ".slurm");
+    for (auto& [index, logged] :
+         LastLoggedErrors(slurm_logs, scan.IndicesIn(RowState::kMissing))) {
+      scan.rows[index].logged = std::move(logged);
+    }
+  }
   for (size_t i = 0; i < scan.rows.size(); ++i) {
     if (scan.rows[i].state == RowState::kCorrupt) {
       scan.problems.push_back(std::to_string(i) + "/" + scan.rows[i].problem);

@@ -5,7 +5,8 @@
 //   failed      {index}/result.json parses and says "failed" (error and exit code kept)
 //   corrupt     {index}/result.json exists but is half-written, foreign or for another index
 //   unfinished  no result.json but a worker.log: running now, or killed before publishing
-//   missing     neither
+//   missing     neither (with the worker's reason when a Slurm task log in {storage}/.slurm
+//               names the row: a row that stopped on bad input publishes nothing)
 // Nothing here writes; scanning never fails because of one bad file (it is reported in
 // `problems` and the scan goes on).
 #pragma once
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sweep/engine_logs.h"
 #include "sweep/plan.h"
 #include "sweep/result.h"
 
@@ -30,6 +32,8 @@ struct RowRecord {
   std::optional<RunResult> result;  // set for kSucceeded and kFailed; `history` left empty
                                     // by ScanStorage on local folders (not needed, costly)
   std::string problem;              // why, for kCorrupt
+  std::optional<LoggedError> logged;  // kMissing: the reason an engine's log gives (local
+                                      // storage, Slurm's {storage}/.slurm/*.out; engine_logs.h)
 };
 
 struct Scan {

@@ -125,6 +125,22 @@ TEST_F(ScanTest, UsesThePlanCountAndFlagsIndicesPastIt) {
   EXPECT_NE(scan->problems[0].find("beyond the plan"), std::string::npos);
 }
 
+// A row that stopped on bad input publishes nothing; under Slurm its reason is in the task's log.
+TEST_F(ScanTest, MissingRowsShowTheReasonTheirSlurmLogGives) {
+  Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.5)));
+  Write(storage::ResultPath(root_, 2), ToJsonText(Ok(2, 0.5)));
+  Write(root_ + "/.slurm/sweep-5_1.out", "sweep: job 5_1 on n1\nerror: row 1: dataset: gone\n");
+  Write(root_ + "/.slurm/sweep-5_0.out", "error: row 0: an earlier try that failed\n");
+  StatusOr<Scan> scan = ScanStorage(root_);
+  ASSERT_OK(scan);
+  EXPECT_EQ(scan->IndicesIn(RowState::kMissing), (std::vector<int>{1}));
+  ASSERT_TRUE(scan->rows[1].logged.has_value());
+  EXPECT_EQ(scan->rows[1].logged->message, "dataset: gone");
+  EXPECT_EQ(scan->rows[1].logged->path, root_ + "/.slurm/sweep-5_1.out");
+  EXPECT_FALSE(scan->rows[0].logged.has_value());  // succeeded since: the old log is moot
+  EXPECT_TRUE(scan->problems.empty());              // .slurm is not a foreign entry
+}
+
 TEST_F(ScanTest, ManyRowsWithSeveralThreads) {
   for (int i = 0; i < 600; ++i) {  // plain writes: 600 fsyncs would make the test slow
     fs::create_directories(storage::IndexDir(root_, i));

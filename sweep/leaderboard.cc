@@ -166,6 +166,7 @@ std::string RenderStatus(const Scan& scan) {
       rerun.insert(rerun.end(), indices.begin(), indices.end());
     }
     out += "\n";
+    if (state == RowState::kMissing) out += RenderLoggedErrors(scan);
   }
   std::sort(rerun.begin(), rerun.end());
   if (rerun.empty()) {

@@ -56,6 +56,10 @@ std::string RenderSummary(const Scan& scan, const Leaderboard& board);
 // `sweep status`: counts per state and the indices to rerun.
 std::string RenderStatus(const Scan& scan);
 
+// "  row 3: <reason> (<log>)" for the first `max` missing rows whose engine log gives a reason,
+// then "  ... N more (<log folder>)"; "" when none does.
+std::string RenderLoggedErrors(const Scan& scan, size_t max = 10);
+
 // A hyperparameter value as text: strings raw, lists "[128, 64]", null as "".
 std::string ValueText(const nlohmann::json& value);
 

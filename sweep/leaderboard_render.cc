@@ -206,6 +206,23 @@ std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format
   return "";
 }
 
+std::string RenderLoggedErrors(const Scan& scan, size_t max) {
+  std::string out;
+  size_t shown = 0, more = 0;
+  for (size_t i = 0; i < scan.rows.size(); ++i) {
+    const auto& logged = scan.rows[i].logged;
+    if (!logged) continue;
+    if (shown == max) {
+      ++more;
+      continue;
+    }
+    ++shown;
+    out += "  row " + std::to_string(i) + ": " + logged->message + " (" + logged->path + ")\n";
+  }
+  if (more > 0) out += "  ... " + std::to_string(more) + " more in the same folder\n";
+  return out;
+}
+
 std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
   std::string out;
   if (!board.metric.note.empty()) out += board.metric.note + "\n";
@@ -237,6 +254,7 @@ std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
            FormatIndexRanges(unfinished) + "\n";
   }
   if (!missing.empty()) out += "missing: " + FormatIndexRanges(missing) + "\n";
+  out += RenderLoggedErrors(scan);
   for (const auto& p : scan.problems) out += "problem: " + p + "\n";
   if (!failed.empty() || !unfinished.empty() || !missing.empty() || !corrupt.empty()) {
     bool only_failed = failed.size() + ok.size() == static_cast<size_t>(scan.expected);

@@ -3,7 +3,8 @@
 # here as root with a config under the temp folder; shared/notes/local-services.md §2): a 4-row
 # sweep with MaxArraySize=3, so it goes out as two arrays (rows 0-2, then row 3 via
 # SWEEP_INDEX_OFFSET), at most 2 tasks at a time, --wait until done; then every row succeeded
-# (result.json and `sweep collect`), each task left its log, and all daemons stop by pid.
+# (result.json and `sweep collect`), each task left its log, and all daemons stop by pid. A
+# bad-input row fails once, and status/collect show its reason from the task log.
 # Skips (77) without root or without slurmctld/slurmd/munged: scripts/setup.sh installs them.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
@@ -143,6 +144,18 @@ grep -q "^done: 1 succeeded, 0 failed, 1 without a result (highest task exit cod
 grep -q "did not succeed (1)" "$T/err" || { cat "$T/err"; fail "failed row not named"; }
 grep -q "learning_rate" "$T"/bad-results/.slurm/*_1.out || fail "the task log does not say why"
 pass "a bad-input row fails once, is reported, and submit --wait exits 2"
+
+# It published nothing, so it counts as missing; status and collect show why, from its task log.
+expect_exit 0 "$SWEEP_BIN" status bad-results
+cat "$T/out"
+grep -q "^  row 1: learning_rate must be > 0, got -1 (bad-results/.slurm/[^ ]*_1.out)$" "$T/out" \
+  || fail "sweep status does not give the missing row's reason"
+expect_exit 0 "$SWEEP_BIN" collect bad-results
+if ! grep -q "^missing: 1$" "$T/out" "$T/err" || ! grep -q "^  row 1: .*learning_rate" "$T/out" "$T/err"; then
+  cat "$T/out" "$T/err"
+  fail "sweep collect does not give the missing row's reason"
+fi
+pass "status and collect show the bad row's reason from its Slurm log"
 
 # A second submit of the same spec into the same storage is the same sweep: --failed finds none.
 expect_exit 0 "$SWEEP_BIN" submit spec.yml --engine slurm --storage results --failed --wait
