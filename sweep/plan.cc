@@ -33,6 +33,10 @@ std::string ShellQuote(const std::string& text) {
 }
 
 std::string RerunCommand(const Plan& plan, const std::string& root, const std::string& extra) {
+  if (plan.engine == "slurm") {
+    return "sweep submit " + ShellQuote(plan.source) + " --engine slurm --storage " +
+           ShellQuote(root) + " " + (extra.empty() ? "--missing --failed" : extra);
+  }
   std::string out = "sweep run " + ShellQuote(plan.source) + " --storage " + ShellQuote(root);
   for (const auto& s : plan.overrides) out += " --set " + ShellQuote(s);
   if (!extra.empty()) out += " " + extra;
@@ -61,6 +65,7 @@ json PlanToJson(const Plan& plan) {
   if (plan.metric) {
     j["metric"] = {{"name", plan.metric->name}, {"goal", GoalName(plan.metric->maximize)}};
   }
+  if (!plan.engine.empty()) j["engine"] = plan.engine;
   j["rows"] = plan.rows;
   return j;
 }
@@ -81,6 +86,7 @@ StatusOr<Plan> ParsePlan(std::string_view text) {
     plan.source = j.value("source", "");
     plan.spec_text = j.value("spec", "");
     plan.overrides = j.value("overrides", std::vector<std::string>{});
+    plan.engine = j.value("engine", "");
     plan.rows_hash = j.at("rows_hash").get<std::string>();
     const json& rows = j.at("rows");
     if (!rows.is_array()) return Status::Corruption("sweep.json: 'rows' is not an array");

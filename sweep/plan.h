@@ -1,4 +1,5 @@
-// The frozen plan {storage}/sweep.json, written by `sweep run` before any row starts.
+// The frozen plan {storage}/sweep.json, written by `sweep run` (or `sweep submit --engine
+// slurm`) before any row starts.
 //
 // It pins what the storage folder holds: a second `sweep run` with a different spec (other
 // rows, other --set overrides) into the same storage is refused, so results of two sweeps are
@@ -11,6 +12,7 @@
 //   "rows_hash": "9f2c...",          (RowsHash of the expanded rows)
 //   "count": 6,
 //   "metric": {"name": "val_loss", "goal": "minimize"},   (absent when the spec has none)
+//   "engine": "slurm",               (absent for `sweep run`; set by `sweep submit --engine slurm`)
 //   "rows": [{...}, ...]
 // }
 // The file is written once (atomically) and never rewritten while its rows hash matches.
@@ -37,6 +39,7 @@ struct Plan {
   std::string rows_hash;
   std::vector<nlohmann::json> rows;
   std::optional<MetricGoal> metric;
+  std::string engine;  // "slurm" when `sweep submit` wrote the plan; "" for `sweep run`
   int count() const { return static_cast<int>(rows.size()); }
 };
 
@@ -57,8 +60,10 @@ StatusOr<std::optional<Plan>> ReadPlan(storage::Store& store);
 // storage belongs to another sweep and to use another --storage.
 Status WritePlanOnce(storage::Store& store, const Plan& plan);
 
-// The `sweep run` command line that resumes this plan in `root` ("sweep run spec.yml --storage
-// S --set epochs=1 --failed"), shell-quoted; `extra` is appended when not empty.
+// The command line that resumes this plan in `root`, shell-quoted: "sweep run spec.yml --storage
+// S --set epochs=1" plus `extra` (e.g. "--failed") when not empty; for a plan `sweep submit
+// --engine slurm` wrote, "sweep submit spec.yml --engine slurm --storage S" plus `extra`, or
+// "--missing --failed" when `extra` is empty (every row that has not succeeded).
 std::string RerunCommand(const Plan& plan, const std::string& root, const std::string& extra);
 
 // `text` quoted for a POSIX shell when it needs it.

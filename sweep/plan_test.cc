@@ -51,6 +51,8 @@ TEST_F(PlanTest, RoundTripsThroughJson) {
   ASSERT_TRUE(back->metric.has_value());
   EXPECT_EQ(back->metric->name, "val_loss");
   EXPECT_FALSE(back->metric->maximize);
+  EXPECT_EQ(back->engine, "");
+  EXPECT_EQ(PlanToText(plan).find("engine"), std::string::npos);
 }
 
 TEST_F(PlanTest, WritesOnceAndAcceptsTheSameRowsAgain) {
@@ -110,6 +112,19 @@ TEST(RerunCommand, QuotesAndRepeatsOverrides) {
             "sweep run 'my spec.yml' --storage /tmp/s --set epochs=1 --set 'hidden=[64, 32]' "
             "--failed");
   EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
+}
+
+TEST(RerunCommand, ASlurmPlanIsResubmitted) {
+  Plan plan;
+  plan.source = "spec.yml";
+  plan.engine = "slurm";
+  EXPECT_EQ(RerunCommand(plan, "/shared/r", ""),
+            "sweep submit spec.yml --engine slurm --storage /shared/r --missing --failed");
+  EXPECT_EQ(RerunCommand(plan, "/shared/r", "--failed"),
+            "sweep submit spec.yml --engine slurm --storage /shared/r --failed");
+  StatusOr<Plan> back = ParsePlan(PlanToText(plan));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->engine, "slurm");
 }
 
 }  // namespace

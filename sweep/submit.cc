@@ -307,7 +307,9 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
     SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(storage));
     SWEEP_RETURN_IF_ERROR(store->CheckWritable());
     std::string spec_text = storage::IsS3Uri(o.spec) ? "" : ReadFileText(params);
-    SWEEP_RETURN_IF_ERROR(WritePlanOnce(*store, MakePlan(spec, spec_text, {})));
+    Plan plan = MakePlan(spec, spec_text, {});
+    plan.engine = "slurm";
+    SWEEP_RETURN_IF_ERROR(WritePlanOnce(*store, plan));
   }
   SlurmRun run{resolved, parts, params, storage, job_name};
   return SubmitToSlurm(run, count, out);

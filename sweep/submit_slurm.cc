@@ -20,6 +20,7 @@
 #include "storage/layout.h"
 #include "sweep/collect.h"
 #include "sweep/job_templates.h"
+#include "sweep/leaderboard.h"
 #include "sweep/plan.h"
 
 extern char** environ;
@@ -219,7 +220,7 @@ Status ReportRows(const SlurmRun& run, int count, int highest_exit, std::ostream
   out << "done: " << succeeded << " succeeded, " << failed << " failed, " << other
       << " without a result";
   if (highest_exit > 0) out << " (highest task exit code " << highest_exit << ")";
-  out << "\n";
+  out << "\n" << RenderLoggedErrors(scan);  // why rows that stopped on bad input did
   if (not_ok.empty()) return Status::Ok();
   std::sort(not_ok.begin(), not_ok.end());
   std::string msg = std::to_string(not_ok.size()) + " row(s) did not succeed (" +

@@ -142,6 +142,7 @@ YAML
 expect_exit 2 timeout 300 "$SWEEP_BIN" submit bad.yml --engine slurm --storage bad-results --wait --wait-timeout 240
 grep -q "^done: 1 succeeded, 0 failed, 1 without a result (highest task exit code 2)" "$T/out" || { cat "$T/out" "$T/err"; fail "bad row not reported"; }
 grep -q "did not succeed (1)" "$T/err" || { cat "$T/err"; fail "failed row not named"; }
+grep -q "^  row 1: learning_rate must be > 0, got -1 (" "$T/out" || { cat "$T/out"; fail "--wait does not say why"; }
 grep -q "learning_rate" "$T"/bad-results/.slurm/*_1.out || fail "the task log does not say why"
 pass "a bad-input row fails once, is reported, and submit --wait exits 2"
 
@@ -150,12 +151,14 @@ expect_exit 0 "$SWEEP_BIN" status bad-results
 cat "$T/out"
 grep -q "^  row 1: learning_rate must be > 0, got -1 (bad-results/.slurm/[^ ]*_1.out)$" "$T/out" \
   || fail "sweep status does not give the missing row's reason"
+grep -q "^to rerun: 1  (\`sweep submit bad.yml --engine slurm --storage bad-results --missing --failed\`" "$T/out" \
+  || fail "sweep status does not resubmit to Slurm"
 expect_exit 0 "$SWEEP_BIN" collect bad-results
 if ! grep -q "^missing: 1$" "$T/out" "$T/err" || ! grep -q "^  row 1: .*learning_rate" "$T/out" "$T/err"; then
   cat "$T/out" "$T/err"
   fail "sweep collect does not give the missing row's reason"
 fi
-pass "status and collect show the bad row's reason from its Slurm log"
+pass "status and collect show the bad row's reason from its Slurm log, and resubmit to Slurm"
 
 # A second submit of the same spec into the same storage is the same sweep: --failed finds none.
 expect_exit 0 "$SWEEP_BIN" submit spec.yml --engine slurm --storage results --failed --wait
