@@ -1,7 +1,10 @@
 #include "storage/credential_sso.h"
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "base/strings.h"
 #include "storage/atomic_file.h"
 #include "storage/credential_sources.h"
@@ -11,6 +14,8 @@
 
 namespace sweep::storage {
 namespace {
+
+using json = nlohmann::json;
 
 std::string Get(const std::map<std::string, std::string>& s, const char* key) {
   auto it = s.find(key);
@@ -36,6 +41,17 @@ Status PortalError(const SsoProfile& p, long http_status, std::string_view body)
   if (http_status == 429 || http_status >= 500) return Status::Unavailable(text);
   if (http_status == 401 || http_status == 403) text += " (" + LoginHint(p) + ")";
   return Status::InvalidArgument(text);
+}
+
+// The AWS CLI and botocore refresh an sso-session token this close to its expiry.
+constexpr std::time_t kRefreshWindowS = 15 * 60;
+
+std::string ServiceEndpoint(const char* env, const std::string& standard) {
+  std::string url = GetEnv(env);
+  if (url.empty()) url = GetEnv("AWS_ENDPOINT_URL");
+  if (url.empty()) url = standard;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
 }
 
 }  // namespace
@@ -106,11 +122,66 @@ StatusOr<std::string> ParseSsoToken(std::string_view json, std::time_t now, cons
 }
 
 std::string SsoEndpoint(const std::string& region) {
-  std::string url = GetEnv("AWS_ENDPOINT_URL_SSO");
-  if (url.empty()) url = GetEnv("AWS_ENDPOINT_URL");
-  if (url.empty()) url = "https://portal.sso." + region + ".amazonaws.com";
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
+  return ServiceEndpoint("AWS_ENDPOINT_URL_SSO", "https://portal.sso." + region + ".amazonaws.com");
+}
+
+std::string SsoOidcEndpoint(const std::string& region) {
+  return ServiceEndpoint("AWS_ENDPOINT_URL_SSO_OIDC", "https://oidc." + region + ".amazonaws.com");
+}
+
+Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::string* cached,
+                            std::time_t now) {
+  if (p.session.empty()) return Status::Ok();  // legacy tokens have no refresh (as in botocore)
+  json token = json::parse(*cached, nullptr, /*allow_exceptions=*/false);
+  auto str = [&](const char* k) {
+    return token.is_object() && token.contains(k) && token[k].is_string()
+               ? token[k].get<std::string>()
+               : "";
+  };
+  const auto expires = ParseIso8601(str("expiresAt"));
+  const auto registration = ParseIso8601(str("registrationExpiresAt"));
+  if (!expires || *expires - now >= kRefreshWindowS || !registration || *registration <= now ||
+      str("refreshToken").empty() || str("clientId").empty() || str("clientSecret").empty()) {
+    return Status::Ok();
+  }
+  const std::string body = json{{"clientId", str("clientId")},
+                                {"clientSecret", str("clientSecret")},
+                                {"grantType", "refresh_token"},
+                                {"refreshToken", str("refreshToken")}}
+                               .dump();
+  HttpRequest req;
+  req.method = "POST";
+  req.url = SsoOidcEndpoint(p.region) + "/token";
+  req.body = body;
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.connect_timeout_ms = 3000;
+  req.timeout_ms = 10000;
+  HttpClient http;
+  SWEEP_ASSIGN_OR_RETURN(HttpResponse r, http.Do(req));
+  json answer = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (r.status != 200) {
+    std::string text =
+        "sso-oidc CreateToken (refresh " + TokenName(p) + "): HTTP " + std::to_string(r.status);
+    if (answer.is_object() && answer.contains("error") && answer["error"].is_string()) {
+      text += ": " + answer["error"].get<std::string>();
+    }
+    if (r.status == 429 || r.status >= 500) return Status::Unavailable(text);
+    return Status::InvalidArgument(text + " (" + LoginHint(p) + ")");
+  }
+  if (!answer.is_object() || !answer.contains("accessToken") ||
+      !answer["accessToken"].is_string() || !answer.contains("expiresIn") ||
+      !answer["expiresIn"].is_number_integer()) {
+    return Status::Corruption("sso-oidc CreateToken: no accessToken/expiresIn in the answer");
+  }
+  token["accessToken"] = answer["accessToken"];
+  token["expiresAt"] = FormatIso8601(now + answer["expiresIn"].get<long>());
+  if (answer.contains("refreshToken") && answer["refreshToken"].is_string()) {
+    token["refreshToken"] = answer["refreshToken"];
+  }
+  *cached = token.dump();
+  SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, *cached));
+  ::chmod(temp.c_str(), 0600);  // it holds a bearer token, like the file the AWS CLI writes
+  return RenameSynced(temp, path);
 }
 
 StatusOr<TimedCredentials> ParseSsoRoleCredentials(std::string_view json) {
@@ -142,12 +213,19 @@ StatusOr<TimedCredentials> FromSso(const SsoProfile& p) {
                                    (path.empty() ? "~/.aws/sso/cache" : path) +
                                    "): " + LoginHint(p));
   }
-  SWEEP_ASSIGN_OR_RETURN(std::string token, ParseSsoToken(cached, std::time(nullptr), p));
+  const std::time_t now = std::time(nullptr);
+  const Status refresh = RefreshSsoTokenIfDue(p, path, &cached, now);
+  auto token = ParseSsoToken(cached, now, p);
+  if (!token.ok() && !refresh.ok()) return refresh;  // expired, and the refresh said why
+  if (!token.ok()) return token.status();
+  if (!refresh.ok()) {
+    log::Warn("SSO token refresh failed, using the current token: " + refresh.message());
+  }
   HttpRequest req;
   req.url = SsoEndpoint(p.region) +
             "/federation/credentials?account_id=" + UriEncode(p.account_id) +
             "&role_name=" + UriEncode(p.role_name);
-  req.headers.emplace_back("x-amz-sso_bearer_token", token);
+  req.headers.emplace_back("x-amz-sso_bearer_token", *token);
   req.connect_timeout_ms = 3000;
   req.timeout_ms = 10000;
   HttpClient http;

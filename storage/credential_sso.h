@@ -7,8 +7,10 @@
 //
 // or the legacy form, with sso_start_url and sso_region in the profile itself. `aws sso login`
 // caches an access token in ~/.aws/sso/cache/<sha1 of the session name, or of the start URL>.json;
-// the SSO portal's GetRoleCredentials trades it for the role's temporary credentials. The token
-// itself is not refreshed here: an expired one is an error that says to run `aws sso login`.
+// the SSO portal's GetRoleCredentials trades it for the role's temporary credentials. As in the
+// AWS CLI, an sso-session token within 15 minutes of expiry is refreshed first with the refresh
+// token cached beside it (SSO OIDC CreateToken) and the cache file rewritten; a token that has
+// expired and cannot be refreshed (or a legacy one) is an error saying to run `aws sso login`.
 #pragma once
 
 #include <ctime>
@@ -47,15 +49,28 @@ StatusOr<std::string> ParseSsoToken(std::string_view json, std::time_t now, cons
 
 // AWS_ENDPOINT_URL_SSO, else AWS_ENDPOINT_URL, else https://portal.sso.REGION.amazonaws.com.
 std::string SsoEndpoint(const std::string& region);
+// AWS_ENDPOINT_URL_SSO_OIDC, else AWS_ENDPOINT_URL, else https://oidc.REGION.amazonaws.com.
+std::string SsoOidcEndpoint(const std::string& region);
+
+// When `cached` (the token file's text, at `path`) is an sso-session token due for refresh at
+// `now` (expiring within 15 minutes, with refreshToken, clientId, clientSecret and a
+// registrationExpiresAt still ahead): POST {SsoOidcEndpoint}/token (CreateToken, grant
+// refresh_token, unsigned), then update accessToken, expiresAt and refreshToken in `cached` and
+// rewrite the file (atomically, mode 0600). Ok and nothing done when no refresh is due or
+// possible. Errors: InvalidArgument when SSO OIDC refuses (e.g. invalid_grant), Unavailable for
+// 429, 5xx and network failures, Corruption for an answer without accessToken/expiresIn.
+Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::string* cached,
+                            std::time_t now);
 
 // GetRoleCredentials' answer: {"roleCredentials": {"accessKeyId", "secretAccessKey",
 // "sessionToken", "expiration" (milliseconds since the epoch)}}. Errors: Corruption.
 StatusOr<TimedCredentials> ParseSsoRoleCredentials(std::string_view json);
 
-// Reads the cached token, then GET {SsoEndpoint}/federation/credentials?account_id=&role_name=
-// with the token in x-amz-sso_bearer_token (unsigned, as the API requires). Errors:
-// InvalidArgument for a missing or expired token, a token the portal refuses (401/403) or a role
-// it does not know (400/404); Unavailable for 429, 5xx and network failures (each tried 3 times).
+// Reads the cached token (refreshing it when due), then GET
+// {SsoEndpoint}/federation/credentials?account_id=&role_name= with the token in
+// x-amz-sso_bearer_token (unsigned, as the API requires). Errors: InvalidArgument for a missing or
+// expired token, a token the portal refuses (401/403) or a role it does not know (400/404);
+// Unavailable for 429, 5xx and network failures (each tried 3 times).
 StatusOr<TimedCredentials> FromSso(const SsoProfile& p);
 
 }  // namespace sweep::storage

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -63,7 +64,8 @@ TEST(SsoProfile, BadConfigsNameWhatIsWrong) {
 class SsoHome : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"HOME", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL"}) {
+    for (const char* name :
+         {"HOME", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL"}) {
       const char* v = std::getenv(name);
       saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
       unsetenv(name);
@@ -105,6 +107,43 @@ TEST_F(SsoHome, EndpointOverrides) {
   EXPECT_EQ(SsoEndpoint("eu-west-1"), "http://127.0.0.1:1");
   setenv("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:2", 1);
   EXPECT_EQ(SsoEndpoint("eu-west-1"), "http://127.0.0.1:2");
+  EXPECT_EQ(SsoOidcEndpoint("eu-west-1"), "http://127.0.0.1:1");
+  unsetenv("AWS_ENDPOINT_URL");
+  EXPECT_EQ(SsoOidcEndpoint("eu-west-1"), "https://oidc.eu-west-1.amazonaws.com");
+}
+
+// Only an sso-session token near expiry with a live registration is refreshed; the rest is left
+// alone without a request (tests/s3_credentials_test.sh refreshes at a loopback SSO OIDC).
+TEST_F(SsoHome, RefreshOnlyWhenDueAndPossible) {
+  setenv("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:9", 1);  // nothing listens: a request fails
+  const std::time_t now = *ParseIso8601("2026-11-23T10:00:00Z");
+  auto token = [](const char* expires, const char* registration) {
+    return std::string(R"({"accessToken":"t","expiresAt":")") + expires +
+           R"(","refreshToken":"r","clientId":"c","clientSecret":"s","registrationExpiresAt":")" +
+           registration + "\"}";
+  };
+  SsoProfile session{"dev", "corp", "https://x", "eu-west-1", "1", "R"};
+  SsoProfile legacy{"old", "", "https://x", "eu-west-1", "1", "R"};
+  const std::string path = tmp_.Path("token.json");
+  const std::string cases[][2] = {
+      {"far from expiry", token("2026-11-23T10:20:00Z", "2026-12-01T00:00:00Z")},
+      {"registration expired", token("2026-11-23T10:05:00Z", "2026-11-23T09:00:00Z")},
+      {"no refresh token", R"({"accessToken":"t","expiresAt":"2026-11-23T10:05:00Z"})"},
+      {"not JSON", "{"},
+  };
+  for (const auto& [what, text] : cases) {
+    std::string cached = text;
+    EXPECT_OK(RefreshSsoTokenIfDue(session, path, &cached, now)) << what;
+    EXPECT_EQ(cached, text) << what;
+  }
+  std::string due = token("2026-11-23T10:05:00Z", "2026-12-01T00:00:00Z");
+  std::string cached = due;
+  EXPECT_OK(RefreshSsoTokenIfDue(legacy, path, &cached, now));  // legacy: never refreshed
+  EXPECT_EQ(cached, due);
+  Status s = RefreshSsoTokenIfDue(session, path, &cached, now);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_EQ(cached, due);
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(SsoToken, ValidExpiredAndMalformed) {

@@ -9,8 +9,8 @@
 //      its own keys) or `credential_source` Environment / Ec2InstanceMetadata / EcsContainer;
 //      `role_session_name`, `external_id`, `duration_seconds` honoured, `mfa_serial` refused),
 //      then IAM Identity Center (`sso_session` or `sso_start_url`, `sso_account_id`,
-//      `sso_role_name`: the token `aws sso login` cached, traded at the SSO portal;
-//      credential_sso.h), then static keys, then `credential_process`
+//      `sso_role_name`: the token `aws sso login` cached, refreshed when near expiry, traded at
+//      the SSO portal; credential_sso.h), then static keys, then `credential_process`
 //   4. container (ECS / AWS Batch job role): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on
 //      http://169.254.170.2, or AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http on loopback /
 //      169.254.170.2 / 169.254.170.23) with the Authorization header from
@@ -58,6 +58,8 @@ struct TimedCredentials {
 
 // "2026-11-23T09:00:00Z" -> seconds since the epoch.
 std::optional<std::time_t> ParseIso8601(std::string_view s);
+// Seconds since the epoch -> "2026-11-23T09:00:00Z" (the form the AWS CLI writes).
+std::string FormatIso8601(std::time_t t);
 
 class CredentialProvider {
  public:

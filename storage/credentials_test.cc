@@ -50,6 +50,7 @@ TEST(ParseIso8601, UtcSeconds) {
   EXPECT_EQ(ParseIso8601("2013-05-24T00:00:00Z"), 1369353600);
   EXPECT_EQ(ParseIso8601("2013-05-24T00:00:00.123Z"), 1369353600);
   EXPECT_FALSE(ParseIso8601("yesterday"));
+  EXPECT_EQ(FormatIso8601(1369353600), "2013-05-24T00:00:00Z");
 }
 
 // Saves and clears every variable the chain reads; restores them afterwards.

@@ -101,6 +101,7 @@ unset AWS_CONFIG_FILE AWS_ENDPOINT_URL_STS
 
 echo "== SSO (IAM Identity Center): the token \`aws sso login\` cached, traded at the portal"
 start_fake sso sso "SSO#" 3600 "sso-access-token"
+SSO_URL=$FAKE_URL SSO_LOG=$FAKE_LOG
 cat >"$T/aws-config" <<'INI'
 [profile dev]
 sso_session = corp
@@ -135,13 +136,16 @@ grep -q "^sso role_name=Trainer account_id=123456789012$" "$FAKE_LOG" || fail "s
 [[ $(AWS_PROFILE=legacy creds 1) == "SSO2 profile legacy sso Reader@210987654321" ]] || fail "legacy sso"
 # botocore, given the same config, cache and portal, finds the same token and asks the same
 # (Debian's botocore predates AWS_ENDPOINT_URL_SSO: its sso client is pointed at the portal here).
-botocore_key=$(AWS_PROFILE=dev "$PY" -c 'import os, botocore.session
+botocore_key() {
+  AWS_PROFILE=$1 "$PY" -c 'import os, botocore.session
 s = botocore.session.Session()
 create = s.create_client
-s.create_client = lambda name, **kw: create(
-    name, **(dict(kw, endpoint_url=os.environ["AWS_ENDPOINT_URL_SSO"]) if name == "sso" else kw))
-print(s.get_credentials().get_frozen_credentials().access_key)')
-[[ $botocore_key == SSO3 ]] || fail "botocore via sso: $botocore_key"
+s.create_client = lambda name, **kw: create(name, **(
+    dict(kw, endpoint_url=os.environ["AWS_ENDPOINT_URL_SSO"]) if name in ("sso", "sso-oidc") else kw))
+print(s.get_credentials().get_frozen_credentials().access_key)'
+}
+got=$(botocore_key dev)
+[[ $got == SSO3 ]] || fail "botocore via sso: $got"
 [[ $(grep -c "^sso role_name=Trainer account_id=123456789012$" "$FAKE_LOG") -eq 2 ]] \
   || fail "botocore asked otherwise: $(cat "$FAKE_LOG")"
 start_fake sts-sso sts "ROLE#" 3600 "unused" "FakeSecretFromEndpoint"
@@ -158,7 +162,39 @@ set +e; AWS_PROFILE=dev "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
 [[ $rc -eq 2 ]] && grep -q "SSO token for sso-session corp expired at .*: run \`aws sso login --profile dev\`" "$T/err" \
   || fail "expired token: exit $rc $(cat "$T/err")"
 ! grep -q "sso-access-token\|stale-token" "$T/err" || fail "token in message"
-unset AWS_CONFIG_FILE AWS_ENDPOINT_URL_SSO
+
+echo "== SSO: a token near expiry is refreshed with its cached refresh token, as the AWS CLI does"
+export AWS_ENDPOINT_URL_SSO_OIDC=$SSO_URL
+corp_cache=$HOME/.aws/sso/cache/$(printf corp | sha1sum | cut -c1-40).json
+soon=$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)
+refreshable() {  # refreshable TOKEN EXPIRES REFRESH: a token with its client registration
+  printf '{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "%s", "expiresAt": "%s", "refreshToken": "%s", "clientId": "client-id", "clientSecret": "client-secret", "registrationExpiresAt": "%s"}' \
+    "$1" "$2" "$3" "$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)" >"$corp_cache"
+}
+token_field() { "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$corp_cache" "$1"; }
+refreshable old-token "$soon" refresh-1
+[[ $(AWS_PROFILE=dev creds 1) == "SSO5 profile dev sso Trainer@123456789012" ]] || fail "refreshed sso"
+grep -q "^oidc grantType=refresh_token clientId=client-id refreshToken=refresh-1$" "$SSO_LOG" \
+  || fail "no CreateToken: $(cat "$SSO_LOG")"
+[[ $(token_field accessToken) == sso-access-token && $(token_field refreshToken) == refresh-2 ]] \
+  || fail "cache not rewritten: $(cat "$corp_cache")"
+(( $(date -u -d "$(token_field expiresAt)" +%s) > $(date -u +%s) + 3000 )) || fail "expiresAt: $(token_field expiresAt)"
+[[ $(stat -c %a "$corp_cache") == 600 ]] || fail "cache mode $(stat -c %a "$corp_cache")"
+refreshable old-token "$soon" refresh-1
+[[ $(botocore_key dev) == SSO6 ]] || fail "botocore refresh"
+[[ $(grep -c "^oidc grantType=refresh_token clientId=client-id refreshToken=refresh-1$" "$SSO_LOG") -eq 2 ]] \
+  || fail "botocore refreshed otherwise: $(cat "$SSO_LOG")"
+[[ $(token_field refreshToken) == refresh-2 ]] || fail "botocore's rewrite: $(cat "$corp_cache")"
+refreshable sso-access-token "$soon" revoked
+AWS_PROFILE=dev "$TOOL" creds 1 >"$T/out" 2>"$T/err" || fail "a failed refresh of a valid token: $(cat "$T/err")"
+grep -q "SSO token refresh failed, using the current token: .*invalid_grant" "$T/err" || fail "no warning: $(cat "$T/err")"
+refreshable old-token "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" revoked
+set +e; AWS_PROFILE=dev "$TOOL" creds 1 >/dev/null 2>"$T/err"; rc=$?; set -e
+if [[ $rc -ne 2 ]] || ! grep -q "HTTP 400: invalid_grant (run \`aws sso login --profile dev\`)" "$T/err"; then
+  fail "expired and refresh refused: exit $rc $(cat "$T/err")"
+fi
+! grep -q "client-secret\|revoked\|old-token" "$T/err" || fail "secret in message"
+unset AWS_CONFIG_FILE AWS_ENDPOINT_URL_SSO AWS_ENDPOINT_URL_SSO_OIDC
 
 echo "== environment beats container"
 start_fake container-s3 container "S3RVER" 3600

@@ -16,6 +16,9 @@
       SSO portal GetRoleCredentials: the query and bearer-token header read back through
       botocore's SSO model and validated with its parameter validator (400 otherwise); a token
       other than TOKEN: 401 UnauthorizedException. Logs "sso role_name=R account_id=A".
+      Also SSO OIDC CreateToken (POST /token, JSON validated with botocore's sso-oidc model):
+      refresh token "refresh-N" answers TOKEN, expiresIn 3600 and "refresh-N+1"; any other:
+      400 invalid_grant. Logs "oidc grantType=G clientId=C refreshToken=R".
 
 Standard library only, except the AssumeRole and SSO checks (Debian's python3-botocore).
 Binds 127.0.0.1 on a free port and writes it to PORT_FILE. Each request is logged as one line
@@ -216,10 +219,40 @@ def _sts(self, body):
 Handler.mode_sts = _sts
 
 
+def _sso_oidc(self, body):
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    shape = botocore.session.get_session().get_service_model("sso-oidc") \
+        .operation_model("CreateToken").input_shape
+    try:
+        params = json.loads(body)
+    except ValueError:
+        params = None
+    report = ParamValidator().validate(params, shape) if isinstance(params, dict) else None
+    if report is None or report.has_errors() or self.headers.get("Authorization") \
+            or not self.headers.get("Content-Type", "").startswith("application/json"):
+        message = report.generate_report() if report else "body is not a JSON object"
+        return self.reply(400, json.dumps({"error": "invalid_request",
+                                           "error_description": message}).encode(),
+                          "application/json")
+    print(f"oidc grantType={params['grantType']} clientId={params['clientId']} "
+          f"refreshToken={params.get('refreshToken')}", flush=True)
+    refresh = params.get("refreshToken", "")
+    if params["grantType"] != "refresh_token" or not refresh.startswith("refresh-") \
+            or params["clientSecret"] != "client-secret":
+        return self.reply(400, b'{"error":"invalid_grant"}', "application/json")
+    self.reply(200, json.dumps({"accessToken": ARGS[3], "tokenType": "Bearer", "expiresIn": 3600,
+                                "refreshToken": f"refresh-{int(refresh[8:]) + 1}"}).encode(),
+               "application/json")
+
+
 def _sso(self, body):
     import botocore.session
     from botocore.validate import ParamValidator
 
+    if self.command == "POST" and self.path == "/token":
+        return _sso_oidc(self, body)
     op = botocore.session.get_session().get_service_model("sso") \
         .operation_model("GetRoleCredentials")
     url = urllib.parse.urlsplit(self.path)
