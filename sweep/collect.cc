@@ -309,10 +309,14 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
     }
   }
   if (!local_root.empty()) {
+    // Slurm keeps a row's output in its task log, not in {index}/worker.log.
     const std::string slurm_logs = storage::JoinPath(local_root, ".slurm");
-    for (auto& [index, logged] :
-         LastLoggedErrors(slurm_logs, scan.IndicesIn(RowState::kMissing))) {
-      scan.rows[index].logged = std::move(logged);
+    for (auto& [index, log] : ReadTaskLogs(slurm_logs, scan.IndicesIn(RowState::kMissing))) {
+      if (log.error.empty()) {
+        scan.rows[index].state = RowState::kUnfinished;  // started: running, or killed
+      } else {
+        scan.rows[index].logged = LoggedError{std::move(log.error), std::move(log.path)};
+      }
     }
   }
   for (size_t i = 0; i < scan.rows.size(); ++i) {

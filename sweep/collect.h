@@ -4,9 +4,10 @@
 //   succeeded   {index}/result.json parses and says "succeeded"
 //   failed      {index}/result.json parses and says "failed" (error and exit code kept)
 //   corrupt     {index}/result.json exists but is half-written, foreign or for another index
-//   unfinished  no result.json but a worker.log: running now, or killed before publishing
-//   missing     neither (with the worker's reason when a Slurm task log in {storage}/.slurm
-//               names the row: a row that stopped on bad input publishes nothing)
+//   unfinished  no result.json but a worker.log, or a Slurm task log in {storage}/.slurm
+//               where the row started training: running now, or killed before publishing
+//   missing     neither (with the worker's reason when a Slurm task log ends with the row's
+//               error: a row that stopped on bad input publishes nothing; engine_logs.h)
 // Nothing here writes; scanning never fails because of one bad file (it is reported in
 // `problems` and the scan goes on).
 #pragma once

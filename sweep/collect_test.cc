@@ -141,6 +141,18 @@ TEST_F(ScanTest, MissingRowsShowTheReasonTheirSlurmLogGives) {
   EXPECT_TRUE(scan->problems.empty());              // .slurm is not a foreign entry
 }
 
+// A Slurm row that started training has no worker.log in its folder: its task log says it runs.
+TEST_F(ScanTest, SlurmRowsThatStartedAreUnfinishedNotMissing) {
+  Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.5)));
+  Write(storage::ResultPath(root_, 3), ToJsonText(Ok(3, 0.5)));
+  Write(root_ + "/.slurm/sweep-5_1.out", "sweep: job 5_1 on n1\nrow 1 (attempt 1): ready\nepoch 1/9\n");
+  StatusOr<Scan> scan = ScanStorage(root_);
+  ASSERT_OK(scan);
+  EXPECT_EQ(scan->IndicesIn(RowState::kUnfinished), (std::vector<int>{1}));
+  EXPECT_EQ(scan->IndicesIn(RowState::kMissing), (std::vector<int>{2}));
+  EXPECT_FALSE(scan->rows[1].logged.has_value());
+}
+
 TEST_F(ScanTest, ManyRowsWithSeveralThreads) {
   for (int i = 0; i < 600; ++i) {  // plain writes: 600 fsyncs would make the test slow
     fs::create_directories(storage::IndexDir(root_, i));

@@ -1,8 +1,12 @@
-// What an engine's own logs say about rows that never published. A worker that stops on bad
-// input (exit 2) publishes nothing, so under Slurm its reason lives only in the task's log,
-// {storage}/.slurm/%x-%A_%a.out (written there by `sweep submit --engine slurm`), whose last
-// line is the worker's "error: [spec: ]row N: <reason>". `sweep collect` and `sweep status` show it
-// beside the missing row instead of leaving the user to grep the logs.
+// What an engine's own logs say about rows that have not published. Under Slurm a row's output
+// lives only in its task's log, {storage}/.slurm/%x-%A_%a.out (written there by `sweep submit
+// --engine slurm`), not in {storage}/{index}/worker.log as under `sweep run`:
+//   - a worker that stopped on bad input (exit 2) publishes nothing; its last line is
+//     "error: [spec: ]row N: <reason>";
+//   - a worker that is training (or was killed while training) has printed
+//     "row N (attempt K): ..." near the top and no result yet.
+// `sweep collect` and `sweep status` use these to show the reason beside a missing row and to
+// count a running row as unfinished rather than missing.
 #pragma once
 
 #include <map>
@@ -13,8 +17,13 @@
 namespace sweep {
 
 struct LoggedError {
-  std::string message;  // the reason, after "error: row N: "
+  std::string message;  // the reason, after "row N: "
   std::string path;     // the log it came from
+};
+
+struct TaskLog {
+  std::string path;
+  std::string error;  // the reason of its last "error: ... row N: " line; "" when none
 };
 
 // "error: row 12: dataset: x.csv: No such file" -> 12 and "dataset: x.csv: No such file", also
@@ -22,9 +31,13 @@ struct LoggedError {
 // false for any other line.
 bool ParseRowErrorLine(std::string_view line, int* row, std::string* message);
 
-// For each of `rows` that a `*.out` file in `dir` names in an "error: row N: ..." line: the last
-// such line of the newest such file (by modification time). Reads at most the last 4 KiB of
-// at most 100,000 files; a missing folder or an unreadable file contributes nothing.
-std::map<int, LoggedError> LastLoggedErrors(const std::string& dir, const std::vector<int>& rows);
+// "row 3 (attempt 1): 200 rows x 8 features; ready in 2.0 ms" -> 3; false for any other line.
+bool ParseRowStartLine(std::string_view line, int* row);
+
+// For each of `rows` (sorted) that a `*.out` file in `dir` names, in a start line among its
+// first 4 KiB or an error line among its last 4 KiB: the newest such file (by modification
+// time) and its last error. Reads at most 100,000 files; a missing folder or an unreadable file
+// contributes nothing.
+std::map<int, TaskLog> ReadTaskLogs(const std::string& dir, const std::vector<int>& rows);
 
 }  // namespace sweep

@@ -40,7 +40,7 @@ class LogDir : public ::testing::Test {
   sweep::testing::TestDir dir_;
 };
 
-TEST_F(LogDir, LastErrorLineOfTheNewestLogPerAskedRow) {
+TEST_F(LogDir, NewestLogPerAskedRowWithItsLastError) {
   Write("sweep-7_1.out", "sweep: job 7_1 on n1, restart 0\nerror: row 1: old reason\n", 1000);
   Write("sweep-9_0.out", "sweep: job 9_0 on n1, restart 0\nerror: row 1: new reason\n", 2000);
   Write("sweep-7_2.out",
@@ -50,14 +50,35 @@ TEST_F(LogDir, LastErrorLineOfTheNewestLogPerAskedRow) {
   Write("notes.txt", "error: row 5: not a log\n");
   Write("sweep-7_5.out", "error: row 5: beyond the tail\n" + std::string(40000, 'x') +
                              "\nerror: row 5: after a long log");
-  auto found = LastLoggedErrors(dir_.path().string(), {1, 2, 3, 5, 6});
-  ASSERT_EQ(found.size(), 3u);
-  EXPECT_EQ(found[1].message, "new reason");
+  // Started and still going (or killed): a start line near the top, no error at the end.
+  Write("sweep-7_6.out",
+        "sweep: job 7_6 on n1, restart 0\nrow 6 (attempt 1): 200 rows x 8 "
+        "features, 3 classes; ready in 2.0 ms\nepoch 1/9 loss=1.0\n");
+  std::string epochs;
+  for (int i = 0; i < 2000; ++i) epochs += "epoch " + std::to_string(i) + "/2000 loss=0.5\n";
+  Write("sweep-7_7.out", "row 7 (attempt 2): ready in 1.0 ms\n" + epochs);
+  auto found = ReadTaskLogs(dir_.path().string(), {1, 2, 3, 5, 6, 7, 8});
+  ASSERT_EQ(found.size(), 5u);
+  EXPECT_EQ(found[1].error, "new reason");
   EXPECT_EQ(found[1].path, dir_.Path("sweep-9_0.out"));
-  EXPECT_EQ(found[2].message, "dataset: gone");
-  EXPECT_EQ(found[5].message, "after a long log");
-  EXPECT_TRUE(LastLoggedErrors(dir_.Path("absent"), {1}).empty());
-  EXPECT_TRUE(LastLoggedErrors(dir_.path().string(), {}).empty());
+  EXPECT_EQ(found[2].error, "dataset: gone");
+  EXPECT_EQ(found[5].error, "after a long log");
+  EXPECT_EQ(found[6].error, "");
+  EXPECT_EQ(found[6].path, dir_.Path("sweep-7_6.out"));
+  EXPECT_EQ(found[7].error, "");
+  EXPECT_EQ(found.count(3), 0u);
+  EXPECT_TRUE(ReadTaskLogs(dir_.Path("absent"), {1}).empty());
+  EXPECT_TRUE(ReadTaskLogs(dir_.path().string(), {}).empty());
+}
+
+TEST(ParseRowStartLine, TheWorkersFirstLineOnly) {
+  int row = -1;
+  ASSERT_TRUE(ParseRowStartLine("row 3 (attempt 1): 200 rows x 8 features; ready in 2.0 ms", &row));
+  EXPECT_EQ(row, 3);
+  for (const char* other : {"", "row 3 succeeded in 1.0s", "row x (attempt 1)", "arrow 3 (attempt",
+                            "error: row 3: y", "row -3 (attempt 1)"}) {
+    EXPECT_FALSE(ParseRowStartLine(other, &row)) << other;
+  }
 }
 
 }  // namespace

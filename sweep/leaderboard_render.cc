@@ -250,7 +250,7 @@ std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
            (r.error.empty() ? "no reason given" : r.error) + "\n";
   }
   if (!unfinished.empty()) {
-    out += "unfinished (worker.log but no result: running, or stopped before publishing): " +
+    out += "unfinished (a log but no result: running, or stopped before publishing): " +
            FormatIndexRanges(unfinished) + "\n";
   }
   if (!missing.empty()) out += "missing: " + FormatIndexRanges(missing) + "\n";
