@@ -88,6 +88,26 @@ StatusOr<TimedCredentials> FetchJson(HttpClient& http, HttpRequest req, const ch
   return last;
 }
 
+// AccessKeyId, SecretAccessKey, the session token under `token_key` and an optional ISO 8601
+// Expiration from a JSON object; errors have `code` and start with `what`.
+StatusOr<TimedCredentials> KeysFromJson(const nlohmann::json& j, const char* token_key,
+                                        StatusCode code, const std::string& what) {
+  auto str = [&](const char* k) {
+    auto it = j.find(k);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  TimedCredentials t;
+  t.credentials = {str("AccessKeyId"), str("SecretAccessKey"), str(token_key)};
+  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
+    return Status(code, what + ": AccessKeyId/SecretAccessKey missing");
+  }
+  if (std::string e = str("Expiration"); !e.empty()) {
+    t.expiration = ParseIso8601(e);
+    if (!t.expiration) return Status(code, what + ": bad Expiration " + e);
+  }
+  return t;
+}
+
 }  // namespace
 
 StatusOr<TimedCredentials> RetryTransient(
@@ -107,20 +127,7 @@ StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view text) {
   if (j.contains("Code") && j["Code"] != "Success") {
     return Status::Unavailable("credentials JSON: Code " + j["Code"].dump());
   }
-  auto str = [&](const char* k) {
-    auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  TimedCredentials t;
-  t.credentials = {str("AccessKeyId"), str("SecretAccessKey"), str("Token")};
-  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
-    return Status::Corruption("credentials JSON: AccessKeyId/SecretAccessKey missing");
-  }
-  if (std::string e = str("Expiration"); !e.empty()) {
-    t.expiration = ParseIso8601(e);
-    if (!t.expiration) return Status::Corruption("credentials JSON: bad Expiration " + e);
-  }
-  return t;
+  return KeysFromJson(j, "Token", StatusCode::kCorruption, "credentials JSON");
 }
 
 StatusOr<TimedCredentials> ParseProcessCredentials(std::string_view text) {
@@ -129,20 +136,7 @@ StatusOr<TimedCredentials> ParseProcessCredentials(std::string_view text) {
   if (!j.contains("Version") || j["Version"] != 1) {
     return Status::InvalidArgument("credential_process: expected \"Version\": 1");
   }
-  auto str = [&](const char* k) {
-    auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  TimedCredentials t;
-  t.credentials = {str("AccessKeyId"), str("SecretAccessKey"), str("SessionToken")};
-  if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
-    return Status::InvalidArgument("credential_process: AccessKeyId/SecretAccessKey missing");
-  }
-  if (std::string e = str("Expiration"); !e.empty()) {
-    t.expiration = ParseIso8601(e);
-    if (!t.expiration) return Status::InvalidArgument("credential_process: bad Expiration " + e);
-  }
-  return t;
+  return KeysFromJson(j, "SessionToken", StatusCode::kInvalidArgument, "credential_process");
 }
 
 StatusOr<TimedCredentials> RunCredentialProcess(const std::string& command) {

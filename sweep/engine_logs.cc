@@ -9,6 +9,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "storage/layout.h"
+
 namespace sweep {
 namespace {
 
@@ -118,7 +120,7 @@ std::map<int, TaskLog> ReadTaskLogs(const std::string& dir, const std::vector<in
     const std::string_view name = e->d_name;
     if (name.size() < 5 || name.substr(name.size() - 4) != ".out") continue;
     if (++files > kMaxFiles) break;
-    TaskLog log{dir + "/" + std::string(name), ""};
+    TaskLog log{storage::JoinPath(dir, std::string(name)), ""};
     if (!ReadEdges(log.path, &edges)) continue;
     int row = -1;
     ForEachLineBackwards(edges.tail, [&](std::string_view line) {
