@@ -164,16 +164,21 @@ bool WebIdentityFromEnv(WebIdentity* out) {
   return true;
 }
 
-std::string StsEndpoint() {
-  std::string url = GetEnv("AWS_ENDPOINT_URL_STS");
+std::string ServiceEndpoint(const char* env, const std::string& standard) {
+  std::string url = GetEnv(env);
   if (url.empty()) url = GetEnv("AWS_ENDPOINT_URL");
-  if (url.empty()) {
-    std::string region = GetEnv("AWS_REGION");
-    if (region.empty()) region = GetEnv("AWS_DEFAULT_REGION");
-    url = region.empty() ? "https://sts.amazonaws.com" : "https://sts." + region + ".amazonaws.com";
-  }
+  if (url.empty()) url = standard;
   while (!url.empty() && url.back() == '/') url.pop_back();
-  return url + "/";
+  return url;
+}
+
+std::string StsEndpoint() {
+  std::string region = GetEnv("AWS_REGION");
+  if (region.empty()) region = GetEnv("AWS_DEFAULT_REGION");
+  return ServiceEndpoint("AWS_ENDPOINT_URL_STS", region.empty()
+                                                     ? "https://sts.amazonaws.com"
+                                                     : "https://sts." + region + ".amazonaws.com") +
+         "/";
 }
 
 StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml) {

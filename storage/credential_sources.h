@@ -54,6 +54,10 @@ struct WebIdentity {
 // are set.
 bool WebIdentityFromEnv(WebIdentity* out);
 
+// An AWS service's endpoint: `env` (AWS_ENDPOINT_URL_<SERVICE>), else AWS_ENDPOINT_URL, else
+// `standard`; without a trailing slash.
+std::string ServiceEndpoint(const char* env, const std::string& standard);
+
 // STS endpoint: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint of
 // AWS_REGION / AWS_DEFAULT_REGION, else the global https://sts.amazonaws.com.
 std::string StsEndpoint();

@@ -17,11 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string Get(const std::map<std::string, std::string>& s, const char* key) {
-  auto it = s.find(key);
-  return it == s.end() ? std::string() : it->second;
-}
-
 std::string LoginHint(const SsoProfile& p) {
   return "run `aws sso login --profile " + p.profile + "`";
 }
@@ -46,14 +41,6 @@ Status PortalError(const SsoProfile& p, long http_status, std::string_view body)
 // The AWS CLI and botocore refresh an sso-session token this close to its expiry.
 constexpr std::time_t kRefreshWindowS = 15 * 60;
 
-std::string ServiceEndpoint(const char* env, const std::string& standard) {
-  std::string url = GetEnv(env);
-  if (url.empty()) url = GetEnv("AWS_ENDPOINT_URL");
-  if (url.empty()) url = standard;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 }  // namespace
 
 bool IsSsoProfile(const std::map<std::string, std::string>* section) {
@@ -64,7 +51,7 @@ bool IsSsoProfile(const std::map<std::string, std::string>* section) {
 StatusOr<SsoProfile> ReadSsoProfile(const IniFile& config, const std::string& profile,
                                     const std::map<std::string, std::string>& section) {
   std::map<std::string, std::string> merged = section;
-  const std::string session = Get(section, "sso_session");
+  const std::string session = SectionValue(&section, "sso_session");
   if (!session.empty()) {
     auto it = config.find("sso-session " + session);
     if (it == config.end()) {
@@ -81,13 +68,15 @@ StatusOr<SsoProfile> ReadSsoProfile(const IniFile& config, const std::string& pr
   }
   SsoProfile p{profile,
                session,
-               Get(merged, "sso_start_url"),
-               Get(merged, "sso_region"),
-               Get(merged, "sso_account_id"),
-               Get(merged, "sso_role_name")};
+               SectionValue(&merged, "sso_start_url"),
+               SectionValue(&merged, "sso_region"),
+               SectionValue(&merged, "sso_account_id"),
+               SectionValue(&merged, "sso_role_name")};
   std::string missing;
   for (const char* key : {"sso_role_name", "sso_account_id", "sso_start_url", "sso_region"}) {
-    if (Get(merged, key).empty()) missing += std::string(missing.empty() ? "" : ", ") + key;
+    if (SectionValue(&merged, key).empty()) {
+      missing += std::string(missing.empty() ? "" : ", ") + key;
+    }
   }
   if (!missing.empty()) {
     return Status::InvalidArgument("profile " + profile + " is an SSO profile but lacks " +

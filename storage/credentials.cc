@@ -28,15 +28,10 @@ StatusOr<TimedCredentials> FromEnvironment() {
   return t;
 }
 
-std::string Value(const std::map<std::string, std::string>* s, const char* key) {
-  if (s == nullptr) return "";
-  auto it = s->find(key);
-  return it == s->end() ? std::string() : it->second;
-}
-
 bool KeysFromSection(const std::map<std::string, std::string>* s, TimedCredentials* t) {
-  t->credentials = {Value(s, "aws_access_key_id"), Value(s, "aws_secret_access_key"),
-                    Value(s, "aws_session_token")};
+  t->credentials = {SectionValue(s, "aws_access_key_id"),
+                    SectionValue(s, "aws_secret_access_key"),
+                    SectionValue(s, "aws_session_token")};
   return !t->credentials.access_key_id.empty() && !t->credentials.secret_access_key.empty();
 }
 
@@ -67,8 +62,8 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
 StatusOr<TimedCredentials> RoleSourceCredentials(const SharedFiles& files, const std::string& profile,
                                                  const std::map<std::string, std::string>* s,
                                                  int depth, std::string* source) {
-  const std::string named = Value(s, "source_profile");
-  const std::string kind = Value(s, "credential_source");
+  const std::string named = SectionValue(s, "source_profile");
+  const std::string kind = SectionValue(s, "credential_source");
   if (!named.empty()) {
     if (depth + 1 >= kMaxRoleChain) {
       return Status::InvalidArgument("profile " + profile + ": source_profile chain longer than " +
@@ -96,19 +91,21 @@ StatusOr<TimedCredentials> RoleSourceCredentials(const SharedFiles& files, const
 StatusOr<TimedCredentials> FromRole(const SharedFiles& files, const std::string& profile,
                                     const std::map<std::string, std::string>* s, int depth,
                                     std::string* source) {
-  const std::string role = Value(s, "role_arn");
-  if (const std::string token_file = Value(s, "web_identity_token_file"); !token_file.empty()) {
+  const std::string role = SectionValue(s, "role_arn");
+  const std::string token_file = SectionValue(s, "web_identity_token_file");
+  if (!token_file.empty()) {
     *source = "profile " + profile + " web identity";
-    return AssumeRoleWithWebIdentity({role, token_file, Value(s, "role_session_name")});
+    return AssumeRoleWithWebIdentity({role, token_file, SectionValue(s, "role_session_name")});
   }
-  if (!Value(s, "mfa_serial").empty()) {
+  if (!SectionValue(s, "mfa_serial").empty()) {
     return Status::InvalidArgument(
         "profile " + profile + ": mfa_serial needs a code typed at a prompt, which a worker has "
         "none of; use credential_process (e.g. `aws configure export-credentials --format process`) "
         "or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
   }
-  RoleToAssume r{role, Value(s, "role_session_name"), Value(s, "external_id"), 0};
-  if (const std::string d = Value(s, "duration_seconds"); !d.empty()) {
+  RoleToAssume r{role, SectionValue(s, "role_session_name"), SectionValue(s, "external_id"),
+                 0};
+  if (const std::string d = SectionValue(s, "duration_seconds"); !d.empty()) {
     char* end = nullptr;
     const long v = std::strtol(d.c_str(), &end, 10);
     if (*end != '\0' || v < 900 || v > 43200) {
@@ -140,7 +137,7 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
   const auto* config = ConfigSection(files.config, profile);
   if (allow_role) {
     for (const auto* s : {cred, config}) {
-      if (!Value(s, "role_arn").empty()) return FromRole(files, profile, s, depth, source);
+      if (!SectionValue(s, "role_arn").empty()) return FromRole(files, profile, s, depth, source);
     }
   }
   if (IsSsoProfile(config)) {
@@ -160,7 +157,7 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
     return t;
   }
   for (const auto* s : {cred, config}) {
-    if (std::string command = Value(s, "credential_process"); !command.empty()) {
+    if (std::string command = SectionValue(s, "credential_process"); !command.empty()) {
       *source = "profile " + profile + " credential_process";
       auto p = RunCredentialProcess(command);
       if (!p.ok()) return p.status().WithContext("profile " + profile);
@@ -212,6 +209,12 @@ IniFile ParseIni(std::string_view text) {
     ini[section][key] = value;
   }
   return ini;
+}
+
+std::string SectionValue(const std::map<std::string, std::string>* section, const char* key) {
+  if (section == nullptr) return "";
+  auto it = section->find(key);
+  return it == section->end() ? std::string() : it->second;
 }
 
 const std::map<std::string, std::string>* ConfigSection(const IniFile& config,

@@ -40,6 +40,9 @@ namespace sweep::storage {
 using IniFile = std::map<std::string, std::map<std::string, std::string>>;
 IniFile ParseIni(std::string_view text);
 
+// `key` in an INI section, or "" when the key or the section (nullptr) is absent.
+std::string SectionValue(const std::map<std::string, std::string>* section, const char* key);
+
 // The profile's section in a config file: "default" or "profile NAME" (or "NAME").
 const std::map<std::string, std::string>* ConfigSection(const IniFile& config,
                                                         const std::string& profile);
