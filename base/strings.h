@@ -16,6 +16,9 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 // `s` without leading and trailing whitespace (isspace: blanks, tabs, CR, LF).
 std::string Trim(std::string_view s);
 
+// Whether `s` ends with `suffix`.
+bool EndsWith(std::string_view s, std::string_view suffix);
+
 // The environment variable's value, or "" when it is unset.
 std::string GetEnv(const char* name);
 

@@ -3,7 +3,7 @@
 //   make_data --out DIR [--rows 60000]
 //       DIR/w1.h5  synthetic:mnist (rows x 784, 10 classes, standardised like MNIST): W1, W3
 //       DIR/w2.h5  synthetic:zoo (101 x 16, 7 classes): W2
-//     Both as HDF5 X/y through storage::WriteHdf5Dataset, read by the worker and by h5py.
+//     Both as HDF5 X/y through data::WriteHdf5Dataset, read by the worker and by h5py.
 //   make_data --results DIR [--count 10000]
 //       A finished sweep for `sweep collect`: DIR/sweep.json (the 10,000-row grid plan) and
 //       DIR/{i}/result.json for every row, with plausible metrics and a 3-epoch history.
@@ -15,11 +15,11 @@
 
 #include "bench/grid_spec.h"
 #include "model/random.h"
-#include "storage/dataset_reader.h"
+#include "data/dataset_reader.h"
 #include "storage/layout.h"
-#include "sweep/plan.h"
-#include "sweep/result.h"
-#include "sweep/spec.h"
+#include "sweep/spec/plan.h"
+#include "storage/result.h"
+#include "sweep/spec/spec.h"
 
 namespace {
 
@@ -42,9 +42,9 @@ int WriteData(const std::string& out, int rows) {
       {"w2.h5", "synthetic:zoo?seed=1"},
   };
   for (const auto& [file, spec] : sets) {
-    auto data = sweep::storage::ReadDataset(spec, sweep::storage::TargetKind::kClassLabels);
+    auto data = sweep::data::ReadDataset(spec, sweep::data::TargetKind::kClassLabels);
     if (!data.ok()) return Fail(data.status());
-    sweep::Status s = sweep::storage::WriteHdf5Dataset(out + "/" + file, *data);
+    sweep::Status s = sweep::data::WriteHdf5Dataset(out + "/" + file, *data);
     if (!s.ok()) return Fail(s);
     std::printf("%s/%s: %lld x %d, %d classes (%s)\n", out.c_str(), file.c_str(),
                 static_cast<long long>(data->rows), data->cols, data->num_classes, spec.c_str());
@@ -62,7 +62,7 @@ int WriteResults(const std::string& root, int count) {
   if (!s.ok()) return Fail(s);
   sweep::model::Random rng(42);
   for (int i = 0; i < count; ++i) {
-    sweep::RunResult r;
+    sweep::storage::RunResult r;
     r.index = i;
     r.succeeded = i % 97 != 13;  // about 1% failed rows
     r.params = spec->rows[i];
@@ -81,12 +81,12 @@ int WriteResults(const std::string& root, int count) {
       r.best_epoch = 3;
       r.metrics = {{"train_loss", loss}, {"train_accuracy", 1 - loss / 2},
                    {"val_loss", loss * 1.1}, {"val_accuracy", 1 - loss / 1.8}};
-      r.model = "model/model.h5";
+      r.model = sweep::storage::ModelPathInIndex();
     } else {
       r.error = "row " + std::to_string(i) + ": train: synthetic failure";
       r.exit_code = 1;
     }
-    s = WriteText(sweep::storage::ResultPath(root, i), sweep::ToJsonText(r));
+    s = WriteText(sweep::storage::ResultPath(root, i), sweep::storage::ToJsonText(r));
     if (!s.ok()) return Fail(s);
   }
   std::printf("%s: %d result folders\n", root.c_str(), count);

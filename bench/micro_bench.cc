@@ -13,7 +13,8 @@
 #include "model/random.h"
 #include "model/train.h"
 #include "storage/keras_h5.h"
-#include "sweep/spec.h"
+#include "storage/layout.h"
+#include "sweep/spec/spec.h"
 #include "worker/publish.h"
 
 namespace sweep::bench {
@@ -108,7 +109,7 @@ void PublishModel(benchmark::State& state, std::vector<int> hidden) {
   file.attributes["sweep_params"] = R"({"hidden": [128], "learning_rate": 0.001})";
   char tmpl[] = "/tmp/sweep-bench-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
-  const std::string path = dir + "/model/model.h5";
+  const std::string path = sweep::storage::JoinPath(dir, sweep::storage::ModelPathInIndex());
   std::filesystem::create_directories(dir + "/model");
   for (auto _ : state) {
     Status s = storage::WriteModelFile(path, file);

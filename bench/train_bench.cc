@@ -19,9 +19,9 @@
 #include "bench/gemm.h"
 #include "model/random.h"
 #include "model/train.h"
-#include "storage/dataset_reader.h"
+#include "data/dataset_reader.h"
 #include "storage/keras_h5.h"
-#include "sweep/row_config.h"
+#include "sweep/spec/row_config.h"
 #include "worker/publish.h"
 
 namespace {
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   if (threads >= 0) config.threads = threads;
 
   const Clock::time_point t0 = Clock::now();
-  auto data_or = sweep::storage::ReadDataset(config.data.dataset, sweep::storage::TargetKind::kClassLabels);
+  auto data_or = sweep::data::ReadDataset(config.data.dataset, sweep::data::TargetKind::kClassLabels);
   if (!data_or.ok()) return Fail(data_or.status());
   const sweep::Dataset& data = *data_or;
   const double load_s = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -9,7 +9,7 @@
 #     libraries it would have needed;
 #   - yaml-cpp (libyaml-cpp.a), fmt (header-only), and libstdc++/libgcc in sweep_program():
 #     together ~1 ms more.
-# libcurl is never linked: storage/http.cc loads it on the first http(s)/s3:// request. What
+# libcurl is never linked: cloud/http.cc loads it on the first http(s)/s3:// request. What
 # stays shared: libc, libm, zlib, libsz/libaec (HDF5's szip filter).
 option(SWEEP_STATIC_DEPS "Link HDF5, yaml-cpp, fmt and libstdc++ statically into the programs" ON)
 

@@ -1,6 +1,6 @@
 // TrainConfig: every hyperparameter of one training run, in one plain struct.
 //
-// Filled in one place (sweep/row_config.cc, from a YAML/JSON row), checked once by Validate(),
+// Filled in one place (sweep/spec/row_config.cc, from a YAML/JSON row), checked once by Validate(),
 // and passed as `const TrainConfig&` everywhere after that: code past Validate() never re-checks.
 // Row keys (the names users write) are documented in README.md "Hyperparameters".
 #pragma once

@@ -11,12 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "storage/atomic_file.h"
-#include "storage/hdf5_util.h"
+#include "base/file.h"
+#include "data/hdf5_util.h"
 
 namespace sweep::storage {
 namespace {
 
+namespace h5 = data::h5;
 using h5::Handle;
 
 constexpr const char* kKerasVersion = "2.13.1";

@@ -7,11 +7,13 @@
 #include <filesystem>
 
 #include "base/testing.h"
-#include "storage/hdf5_util.h"
+#include "data/hdf5_util.h"
 #include "storage/keras_h5.h"
 
 namespace sweep::storage {
 namespace {
+
+namespace h5 = data::h5;
 
 namespace fs = std::filesystem;
 

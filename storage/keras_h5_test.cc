@@ -7,10 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "base/testing.h"
-#include "storage/hdf5_util.h"
+#include "data/hdf5_util.h"
 
 namespace sweep::storage {
 namespace {
+
+namespace h5 = data::h5;
 
 namespace fs = std::filesystem;
 

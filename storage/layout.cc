@@ -21,22 +21,29 @@ std::string IndexDir(const std::string& root, int index) {
 }
 
 std::string ModelDir(const std::string& root, int index) {
-  return JoinPath(IndexDir(root, index), "model");
+  std::string in_index = ModelPathInIndex();
+  return JoinPath(IndexDir(root, index), in_index.substr(0, in_index.rfind('/')));
 }
 
+std::string ModelPathInIndex() { return "model/model.h5"; }
+
 std::string ModelPath(const std::string& root, int index) {
-  return JoinPath(ModelDir(root, index), "model.h5");
+  return JoinPath(IndexDir(root, index), ModelPathInIndex());
 }
 
 std::string ResultPath(const std::string& root, int index) {
-  return JoinPath(IndexDir(root, index), "result.json");
+  return JoinPath(IndexDir(root, index), std::string(kResultFile));
 }
 
 std::string LogPath(const std::string& root, int index) {
-  return JoinPath(IndexDir(root, index), "worker.log");
+  return JoinPath(IndexDir(root, index), std::string(kWorkerLogFile));
 }
 
-std::string PlanPath(const std::string& root) { return JoinPath(root, "sweep.json"); }
+std::string PlanPath(const std::string& root) { return JoinPath(root, std::string(kPlanFile)); }
+
+std::string SlurmLogDir(const std::string& root) {
+  return JoinPath(root, std::string(kSlurmLogDir));
+}
 
 bool IsS3Uri(const std::string& path) { return path.rfind("s3://", 0) == 0; }
 

@@ -1,16 +1,26 @@
-// Every path of the storage layout, in one place. Nobody else concatenates storage paths.
+// Every name and path of the storage layout, in one place. Nobody else spells a storage file
+// name or concatenates storage paths.
 //
 //   {root}/sweep.json                 frozen plan written by `sweep run` (spec, rows, hash, count)
 //   {root}/{index}/model/model.h5     Keras-2-readable weights of row `index`
 //   {root}/{index}/result.json        metrics; written last, so its presence means "finished"
 //   {root}/{index}/worker.log         the worker's output under `sweep run`
+//   {root}/.slurm/                    Slurm task logs (`sweep submit --engine slurm`)
 //
-// `root` may be a local folder or an s3://bucket/prefix URI; the same joins apply.
+// `root` may be a local folder or an s3://bucket/prefix URI; the same joins apply. A key is a
+// path relative to a Store's root: the same functions with root "" (ResultPath("", 2) is
+// "2/result.json").
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace sweep::storage {
+
+inline constexpr std::string_view kPlanFile = "sweep.json";      // in {root}
+inline constexpr std::string_view kResultFile = "result.json";   // in {root}/{index}
+inline constexpr std::string_view kWorkerLogFile = "worker.log"; // in {root}/{index}
+inline constexpr std::string_view kSlurmLogDir = ".slurm";       // in {root}
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);
@@ -19,6 +29,9 @@ std::string ModelPath(const std::string& root, int index);
 std::string ResultPath(const std::string& root, int index);
 std::string LogPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
+std::string SlurmLogDir(const std::string& root);
+// "model/model.h5": where result.json's "model" field points, relative to the index folder.
+std::string ModelPathInIndex();
 
 // True for "s3://..." URIs.
 bool IsS3Uri(const std::string& path);

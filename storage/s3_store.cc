@@ -11,29 +11,29 @@
 #include <cstdlib>
 
 #include "base/strings.h"
-#include "storage/atomic_file.h"
+#include "base/file.h"
 #include "storage/layout.h"
-#include "storage/s3_client.h"
+#include "cloud/aws/s3_client.h"
 
 namespace sweep::storage {
 namespace {
 
 // One provider per process: every store and fetch shares its cached temporary credentials, so
 // a worker asks the container endpoint or IMDS (which throttles) once, not once per object.
-std::shared_ptr<CredentialProvider> SharedCredentials() {
-  static const auto* provider = new std::shared_ptr<CredentialProvider>(
-      std::make_shared<CredentialProvider>());
+std::shared_ptr<aws::CredentialProvider> SharedCredentials() {
+  static const auto* provider = new std::shared_ptr<aws::CredentialProvider>(
+      std::make_shared<aws::CredentialProvider>());
   return *provider;
 }
 
-StatusOr<std::unique_ptr<S3Client>> ClientFromEnvironment() {
-  SWEEP_ASSIGN_OR_RETURN(S3Config config, S3ConfigFromEnvironment());
-  return std::make_unique<S3Client>(std::move(config), SharedCredentials());
+StatusOr<std::unique_ptr<aws::S3Client>> ClientFromEnvironment() {
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Config config, aws::S3ConfigFromEnvironment());
+  return std::make_unique<aws::S3Client>(std::move(config), SharedCredentials());
 }
 
 class S3Store : public Store {
  public:
-  S3Store(std::string root, S3Uri uri, std::unique_ptr<S3Client> client)
+  S3Store(std::string root, aws::S3Uri uri, std::unique_ptr<aws::S3Client> client)
       : root_(std::move(root)), bucket_(std::move(uri.bucket)), prefix_(std::move(uri.key)),
         client_(std::move(client)) {
     while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
@@ -76,7 +76,7 @@ class S3Store : public Store {
   }
 
   std::string root_, bucket_, prefix_;
-  std::unique_ptr<S3Client> client_;
+  std::unique_ptr<aws::S3Client> client_;
 };
 
 std::string CacheBaseName(const std::string& key) {
@@ -115,7 +115,7 @@ class FileLock {
   int fd_ = -1;
 };
 
-Status Download(S3Client& client, const S3Uri& uri, const S3Object& head, const std::string& final) {
+Status Download(aws::S3Client& client, const aws::S3Uri& uri, const aws::S3Object& head, const std::string& final) {
   const std::string temp = TempPathFor(final);
   auto got = client.GetToFile(uri.bucket, uri.key, temp);
   Status s = got.status();
@@ -139,13 +139,13 @@ std::string InputCacheDir() {
 }
 
 StatusOr<std::unique_ptr<Store>> OpenS3Store(const std::string& root) {
-  SWEEP_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(root));
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(root));
   SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
   return std::unique_ptr<Store>(std::make_unique<S3Store>(root, std::move(uri), std::move(client)));
 }
 
 StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
-  SWEEP_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(uri_text));
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(uri_text));
   if (uri.key.empty() || uri.key.back() == '/') {
     return Status::InvalidArgument(uri_text + ": names a prefix, not an object");
   }
@@ -154,8 +154,8 @@ StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
     return Status::InvalidArgument(uri_text + ": no cache folder (set SWEEP_CACHE_DIR or HOME)");
   }
   SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
-  SWEEP_ASSIGN_OR_RETURN(S3Object head, client->Head(uri.bucket, uri.key));
-  const std::string dir = cache + "/s3/" + uri.bucket + "/" + Sha256Hex(uri.key).substr(0, 32) +
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Object head, client->Head(uri.bucket, uri.key));
+  const std::string dir = cache + "/s3/" + uri.bucket + "/" + aws::Sha256Hex(uri.key).substr(0, 32) +
                           "-" + SafeEtag(head.etag);
   const std::string final = dir + "/" + CacheBaseName(uri.key);
   if (IsFileOfSize(final, head.size)) return final;

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "storage/atomic_file.h"
+#include "base/file.h"
 #include "storage/layout.h"
 #include "storage/s3_store.h"
 

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "base/testing.h"
-#include "storage/atomic_file.h"
+#include "base/file.h"
 
 namespace sweep::storage {
 namespace {

@@ -1,11 +1,11 @@
 // `sweep collect` and `sweep status`: flags -> options -> Collect / ShowStatus
-// (sweep/leaderboard.h).
+// (sweep/results/leaderboard.h).
 #include <CLI/CLI.hpp>
 
 #include "base/exit_code.h"
 #include "base/log.h"
 #include "sweep/commands.h"
-#include "sweep/leaderboard.h"
+#include "sweep/results/leaderboard.h"
 
 namespace sweep {
 namespace {

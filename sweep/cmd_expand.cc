@@ -8,8 +8,8 @@
 
 #include "base/exit_code.h"
 #include "sweep/commands.h"
-#include "sweep/row_config.h"
-#include "sweep/spec.h"
+#include "sweep/spec/row_config.h"
+#include "sweep/spec/spec.h"
 
 namespace sweep {
 namespace {

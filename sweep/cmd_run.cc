@@ -1,9 +1,9 @@
-// `sweep run`: flags -> RunOptions -> RunSweep (sweep/runner.h).
+// `sweep run`: flags -> RunOptions -> RunSweep (sweep/run/runner.h).
 #include <CLI/CLI.hpp>
 
 #include "base/log.h"
 #include "sweep/commands.h"
-#include "sweep/runner.h"
+#include "sweep/run/runner.h"
 
 namespace sweep {
 

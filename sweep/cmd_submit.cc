@@ -1,4 +1,4 @@
-// `sweep submit`: flags only; the work is Submit() in sweep/submit.h.
+// `sweep submit`: flags only; the work is Submit() in sweep/engines/submit.h.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -6,7 +6,7 @@
 #include "base/exit_code.h"
 #include "base/log.h"
 #include "sweep/commands.h"
-#include "sweep/submit.h"
+#include "sweep/engines/submit.h"
 
 namespace sweep {
 

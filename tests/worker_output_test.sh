@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a short array child costs besides training: the shared objects it maps at start (a local
-# row must not load libcurl, libcrypto or a shared libhdf5: storage/http.cc, cmake/
+# row must not load libcurl, libcrypto or a shared libhdf5: cloud/http.cc, cmake/
 # SweepDependencies.cmake) and its per-epoch lines (every one written by the end, in order,
 # without one write() each: base/log.h).
 source "$(dirname "$0")/lib.sh"

@@ -9,7 +9,7 @@
 #include <system_error>
 #include <thread>
 
-#include "storage/atomic_file.h"
+#include "base/file.h"
 #include "storage/layout.h"
 
 namespace sweep::worker {
@@ -69,7 +69,7 @@ storage::ModelFile ToModelFile(const model::Mlp& mlp) {
   return file;
 }
 
-void FillMetrics(const model::TrainReport& report, const model::Metrics& test, RunResult* result) {
+void FillMetrics(const model::TrainReport& report, const model::Metrics& test, storage::RunResult* result) {
   auto& m = result->metrics;
   PutMetric(m, "train_loss", report.train.loss);
   PutMetric(m, "train_accuracy", report.train.accuracy);
@@ -97,7 +97,7 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test, R
   result->seconds = report.seconds;
 }
 
-Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResult* result) {
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, storage::RunResult* result) {
   storage::ModelFile file = ToModelFile(mlp);
   file.attributes["sweep_params"] = result->params.dump();
   file.attributes["sweep_metrics"] = nlohmann::json(result->metrics).dump();
@@ -112,18 +112,18 @@ Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResul
   } catch (const std::system_error&) {  // no thread to be had (a pids limit): one after the other
     model_status = PublishModel(store, index, file);
   }
-  result->model = "model/model.h5";
+  result->model = storage::ModelPathInIndex();
   const std::string key = storage::ResultPath("", index);
   const std::string local = store.LocalPath(key);
   const std::string text = ToJsonText(*result);
   StatusOr<std::string> temp =
-      local.empty() ? StatusOr<std::string>(std::string()) : storage::WriteSyncedTemp(local, text);
+      local.empty() ? StatusOr<std::string>(std::string()) : WriteSyncedTemp(local, text);
   if (model_writer.joinable()) model_writer.join();
   if (!model_status.ok() || !temp.ok()) {
     if (temp.ok() && !temp->empty()) ::unlink(temp->c_str());
     return model_status.ok() ? temp.status() : model_status;
   }
-  return local.empty() ? store.Put(key, text) : storage::RenameSynced(*temp, local);
+  return local.empty() ? store.Put(key, text) : RenameSynced(*temp, local);
 }
 
 }  // namespace sweep::worker

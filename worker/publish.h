@@ -8,7 +8,7 @@
 #include "model/train.h"
 #include "storage/keras_h5.h"
 #include "storage/store.h"
-#include "sweep/result.h"
+#include "storage/result.h"
 
 namespace sweep::worker {
 
@@ -16,12 +16,12 @@ namespace sweep::worker {
 storage::ModelFile ToModelFile(const model::Mlp& mlp);
 
 // Fills metrics and history of `result` from the training report and the test metrics.
-void FillMetrics(const model::TrainReport& report, const model::Metrics& test, RunResult* result);
+void FillMetrics(const model::TrainReport& report, const model::Metrics& test, storage::RunResult* result);
 
 // Publishes {index}/model/model.h5, then {index}/result.json from `result` (its `model` field
 // set), each atomically; result.json last: its presence means the row is complete. The model's
 // write and syncs run on a second thread while result.json is serialised and, in a local
 // store, written and synced to its temp file; only its rename waits for the model.
-Status Publish(storage::Store& store, int index, const model::Mlp& mlp, RunResult* result);
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, storage::RunResult* result);
 
 }  // namespace sweep::worker

@@ -9,11 +9,11 @@
 
 #include "base/log.h"
 #include "model/train.h"
-#include "storage/dataset_reader.h"
+#include "data/dataset_reader.h"
 #include "storage/layout.h"
 #include "storage/store.h"
-#include "sweep/row_config.h"
-#include "sweep/spec.h"
+#include "sweep/spec/row_config.h"
+#include "sweep/spec/spec.h"
 #include "worker/publish.h"
 
 namespace sweep::worker {
@@ -48,8 +48,8 @@ StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* 
 StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir, model::Loss loss) {
   std::string resolved = ResolveDataPath(path, base_dir);
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(resolved));
-  auto kind = loss == model::Loss::kMse ? storage::TargetKind::kRegression : storage::TargetKind::kClassLabels;
-  return storage::ReadDataset(local, kind);
+  auto kind = loss == model::Loss::kMse ? data::TargetKind::kRegression : data::TargetKind::kClassLabels;
+  return data::ReadDataset(local, kind);
 }
 
 // The optional test set, checked against the training set's shape and classes.
@@ -122,7 +122,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   model::Metrics test_metrics;
   if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
 
-  RunResult result;
+  storage::RunResult result;
   result.index = options.index;
   result.succeeded = true;
   result.params = ConfigToRow(config);

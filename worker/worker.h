@@ -1,7 +1,7 @@
 // The array child: take row `index` of the spec, train it, publish the model and the result.
 //
 //   {storage}/{index}/model/model.h5   Keras-2-readable weights (storage/keras_h5.h)
-//   {storage}/{index}/result.json      metrics (sweep/result.h), written last
+//   {storage}/{index}/result.json      metrics (storage/result.h), written last
 //
 // Order of work: read the spec and the row, check the config, check storage writable and the
 // data readable, and only then train. Bad input fails before any training and publishes
@@ -21,7 +21,7 @@ struct WorkerOptions {
   int attempt = 1;
   std::string params;                 // spec path or s3:// URI
   std::string storage = "/storage";   // folder or s3://bucket/prefix
-  std::vector<std::string> overrides; // "key=value", applied to the row (sweep/spec.h)
+  std::vector<std::string> overrides; // "key=value", applied to the row (sweep/spec/spec.h)
   int threads = 0;                    // 0 = the row's `threads`, else the CPU quota
 };
 

@@ -1,0 +1,205 @@
+#include "base/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+namespace sweep {
+namespace {
+
+std::string ParentDir(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Closes the descriptor on every path out of a function.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  // close() can report a deferred write error (NFS), so callers check it.
+  int Close() {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return FromErrno(errno, "write " + path);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+Status FsyncPath(const std::string& path, bool is_dir) {
+  Fd fd(::open(path.c_str(), (is_dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC));
+  if (fd.get() < 0) return FromErrno(errno, "open " + path);
+  // Some file systems refuse fsync on a folder; the rename itself has happened, so go on.
+  if (::fsync(fd.get()) != 0 && !(is_dir && (errno == EINVAL || errno == ENOTSUP))) {
+    return FromErrno(errno, "fsync " + path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status FromErrno(int err, std::string_view what) {
+  std::string msg(what);
+  msg += ": ";
+  msg += std::strerror(err);
+  switch (err) {
+    case ENOENT:
+      return Status::NotFound(std::move(msg));
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case EISDIR:
+    case ENOTDIR:
+    case ENAMETOOLONG:
+    case EEXIST:
+    case ELOOP:
+    case EINVAL:
+    case EXDEV:
+    case EFBIG:
+      return Status::InvalidArgument(std::move(msg));
+    case ENOSPC:
+    case EIO:
+    case EAGAIN:
+    case ESTALE:
+    case EINTR:
+    case EBUSY:
+    case EDQUOT:
+    case ETIMEDOUT:
+    case ENOLCK:
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case ECONNRESET:
+    case ETXTBSY:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ECONNREFUSED:
+    case ECONNABORTED:
+      return Status::Unavailable(std::move(msg));
+    default:
+      return Status::Internal(std::move(msg));
+  }
+}
+
+std::string TempPathFor(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  std::string dir = ParentDir(path);
+  // Built with append: GCC 12 warns falsely (-Wrestrict) on "." + std::string.
+  std::string name(".");
+  name.append(BaseName(path)).append(".tmp.").append(std::to_string(::getpid()));
+  name.append(".").append(std::to_string(counter.fetch_add(1)));
+  return path.find('/') == std::string::npos ? name : dir + (dir == "/" ? "" : "/") + name;
+}
+
+Status CreateDirectories(const std::string& path) {
+  if (path.empty() || path == "." || path == "/") return Status::Ok();
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::Ok();
+    return Status::InvalidArgument(path + ": exists and is not a folder");
+  }
+  if (path.find('/') != std::string::npos) {
+    SWEEP_RETURN_IF_ERROR(CreateDirectories(ParentDir(path)));
+  }
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
+    return FromErrno(errno, "mkdir " + path);
+  }
+  return Status::Ok();
+}
+
+Status RenameSynced(const std::string& synced_temp, const std::string& target) {
+  if (::rename(synced_temp.c_str(), target.c_str()) != 0) {
+    Status s = FromErrno(errno, "rename " + synced_temp + " -> " + target);
+    ::unlink(synced_temp.c_str());
+    return s;
+  }
+  return FsyncPath(ParentDir(target), true);
+}
+
+Status CommitFile(const std::string& temp_path, const std::string& target) {
+  if (Status s = FsyncPath(temp_path, false); !s.ok()) {
+    ::unlink(temp_path.c_str());
+    return s;
+  }
+  return RenameSynced(temp_path, target);
+}
+
+StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents) {
+  SWEEP_RETURN_IF_ERROR(CreateDirectories(ParentDir(path)));
+  std::string temp = TempPathFor(path);
+  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return FromErrno(errno, "create " + temp);
+  Status s = WriteAll(fd.get(), contents, temp);
+  if (s.ok() && ::fsync(fd.get()) != 0) s = FromErrno(errno, "fsync " + temp);
+  if (fd.Close() != 0 && s.ok()) s = FromErrno(errno, "close " + temp);
+  if (!s.ok()) {
+    ::unlink(temp.c_str());
+    return s;
+  }
+  return temp;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view contents) {
+  SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
+  return RenameSynced(temp, path);  // synced above: a second fsync costs a journal commit
+}
+
+Status ReadFile(const std::string& path, std::string* contents) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return FromErrno(errno, "open " + path);
+  contents->clear();
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return FromErrno(errno, "read " + path);
+    }
+    if (n == 0) break;
+    contents->append(buf, static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+Status CheckWritableDir(const std::string& dir) {
+  SWEEP_RETURN_IF_ERROR(CreateDirectories(dir));
+  std::string probe = TempPathFor(dir + "/.write-check");
+  Fd fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return FromErrno(errno, "cannot write in " + dir);
+  fd.Close();
+  ::unlink(probe.c_str());
+  return Status::Ok();
+}
+
+}  // namespace sweep

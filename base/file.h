@@ -1,0 +1,45 @@
+// Atomic publication of local files: a reader sees the old file, the new file, or nothing,
+// never half of one, even if the writer is SIGKILLed or the machine loses power.
+//
+// Recipe: write `{dir}/.{name}.tmp.{pid}.{n}`, fsync it, rename over `{path}`, fsync the folder.
+// On failure the temp file is removed. Rerunning overwrites cleanly.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace sweep {
+
+// Creates missing parent folders. Errors: Unavailable (disk full, EIO, ...), InvalidArgument
+// (permission denied, path is a folder).
+Status WriteFileAtomic(const std::string& path, std::string_view contents);
+
+// A temp path in the same folder as `path`, unique to this process and call.
+std::string TempPathFor(const std::string& path);
+
+// fsync(path) then rename(path, target) then fsync(folder of target).
+Status CommitFile(const std::string& temp_path, const std::string& target);
+
+// WriteFileAtomic in two steps, for callers that overlap the slow first step (a write and an
+// fsync) with other work. WriteSyncedTemp creates the parent folders, writes `contents` to
+// TempPathFor(path) and fsyncs it; it returns the temp path and leaves nothing on failure.
+// RenameSynced renames that file over `target` and fsyncs the folder; it removes the temp file
+// when the rename fails (a caller that gives up before renaming removes it itself).
+StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents);
+Status RenameSynced(const std::string& synced_temp, const std::string& target);
+
+Status ReadFile(const std::string& path, std::string* contents);
+
+// mkdir -p. Maps errno through FromErrno.
+Status CreateDirectories(const std::string& path);
+
+// Checks that `dir` exists or can be created and that a file can be created in it.
+Status CheckWritableDir(const std::string& dir);
+
+// One translation of errno into Status: ENOSPC/EIO/EAGAIN/ESTALE... -> Unavailable,
+// ENOENT -> NotFound, EACCES/EISDIR/ENOTDIR/EROFS -> InvalidArgument.
+Status FromErrno(int err, std::string_view what);
+
+}  // namespace sweep

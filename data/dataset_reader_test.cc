@@ -1,0 +1,228 @@
+#include "data/dataset_reader.h"
+
+#include <gmock/gmock.h>
+#include <hdf5.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "base/testing.h"
+#include "base/file.h"
+#include "data/hdf5_util.h"
+
+namespace sweep::data {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+StatusOr<Dataset> Csv(const std::string& text) {
+  return ParseCsv(text, "zoo.csv", TargetKind::kClassLabels);
+}
+
+TEST(ParseCsv, LabelLastCommentsBlankLinesCrlfAndNoFinalNewline) {
+  auto d = Csv("# a comment\r\n1,2,0\r\n\r\n  # indented comment\n3.5,-4e-1,2\n\n5, 6 ,1");
+  ASSERT_OK(d);
+  EXPECT_EQ(d->rows, 3);
+  EXPECT_EQ(d->cols, 2);
+  EXPECT_EQ(d->x, (std::vector<float>{1, 2, 3.5f, -0.4f, 5, 6}));
+  EXPECT_EQ(d->y, (std::vector<float>{0, 2, 1}));
+  EXPECT_EQ(d->source, "zoo.csv");
+}
+
+TEST(ParseCsv, SkipsAHeaderLine) {
+  auto d = Csv("hair,feathers,type\n1,0,3\n");
+  ASSERT_OK(d);
+  EXPECT_EQ(d->rows, 1);
+}
+
+TEST(ParseCsv, RaggedRowNamesFileLineAndCounts) {
+  auto d = Csv("1,2,3\n# c\n4,5\n");
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(d.status().message(), "zoo.csv: line 3: expected 3 fields, got 2");
+}
+
+TEST(ParseCsv, NonNumberNamesLineAndField) {
+  auto d = Csv("1,2,3,0\n1,2,3,0\n1,2,3,0\n1,2,3,0\n1,2,abc,0\n");
+  EXPECT_EQ(d.status().message(), "zoo.csv: line 5: field 3: 'abc' is not a number");
+}
+
+TEST(ParseCsv, ClassLabelsMustBeNonNegativeIntegers) {
+  EXPECT_THAT(Csv("1,2.5\n").status().message(), HasSubstr("line 1: label '2.5' is not a class"));
+  EXPECT_THAT(Csv("1,0\n1,-1\n").status().message(), HasSubstr("line 2: label '-1'"));
+  auto r = ParseCsv("1,2.5\n2,-1\n", "r.csv", TargetKind::kRegression);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->y, (std::vector<float>{2.5f, -1}));
+}
+
+TEST(ParseCsv, EmptySetIsAnError) {
+  EXPECT_THAT(Csv("# only comments\n\n").status().message(), HasSubstr("zoo.csv: no data rows"));
+  EXPECT_EQ(Csv("").status().code(), StatusCode::kInvalidArgument);
+}
+
+class ReadDatasetTest : public ::testing::Test {
+ protected:
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  void WriteGz(const std::string& name, const std::string& bytes) {
+    gzFile f = gzopen(Path(name).c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, bytes.data(), unsigned(bytes.size())), int(bytes.size()));
+    gzclose(f);
+  }
+  void WritePlain(const std::string& name, const std::string& bytes) {
+    ASSERT_OK(WriteFileAtomic(Path(name), bytes));
+  }
+
+  sweep::testing::TestDir tmp_;
+  const fs::path dir_ = tmp_.path();
+};
+
+TEST_F(ReadDatasetTest, CsvAndGzippedCsv) {
+  WritePlain("a.csv", "1,2,1\n3,4,3\n");
+  WriteGz("b.csv.gz", "1,2,1\n3,4,3\n");
+  for (const char* name : {"a.csv", "b.csv.gz"}) {
+    auto d = ReadDataset(Path(name), TargetKind::kClassLabels);
+    ASSERT_OK(d);
+    EXPECT_EQ(d->rows, 2);
+    EXPECT_EQ(d->num_classes, 4);  // 1 + the largest label
+    EXPECT_EQ(d->x, (std::vector<float>{1, 2, 3, 4}));
+  }
+}
+
+TEST_F(ReadDatasetTest, MissingFileIsNotFoundAndUnknownFormatInvalid) {
+  auto d = ReadDataset(Path("absent.csv"), TargetKind::kClassLabels);
+  EXPECT_EQ(d.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(d.status().message(), HasSubstr("absent.csv"));
+  WritePlain("data.txt", "1,2\n");
+  EXPECT_EQ(ReadDataset(Path("data.txt"), TargetKind::kClassLabels).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+std::string Be32(uint32_t v) {
+  return {char(v >> 24), char((v >> 16) & 255), char((v >> 8) & 255), char(v & 255)};
+}
+
+std::string IdxImages(uint32_t magic, uint32_t n) {  // n images of 2x3
+  std::string s = Be32(magic) + Be32(n) + Be32(2) + Be32(3);
+  for (uint32_t i = 0; i < n * 6; ++i) s.push_back(char(i % 2 ? 255 : 0));
+  return s;
+}
+
+std::string IdxLabels(uint32_t n) {
+  std::string s = Be32(0x801) + Be32(n);
+  for (uint32_t i = 0; i < n; ++i) s.push_back(char(i % 10));
+  return s;
+}
+
+TEST_F(ReadDatasetTest, IdxGzipWithLabelsFoundByName) {
+  WriteGz("t10k-images-idx3-ubyte.gz", IdxImages(0x803, 12));
+  WriteGz("t10k-labels-idx1-ubyte.gz", IdxLabels(12));
+  auto d = ReadDataset(Path("t10k-images-idx3-ubyte.gz"), TargetKind::kClassLabels);
+  ASSERT_OK(d);
+  EXPECT_EQ(d->rows, 12);
+  EXPECT_EQ(d->cols, 6);
+  EXPECT_EQ(d->x[0], 0.0f);
+  EXPECT_EQ(d->x[1], 1.0f);  // 255 -> 1
+  EXPECT_EQ(d->y[11], 1.0f);
+  EXPECT_EQ(d->num_classes, 10);
+}
+
+TEST_F(ReadDatasetTest, IdxPlainImagesWithGzippedLabels) {
+  WritePlain("train-images-idx3-ubyte", IdxImages(0x803, 3));
+  WriteGz("train-labels-idx1-ubyte.gz", IdxLabels(3));
+  EXPECT_OK(ReadDataset(Path("train-images-idx3-ubyte"), TargetKind::kClassLabels));
+}
+
+TEST_F(ReadDatasetTest, IdxErrors) {
+  WritePlain("a-images-idx3-ubyte", IdxImages(0x801, 3));
+  EXPECT_THAT(ReadDataset(Path("a-images-idx3-ubyte"), TargetKind::kClassLabels).status().message(),
+              HasSubstr("no labels file"));
+  WritePlain("a-labels-idx1-ubyte", IdxLabels(3));
+  EXPECT_THAT(ReadDataset(Path("a-images-idx3-ubyte"), TargetKind::kClassLabels).status().message(),
+              HasSubstr("wrong IDX magic 0x00000801 (expected 0x00000803 for images)"));
+  WritePlain("a-images-idx3-ubyte", IdxImages(0x803, 4));
+  auto d = ReadDataset(Path("a-images-idx3-ubyte"), TargetKind::kClassLabels);
+  EXPECT_EQ(d.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(d.status().message(), HasSubstr("has 4 images but"));
+  WritePlain("a-images-idx3-ubyte", IdxImages(0x803, 3).substr(0, 30));
+  EXPECT_THAT(ReadDataset(Path("a-images-idx3-ubyte"), TargetKind::kClassLabels).status().message(),
+              HasSubstr("truncated"));
+}
+
+TEST_F(ReadDatasetTest, Hdf5RoundTrip) {
+  Dataset in;
+  in.rows = 3;
+  in.cols = 2;
+  in.x = {1, 2, 3, 4, 5, 6};
+  in.y = {0, 2, 1};
+  ASSERT_OK(WriteHdf5Dataset(Path("d/data.h5"), in));
+  auto d = ReadDataset(Path("d/data.h5"), TargetKind::kClassLabels);
+  ASSERT_OK(d);
+  EXPECT_EQ(d->x, in.x);
+  EXPECT_EQ(d->y, in.y);
+  EXPECT_EQ(d->cols, 2);
+  EXPECT_EQ(d->num_classes, 3);
+  in.y[1] = 0.5f;
+  ASSERT_OK(WriteHdf5Dataset(Path("d/data.h5"), in));
+  EXPECT_EQ(ReadDataset(Path("d/data.h5"), TargetKind::kClassLabels).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_OK(ReadDataset(Path("d/data.h5"), TargetKind::kRegression));
+}
+
+TEST_F(ReadDatasetTest, Hdf5Uint8ImagesAndIntegerLabels) {
+  {
+    auto file = h5::CreateFile(Path("u8.h5"));
+    ASSERT_OK(file);
+    hsize_t xdims[2] = {2, 3}, ydims[1] = {2};
+    h5::Handle xs(H5Screate_simple(2, xdims, nullptr)), ys(H5Screate_simple(1, ydims, nullptr));
+    h5::Handle x(H5Dcreate2(file->get(), "X", H5T_STD_U8LE, xs.get(), H5P_DEFAULT, H5P_DEFAULT,
+                            H5P_DEFAULT));
+    h5::Handle y(H5Dcreate2(file->get(), "y", H5T_STD_I64LE, ys.get(), H5P_DEFAULT, H5P_DEFAULT,
+                            H5P_DEFAULT));
+    uint8_t xv[6] = {0, 1, 2, 253, 254, 255};
+    int64_t yv[2] = {4, 0};
+    ASSERT_GE(H5Dwrite(x.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, xv), 0);
+    ASSERT_GE(H5Dwrite(y.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, yv), 0);
+  }
+  auto d = ReadDataset(Path("u8.h5"), TargetKind::kClassLabels);
+  ASSERT_OK(d);
+  EXPECT_EQ(d->x, (std::vector<float>{0, 1, 2, 253, 254, 255}));  // converted, not rescaled
+  EXPECT_EQ(d->num_classes, 5);
+}
+
+TEST_F(ReadDatasetTest, Hdf5ErrorsAreCorruptionOrNotFound) {
+  WritePlain("bad.h5", "not hdf5");
+  EXPECT_EQ(ReadDataset(Path("bad.h5"), TargetKind::kRegression).status().code(),
+            StatusCode::kCorruption);
+  Dataset empty_y;
+  ASSERT_OK(WriteHdf5Dataset(Path("x_only.h5"), empty_y));
+  auto file = h5::OpenFileReadOnly(Path("x_only.h5"));
+  ASSERT_OK(file);
+  EXPECT_EQ(h5::ReadFloatDataset(file->get(), "Z").status().code(), StatusCode::kNotFound);
+}
+
+TEST(ReadDataset, FashionMnistIfInstalled) {
+  const std::string path = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+  if (!fs::exists(path)) GTEST_SKIP() << path << " not installed";
+  auto d = ReadDataset(path, TargetKind::kClassLabels);
+  ASSERT_OK(d);
+  EXPECT_EQ(d->rows, 10000);
+  EXPECT_EQ(d->cols, 784);
+  EXPECT_EQ(d->num_classes, 10);
+}
+
+TEST(ReadDataset, SyntheticAndS3) {
+  EXPECT_OK(ReadDataset("synthetic:blobs?rows=10", TargetKind::kClassLabels));
+  EXPECT_EQ(ReadDataset("synthetic:regression", TargetKind::kClassLabels).status().code(),
+            StatusCode::kInvalidArgument);
+  auto r = ReadDataset("synthetic:regression?rows=5", TargetKind::kRegression);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->num_classes, 0);
+  EXPECT_EQ(ReadDataset("s3://b/k.csv", TargetKind::kRegression).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sweep::data

@@ -1,0 +1,51 @@
+// result.json: the record a worker publishes for its index, written last (its presence means
+// the row finished, succeeded or failed). Format version 1:
+// {
+//   "format_version": 1, "index": 2, "status": "succeeded" | "failed",
+//   "params": {...resolved row keys...},
+//   "metrics": {"train_loss": .., "train_accuracy": .., "val_loss": .., "val_accuracy": ..,
+//               "test_loss": .., "test_accuracy": ..},     (only those that apply)
+//   "history": [{"epoch": 1, "train_loss": .., "train_accuracy": .., "val_loss": ..,
+//                "val_accuracy": .., "seconds": ..}, ...],
+//   "epochs": 3, "best_epoch": 3, "stopped_early": false,
+//   "seconds": 12.5, "attempt": 1, "host": "ip-10-0-0-1", "version": "0.1.0",
+//   "model": "model/model.h5",   (relative to the index folder; absent when failed)
+//   "error": "...", "exit_code": 2    (when failed)
+// }
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace sweep::storage {
+
+inline constexpr int kResultFormatVersion = 1;
+
+struct RunResult {
+  int index = -1;
+  bool succeeded = false;
+  nlohmann::json params = nlohmann::json::object();
+  std::map<std::string, double> metrics;
+  nlohmann::json history = nlohmann::json::array();
+  int epochs = 0;
+  int best_epoch = 0;
+  bool stopped_early = false;
+  double seconds = 0;
+  int attempt = 1;
+  std::string host;
+  std::string version;
+  std::string model;  // relative path of model.h5, "" when failed
+  std::string error;  // when failed
+  int exit_code = 0;  // when failed
+};
+
+nlohmann::json ToJson(const RunResult& r);
+std::string ToJsonText(const RunResult& r);  // pretty, trailing newline
+// Never throws: a half-written, corrupt or foreign file is Corruption naming what is wrong.
+StatusOr<RunResult> ParseResult(std::string_view text);
+
+}  // namespace sweep::storage

@@ -1,0 +1,328 @@
+#include "sweep/engines/submit_slurm.h"
+
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <ostream>
+#include <set>
+#include <thread>
+
+#include "base/log.h"
+#include "base/strings.h"
+#include "storage/layout.h"
+#include "sweep/results/scan.h"
+#include "sweep/engines/job_templates.h"
+#include "sweep/results/leaderboard.h"
+#include "sweep/spec/plan.h"
+
+extern char** environ;
+
+namespace sweep {
+namespace {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when it could not start or was killed by a signal
+  std::string output;  // stdout (and stderr when asked)
+};
+
+// Runs argv[0] from PATH with exactly `env`, capturing stdout (and stderr if asked).
+ProcessResult RunCapture(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         bool capture_stderr) {
+  ProcessResult result;
+  int fds[2];
+  if (::pipe(fds) != 0) return result;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  if (capture_stderr) posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  std::vector<char*> args, envp;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    result.output = argv[0] + ": " + std::strerror(rc);
+    return result;
+  }
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    result.output.append(buf, n);
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+std::vector<std::string> CallerEnv() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  return env;
+}
+
+bool IsExecutable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+
+// --worker, $SWEEP_WORKER, sweep-worker next to this program (an install's bin/, or the build
+// tree's worker/ folder), else sweep-worker from PATH on the node.
+std::string FindWorker(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("SWEEP_WORKER"); env != nullptr && *env != '\0') return env;
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, n);
+    dir.resize(dir.rfind('/'));
+    for (const std::string& candidate : {dir + "/sweep-worker", dir + "/../worker/sweep-worker"}) {
+      if (!IsExecutable(candidate)) continue;
+      char* real = ::realpath(candidate.c_str(), nullptr);
+      std::string out = real != nullptr ? real : candidate;
+      std::free(real);
+      return out;
+    }
+  }
+  return "sweep-worker";
+}
+
+Status MakeDirs(const std::string& path) {
+  for (size_t pos = 1; pos != std::string::npos;) {
+    pos = path.find('/', pos + 1);
+    std::string prefix = path.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Status::Unavailable("mkdir " + prefix + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+std::string LogDir(const SlurmRun& run) {
+  if (!storage::IsS3Uri(run.storage)) return storage::SlurmLogDir(run.storage);
+  char* cwd = ::getcwd(nullptr, 0);
+  std::string dir = std::string(cwd != nullptr ? cwd : ".") + "/slurm-logs";
+  std::free(cwd);
+  return dir;
+}
+
+// The script to submit: --sbatch-script, or the built-in one written next to the logs.
+StatusOr<std::string> ScriptPath(const SlurmRun& run, const std::string& log_dir) {
+  if (!run.options.sbatch_script.empty()) return run.options.sbatch_script;
+  std::string path = log_dir + "/sweep.sbatch";
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << kSlurmBatchScript;
+    if (!f.flush()) return Status::Unavailable("cannot write " + tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::Unavailable("rename " + tmp + ": " + std::strerror(errno));
+  }
+  return path;
+}
+
+std::string PartName(const SlurmRun& run, int index) {
+  return PartJobName(run.job_name, index, static_cast<int>(run.parts.size()));
+}
+
+std::vector<std::string> SbatchArgv(const SlurmRun& run, const ArrayPart& part, int index,
+                                    const std::string& log_dir, const std::string& script) {
+  std::string name = PartName(run, index);
+  std::vector<std::string> argv = {"sbatch", "--parsable",
+                                   "--array=" + SlurmArraySpec(part, run.options.max_parallel),
+                                   "--job-name=" + name, "--output=" + log_dir + "/%x-%A_%a.out"};
+  for (const auto& a : run.options.sbatch_args) argv.push_back(a);
+  argv.push_back(script);
+  return argv;
+}
+
+// Polls squeue until none of `ids` is pending or running. Errors: Unavailable on timeout.
+Status WaitForJobs(const std::vector<std::string>& ids, int timeout_s) {
+  std::string list;
+  for (const auto& id : ids) list += (list.empty() ? "" : ",") + id;
+  const auto start = std::chrono::steady_clock::now();
+  log::Info("waiting for Slurm job(s) " + list +
+            (timeout_s > 0 ? " (at most " + std::to_string(timeout_s) + " s)" : ""));
+  while (true) {
+    ProcessResult q = RunCapture({"squeue", "--noheader", "--format=%i %T", "--jobs=" + list},
+                                 CallerEnv(), /*capture_stderr=*/true);
+    // squeue lists only jobs not yet finished; an id purged from the controller is an error
+    // ("Invalid job id specified"), which also means finished.
+    bool gone = (q.exit_code == 0 && Trim(q.output).empty()) ||
+                q.output.find("Invalid job id") != std::string::npos;
+    if (gone) return Status::Ok();
+    if (q.exit_code < 0) return Status::Unavailable("squeue: " + q.output);
+    double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (timeout_s > 0 && waited > timeout_s) {
+      return Status::Unavailable("Slurm job(s) " + list + " still queued or running after " +
+                                 std::to_string(timeout_s) + " s (not cancelled)");
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
+// The highest task exit code of the finished arrays, from `scontrol -o show job` (one line per
+// task, "ExitCode=2:0"); the controller keeps finished jobs for MinJobAge (300 s by default),
+// long enough after the squeue poll. -1 when unknown.
+int HighestExitCode(const std::vector<std::string>& ids) {
+  int highest = -1;
+  for (const auto& id : ids) {
+    ProcessResult r = RunCapture({"scontrol", "-o", "show", "job", id}, CallerEnv(), true);
+    if (r.exit_code != 0) continue;
+    for (size_t pos = r.output.find(" ExitCode="); pos != std::string::npos;
+         pos = r.output.find(" ExitCode=", pos + 1)) {
+      highest = std::max(highest, std::atoi(r.output.c_str() + pos + std::strlen(" ExitCode=")));
+    }
+  }
+  return highest;
+}
+
+// After --wait: how the submitted rows ended, from their result.json files (and the tasks'
+// exit codes: a worker refusing its input may exit 2 before it can publish a result).
+Status ReportRows(const SlurmRun& run, int count, int highest_exit, std::ostream& out) {
+  ScanOptions options;
+  options.expected = count;
+  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(run.storage, options));
+  int succeeded = 0, failed = 0, other = 0;
+  bool bad_input = highest_exit == 2;
+  std::vector<int> not_ok;
+  for (const ArrayPart& part : run.parts) {
+    for (int row : part.rows) {
+      const RowRecord& r = scan.rows[row];
+      if (r.state == RowState::kSucceeded) {
+        ++succeeded;
+        continue;
+      }
+      not_ok.push_back(row);
+      if (r.state == RowState::kFailed) {
+        ++failed;
+        bad_input = bad_input || (r.result && r.result->exit_code == 2);
+      } else {
+        ++other;
+      }
+    }
+  }
+  out << "done: " << succeeded << " succeeded, " << failed << " failed, " << other
+      << " without a result";
+  if (highest_exit > 0) out << " (highest task exit code " << highest_exit << ")";
+  out << "\n" << RenderLoggedErrors(scan);  // why rows that stopped on bad input did
+  if (not_ok.empty()) return Status::Ok();
+  std::sort(not_ok.begin(), not_ok.end());
+  std::string msg = std::to_string(not_ok.size()) + " row(s) did not succeed (" +
+                    FormatIndexRanges(not_ok) + "): see sweep status " + run.storage +
+                    " and the logs in " + LogDir(run);
+  return bad_input ? Status::InvalidArgument(msg) : Status::Unavailable(msg);
+}
+
+}  // namespace
+
+int QuerySlurmMaxArraySize() {
+  ProcessResult r =
+      RunCapture({"scontrol", "show", "config"}, CallerEnv(), /*capture_stderr=*/true);
+  if (r.exit_code != 0) {
+    log::Warn("cannot read Slurm's configuration (scontrol show config); assuming MaxArraySize=" +
+              std::to_string(kSlurmDefaultMaxArraySize));
+    return kSlurmDefaultMaxArraySize;
+  }
+  return ParseMaxArraySize(r.output, kSlurmDefaultMaxArraySize);
+}
+
+int ParseMaxArraySize(const std::string& text, int fallback) {
+  size_t pos = text.find("MaxArraySize");
+  if (pos == std::string::npos) return fallback;
+  size_t eq = text.find('=', pos);
+  size_t eol = text.find('\n', pos);
+  if (eq == std::string::npos || eq > eol) return fallback;
+  std::string value = Trim(text.substr(eq + 1, eol == std::string::npos ? eol : eol - eq - 1));
+  char* end = nullptr;
+  long v = std::strtol(value.c_str(), &end, 10);
+  return end != value.c_str() && *end == '\0' && v >= 1 && v <= 4000001 ? static_cast<int>(v)
+                                                                        : fallback;
+}
+
+std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env,
+                                      const SlurmRun& run, const ArrayPart& part,
+                                      const std::string& worker) {
+  // AWS_BATCH_JOB_ARRAY_INDEX too: the worker reads it before SLURM_ARRAY_TASK_ID.
+  std::set<std::string> ours = {
+      "SWEEP_PARAMS",       "SWEEP_STORAGE",   "SWEEP_WORKER_BIN",         "SWEEP_INDEX",
+      "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP", "AWS_BATCH_JOB_ARRAY_INDEX"};
+  std::vector<std::string> env;
+  for (const auto& e : caller_env) {
+    if (ours.count(e.substr(0, e.find('='))) == 0) env.push_back(e);
+  }
+  env.push_back("SWEEP_PARAMS=" + run.params);
+  env.push_back("SWEEP_STORAGE=" + run.storage);
+  env.push_back("SWEEP_WORKER_BIN=" + worker);
+  for (const auto& [k, v] : part.Env()) env.push_back(k + "=" + v);
+  return env;
+}
+
+Status SubmitToSlurm(const SlurmRun& run, int count, std::ostream& out) {
+  const std::string log_dir = LogDir(run);
+  const std::string worker = FindWorker(run.options.worker);
+  if (run.options.dry_run) {
+    std::string script =
+        run.options.sbatch_script.empty() ? log_dir + "/sweep.sbatch" : run.options.sbatch_script;
+    for (size_t i = 0; i < run.parts.size(); ++i) {
+      std::string line;
+      for (const auto& kv : SlurmTaskEnv({}, run, run.parts[i], worker))
+        line += ShellQuote(kv) + " ";
+      for (const auto& a : SbatchArgv(run, run.parts[i], static_cast<int>(i), log_dir, script)) {
+        line += ShellQuote(a) + " ";
+      }
+      line.pop_back();
+      out << line << "\n";
+    }
+    log::Info("dry run: " + std::to_string(run.parts.size()) + " sbatch command(s) printed");
+    return Status::Ok();
+  }
+  SWEEP_RETURN_IF_ERROR(MakeDirs(log_dir));
+  SWEEP_ASSIGN_OR_RETURN(std::string script, ScriptPath(run, log_dir));
+  const std::vector<std::string> caller = CallerEnv();
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < run.parts.size(); ++i) {
+    const ArrayPart& part = run.parts[i];
+    auto argv = SbatchArgv(run, part, static_cast<int>(i), log_dir, script);
+    ProcessResult r = RunCapture(argv, SlurmTaskEnv(caller, run, part, worker), false);
+    std::string id = Trim(r.output).substr(0, Trim(r.output).find(';'));
+    if (r.exit_code != 0 || id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+      std::string done = ids.empty()
+                             ? "nothing was submitted"
+                             : std::to_string(ids.size()) + " of " +
+                                   std::to_string(run.parts.size()) + " arrays were submitted";
+      return Status::Unavailable("sbatch failed (exit " + std::to_string(r.exit_code) +
+                                 "): " + Trim(r.output) + "; " + done);
+    }
+    out << "submitted " << PartName(run, static_cast<int>(i)) << ": job " << id << " (array "
+        << SlurmArraySpec(part, run.options.max_parallel) << ", rows "
+        << FormatIndexRanges(part.rows) << ")\n";
+    ids.push_back(id);
+  }
+  std::string list;
+  for (const auto& id : ids) list += (list.empty() ? "" : ",") + id;
+  out << "logs:  " << log_dir << "/<job name>-<job id>_<task>.out\n"
+      << "watch: squeue --jobs=" << list << "\n       sweep status " << ShellQuote(run.storage)
+      << "\n";
+  out.flush();
+  if (!run.options.wait) return Status::Ok();
+  SWEEP_RETURN_IF_ERROR(WaitForJobs(ids, run.options.wait_timeout_s));
+  return ReportRows(run, count, HighestExitCode(ids), out);
+}
+
+}  // namespace sweep

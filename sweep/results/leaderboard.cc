@@ -1,0 +1,220 @@
+#include "sweep/results/leaderboard.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "base/file.h"
+#include "base/strings.h"
+#include "storage/layout.h"
+
+namespace sweep {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> MetricOf(const RowRecord& row, const std::string& name) {
+  if (!row.result) return std::nullopt;
+  auto it = row.result->metrics.find(name);
+  if (it == row.result->metrics.end() || std::isnan(it->second)) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+MetricChoice ChooseMetric(const std::optional<std::string>& metric,
+                          const std::optional<bool>& maximize, const Scan& scan) {
+  MetricChoice choice;
+  if (metric) {
+    choice.name = *metric;
+    choice.maximize = maximize.value_or(!EndsWith(*metric, "loss"));
+    return choice;
+  }
+  std::string why;
+  if (scan.plan && scan.plan->metric) {
+    choice.name = scan.plan->metric->name;
+    choice.maximize = maximize.value_or(scan.plan->metric->maximize);
+    why = "the spec's metric " + choice.name;
+  } else {
+    choice.name = "val_accuracy";
+    choice.maximize = maximize.value_or(true);
+    why = "val_accuracy";
+  }
+  std::set<std::string> seen;
+  for (const auto& row : scan.rows) {
+    if (row.state != RowState::kSucceeded) continue;
+    for (const auto& [name, value] : row.result->metrics) seen.insert(name);
+  }
+  if (seen.empty() || seen.count(choice.name)) {
+    if (scan.plan && scan.plan->metric) choice.note = "metric " + choice.name + " from the spec";
+    return choice;
+  }
+  std::vector<std::string> candidates = {"val_accuracy", "test_accuracy", "train_accuracy",
+                                         "val_loss",     "test_loss",     "train_loss"};
+  candidates.insert(candidates.end(), seen.begin(), seen.end());
+  for (const auto& name : candidates) {
+    if (!seen.count(name)) continue;
+    choice.name = name;
+    choice.maximize = maximize.value_or(!EndsWith(name, "loss"));
+    choice.note = why + " is in no result; ranking by " + name + " (" +
+                  (choice.maximize ? "max" : "min") + ")";
+    break;
+  }
+  return choice;
+}
+
+std::vector<std::string> VaryingKeys(const std::vector<json>& rows) {
+  std::set<std::string> keys;
+  for (const auto& row : rows) {
+    if (!row.is_object()) continue;
+    for (auto it = row.begin(); it != row.end(); ++it) keys.insert(it.key());
+  }
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    const json* first = nullptr;
+    bool varies = false;
+    bool first_seen = false;
+    for (const auto& row : rows) {
+      const json* v = row.is_object() && row.contains(key) ? &row[key] : nullptr;
+      if (!first_seen) {
+        first = v;
+        first_seen = true;
+      } else if ((first == nullptr) != (v == nullptr) || (v && *v != *first)) {
+        varies = true;
+        break;
+      }
+    }
+    if (varies) out.push_back(key);
+  }
+  return out;
+}
+
+Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric) {
+  Leaderboard board;
+  board.metric = std::move(metric);
+  if (scan.plan) {
+    board.param_keys = VaryingKeys(scan.plan->rows);
+  } else {
+    std::vector<json> params;
+    for (const auto& row : scan.rows) {
+      if (row.result) params.push_back(row.result->params);
+    }
+    board.param_keys = VaryingKeys(params);
+  }
+  std::set<std::string> others;
+  for (size_t i = 0; i < scan.rows.size(); ++i) {
+    const RowRecord& row = scan.rows[i];
+    if (row.state != RowState::kSucceeded) continue;
+    board.order.push_back(static_cast<int>(i));
+    for (const auto& [name, value] : row.result->metrics) {
+      if (name != board.metric.name) others.insert(name);
+    }
+  }
+  board.other_metrics.assign(others.begin(), others.end());
+  const bool maximize = board.metric.maximize;
+  const std::string& name = board.metric.name;
+  std::stable_sort(board.order.begin(), board.order.end(), [&](int a, int b) {
+    std::optional<double> va = MetricOf(scan.rows[a], name), vb = MetricOf(scan.rows[b], name);
+    if (va.has_value() != vb.has_value()) return va.has_value();
+    if (!va) return false;
+    if (*va == *vb) return false;
+    return maximize ? *va > *vb : *va < *vb;
+  });
+  return board;
+}
+
+StatusOr<Format> ParseFormat(const std::string& name) {
+  if (name == "table") return Format::kTable;
+  if (name == "csv") return Format::kCsv;
+  if (name == "json") return Format::kJson;
+  if (name == "md" || name == "markdown") return Format::kMd;
+  return Status::InvalidArgument("--format " + name + ": expected table, csv, json or md");
+}
+
+std::string ValueText(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += value[i].is_string() ? value[i].get<std::string>() : ValueText(value[i]);
+    }
+    return out + "]";
+  }
+  return value.dump();
+}
+
+std::string RenderStatus(const Scan& scan) {
+  std::string out = scan.root + ": " + std::to_string(scan.expected) + " rows";
+  if (scan.plan) out += " (spec " + scan.plan->source + ")";
+  out += "\n";
+  std::vector<int> rerun;
+  for (RowState state : {RowState::kSucceeded, RowState::kFailed, RowState::kUnfinished,
+                         RowState::kMissing, RowState::kCorrupt}) {
+    std::vector<int> indices = scan.IndicesIn(state);
+    char line[64];
+    std::snprintf(line, sizeof(line), "  %-11s %6zu", std::string(RowStateName(state)).c_str(),
+                  indices.size());
+    out += line;
+    if (state != RowState::kSucceeded && !indices.empty()) {
+      out += "  " + FormatIndexRanges(indices);
+      rerun.insert(rerun.end(), indices.begin(), indices.end());
+    }
+    out += "\n";
+    if (state == RowState::kMissing) out += RenderLoggedErrors(scan);
+  }
+  std::sort(rerun.begin(), rerun.end());
+  if (rerun.empty()) {
+    out += "nothing to rerun\n";
+  } else {
+    out += "to rerun: " + FormatIndexRanges(rerun) + "  (`" + RerunCommand(scan, "") +
+           "` reruns every row that has not succeeded; unfinished rows may still be running)\n";
+  }
+  for (const auto& p : scan.problems) out += "problem: " + p + "\n";
+  return out;
+}
+
+Status Collect(const CollectOptions& o) {
+  SWEEP_ASSIGN_OR_RETURN(Format format, ParseFormat(o.format));
+  std::optional<bool> maximize;
+  if (o.goal) {
+    if (*o.goal == "max" || *o.goal == "maximize") {
+      maximize = true;
+    } else if (*o.goal == "min" || *o.goal == "minimize") {
+      maximize = false;
+    } else {
+      return Status::InvalidArgument("--goal " + *o.goal + ": expected max or min");
+    }
+  }
+  if (o.top < 0) return Status::InvalidArgument("--top must be 0 (all) or more");
+  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(o.storage));
+  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(o.metric, maximize, scan));
+  std::string data = RenderLeaderboard(scan, board, format, o.top);
+  std::string summary = RenderSummary(scan, board);
+  if (!o.output.empty()) {
+    SWEEP_RETURN_IF_ERROR(WriteFileAtomic(o.output, data).WithContext(o.output));
+    std::fprintf(stdout, "wrote %zu rows to %s\n%s", std::min<size_t>(board.order.size(), o.top > 0 ? o.top : board.order.size()),
+                 o.output.c_str(), summary.c_str());
+    return Status::Ok();
+  }
+  std::fwrite(data.data(), 1, data.size(), stdout);
+  std::fflush(stdout);
+  if (format == Format::kCsv || format == Format::kJson) {
+    std::fwrite(summary.data(), 1, summary.size(), stderr);
+  } else {
+    std::fputc('\n', stdout);
+    std::fwrite(summary.data(), 1, summary.size(), stdout);
+  }
+  return Status::Ok();
+}
+
+Status ShowStatus(const std::string& storage) {
+  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(storage));
+  std::string text = RenderStatus(scan);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return Status::Ok();
+}
+
+}  // namespace sweep

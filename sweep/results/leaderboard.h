@@ -1,0 +1,82 @@
+// The ranking `sweep collect` prints: which metric, which hyperparameters vary, the sorted
+// rows, and their rendering as an aligned table, CSV, JSON or GitHub markdown.
+//
+// CSV and JSON are meant for pandas as is: CSV has one header row, RFC 4180 quoting, list
+// values rendered as one string ("[128, 64]"), empty cells for absent values; JSON is an array
+// of flat records (one object per row, lists kept as JSON arrays, null for absent values).
+// Columns: rank, index, the varying hyperparameters (a hyperparameter named like a fixed
+// column gets a "param_" prefix), the ranking metric, epochs, seconds; CSV and JSON add the
+// other metrics and the model path.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "sweep/results/scan.h"
+
+namespace sweep {
+
+struct MetricChoice {
+  std::string name;
+  bool maximize = true;
+  std::string note;  // how it was chosen, when not given explicitly ("val_accuracy absent: ...")
+};
+
+// Explicit --metric/--goal win; else the plan's metric; else val_accuracy (max). When the
+// chosen default appears in no succeeded result, falls back to test_accuracy, then
+// train_accuracy, then any metric present; a name ending in "loss" is minimised.
+MetricChoice ChooseMetric(const std::optional<std::string>& metric,
+                          const std::optional<bool>& maximize, const Scan& scan);
+
+// Keys whose value is not the same in every row (a key absent from some rows varies), sorted.
+std::vector<std::string> VaryingKeys(const std::vector<nlohmann::json>& rows);
+
+struct Leaderboard {
+  MetricChoice metric;
+  std::vector<std::string> param_keys;     // the varying hyperparameters
+  std::vector<std::string> other_metrics;  // every other metric name seen, sorted
+  std::vector<int> order;                  // succeeded indices, best first; no metric = last
+};
+
+Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric);
+
+enum class Format { kTable, kCsv, kJson, kMd };
+StatusOr<Format> ParseFormat(const std::string& name);
+
+// The ranked rows (at most `top`, 0 = all) in `format`.
+std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format format, int top);
+
+// Human summary: the best row and its model path, then failed (with reasons), unfinished,
+// missing and problem entries, and the command that reruns what is left.
+std::string RenderSummary(const Scan& scan, const Leaderboard& board);
+
+// `sweep status`: counts per state and the indices to rerun.
+std::string RenderStatus(const Scan& scan);
+
+// "  row 3: <reason> (<log>)" for the first `max` missing rows whose engine log gives a reason,
+// then "  ... N more (<log folder>)"; "" when none does.
+std::string RenderLoggedErrors(const Scan& scan, size_t max = 10);
+
+// A hyperparameter value as text: strings raw, lists "[128, 64]", null as "".
+std::string ValueText(const nlohmann::json& value);
+
+struct CollectOptions {
+  std::string storage;
+  std::optional<std::string> metric;
+  std::optional<std::string> goal;  // "max"/"min" (also maximize/minimize)
+  std::string format = "table";
+  int top = 0;                      // 0 = all
+  std::string output;               // "" = stdout
+};
+
+// `sweep collect`: the leaderboard on stdout (or `output`) and the summary. For csv and json
+// the data stream stays clean: the summary goes to stderr (to stdout when writing a file).
+Status Collect(const CollectOptions& options);
+
+// `sweep status`: RenderStatus on stdout.
+Status ShowStatus(const std::string& storage);
+
+}  // namespace sweep

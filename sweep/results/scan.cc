@@ -1,0 +1,330 @@
+#include "sweep/results/scan.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "base/cpu.h"
+#include "base/file.h"
+#include "storage/layout.h"
+#include "storage/store.h"
+
+namespace sweep {
+namespace {
+
+// A folder or key name that is a row index: digits only, no leading zero ("0" itself is fine).
+bool ParseIndexName(std::string_view name, int* index) {
+  if (name.empty() || name.size() > 9) return false;
+  if (name.size() > 1 && name[0] == '0') return false;
+  int value = 0;
+  for (char c : name) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *index = value;
+  return true;
+}
+
+// Reads a whole small file with plain syscalls: collect reads thousands of them, so no
+// streams. Returns false when absent; `error` is set for other failures.
+bool ReadSmallFile(const std::string& path, std::string* out, int* error) {
+  *error = 0;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT && errno != ENOTDIR) *error = errno;
+    return false;
+  }
+  out->clear();
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = errno;
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+// Skips the JSON array or object starting at text[i]; returns the index past it, or npos.
+size_t SkipContainer(const std::string& text, size_t i) {
+  int depth = 0;
+  bool in_string = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string::npos;
+}
+
+// Replaces the top-level "history" array by [] before parsing: no summary shows it and it is
+// most of a result file, so this halves the work of collecting a large sweep. A file too
+// broken to find the end of the array is left as is (ParseResult then reports it).
+void DropHistory(std::string* text) {
+  static constexpr std::string_view kKey = "\"history\"";
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text->size(); ++i) {
+    char c = (*text)[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == '"') {
+      if (depth == 1 && text->compare(i, kKey.size(), kKey) == 0) {
+        size_t j = text->find_first_not_of(" \t\r\n", i + kKey.size());
+        if (j != std::string::npos && (*text)[j] == ':') {
+          size_t start = text->find_first_not_of(" \t\r\n", j + 1);
+          if (start == std::string::npos || (*text)[start] != '[') return;
+          size_t end = SkipContainer(*text, start);
+          if (end != std::string::npos) text->replace(start, end - start, "[]");
+          return;
+        }
+      }
+      in_string = true;
+    }
+  }
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+struct Found {
+  std::vector<int> indices;              // index folders / keys found, sorted
+  std::vector<std::string> foreign;      // entries that are not part of the layout
+};
+
+Found ListLocalRoot(const std::string& root, Status* status) {
+  Found found;
+  DIR* dir = ::opendir(root.c_str());
+  if (dir == nullptr) {
+    *status = FromErrno(errno, root);
+    return found;
+  }
+  while (struct dirent* e = ::readdir(dir)) {
+    std::string_view name = e->d_name;
+    if (name.empty() || name[0] == '.') continue;  // ., .., temp files of atomic writes
+    int index = 0;
+    if (ParseIndexName(name, &index)) {
+      found.indices.push_back(index);
+    } else if (name != storage::kPlanFile) {
+      found.foreign.emplace_back(name);
+    }
+  }
+  ::closedir(dir);
+  std::sort(found.indices.begin(), found.indices.end());
+  std::sort(found.foreign.begin(), found.foreign.end());
+  return found;
+}
+
+void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int threads,
+                   std::vector<RowRecord>* rows) {
+  auto work = [&](size_t begin, size_t step) {
+    std::string text;
+    text.reserve(8192);
+    for (size_t i = begin; i < indices.size(); i += step) {
+      int index = indices[i];
+      int error = 0;
+      bool present = ReadSmallFile(storage::ResultPath(root, index), &text, &error);
+      RowRecord& rec = (*rows)[index];
+      if (error != 0) {
+        rec.state = RowState::kCorrupt;
+        rec.problem = std::string(storage::kResultFile) + ": " + std::strerror(error);
+        continue;
+      }
+      bool has_log = !present && Exists(storage::LogPath(root, index));
+      if (present) DropHistory(&text);
+      rec = ClassifyRow(index, present ? std::optional<std::string>(text) : std::nullopt, has_log);
+    }
+  };
+  size_t n = std::max<size_t>(1, std::min<size_t>(threads, indices.size() / 256 + 1));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n; ++t) pool.emplace_back(work, t, n);
+  work(0, n);
+  for (auto& th : pool) th.join();
+}
+
+// Any store (S3): one List, then one Get per result.json.
+Status ScanStoreRows(storage::Store& store, Found* found,
+                     std::map<int, std::pair<bool, bool>>* keys /* result, log */) {
+  StatusOr<std::vector<std::string>> listed = store.List("");
+  if (!listed.ok()) return listed.status();
+  for (const std::string& key : *listed) {
+    size_t slash = key.find('/');
+    int index = 0;
+    if (slash == std::string::npos || !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
+      if (key != storage::kPlanFile && key.rfind(".", 0) != 0) found->foreign.push_back(key);
+      continue;
+    }
+    std::string rest = key.substr(slash + 1);
+    auto& entry = (*keys)[index];
+    if (rest == storage::kResultFile) entry.first = true;
+    if (rest == storage::kWorkerLogFile) entry.second = true;
+  }
+  for (const auto& [index, entry] : *keys) found->indices.push_back(index);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view RowStateName(RowState state) {
+  switch (state) {
+    case RowState::kMissing: return "missing";
+    case RowState::kUnfinished: return "unfinished";
+    case RowState::kSucceeded: return "succeeded";
+    case RowState::kFailed: return "failed";
+    case RowState::kCorrupt: return "corrupt";
+  }
+  return "?";
+}
+
+std::vector<int> Scan::IndicesIn(RowState state) const {
+  std::vector<int> out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].state == state) out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
+RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, bool has_log) {
+  RowRecord rec;
+  if (!result_text) {
+    rec.state = has_log ? RowState::kUnfinished : RowState::kMissing;
+    return rec;
+  }
+  StatusOr<storage::RunResult> parsed = storage::ParseResult(*result_text);
+  if (!parsed.ok()) {
+    rec.state = RowState::kCorrupt;
+    rec.problem = "result.json: " + parsed.status().message();
+    return rec;
+  }
+  if (parsed->index != index) {
+    rec.state = RowState::kCorrupt;
+    rec.problem = "result.json is for index " + std::to_string(parsed->index);
+    return rec;
+  }
+  rec.state = parsed->succeeded ? RowState::kSucceeded : RowState::kFailed;
+  rec.result = std::move(parsed).value();
+  return rec;
+}
+
+std::string RerunCommand(const Scan& scan, const std::string& extra) {
+  if (scan.plan) return sweep::RerunCommand(*scan.plan, scan.root, extra);
+  return "sweep run SPEC --storage " + ShellQuote(scan.root) + (extra.empty() ? "" : " " + extra);
+}
+
+std::string FormatIndexRanges(const std::vector<int>& indices) {
+  std::string out;
+  for (size_t i = 0; i < indices.size();) {
+    size_t j = i;
+    while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(indices[i]);
+    if (j > i) out += (j == i + 1 ? "," : "-") + std::to_string(indices[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) {
+  SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(root));
+  Scan scan;
+  scan.root = root;
+  std::string local_root = store->LocalPath("");
+  if (!local_root.empty() && !Exists(local_root)) {
+    return Status::NotFound(root + ": no such folder");
+  }
+  StatusOr<std::optional<Plan>> plan = ReadPlan(*store);
+  if (plan.ok()) {
+    scan.plan = std::move(*plan);
+  } else {
+    scan.problems.push_back("sweep.json: " + plan.status().message());
+  }
+
+  Found found;
+  std::map<int, std::pair<bool, bool>> keys;
+  if (!local_root.empty()) {
+    Status st;
+    found = ListLocalRoot(local_root, &st);
+    SWEEP_RETURN_IF_ERROR(st);
+  } else {
+    SWEEP_RETURN_IF_ERROR(ScanStoreRows(*store, &found, &keys));
+  }
+  for (const auto& name : found.foreign) scan.problems.push_back(name + ": not part of a sweep");
+
+  scan.expected = options.expected >= 0 ? options.expected
+                  : scan.plan           ? scan.plan->count()
+                  : (found.indices.empty() ? 0 : found.indices.back() + 1);
+  std::vector<int> in_range;
+  in_range.reserve(found.indices.size());
+  for (int index : found.indices) {
+    if (index < scan.expected) {
+      in_range.push_back(index);
+    } else {
+      scan.problems.push_back(std::to_string(index) + ": index beyond the plan's " +
+                              std::to_string(scan.expected) + " rows");
+    }
+  }
+  scan.rows.resize(scan.expected);
+  if (!local_root.empty()) {
+    int threads = options.threads > 0 ? options.threads : std::min(4, AvailableCpus());
+    ScanLocalRows(local_root, in_range, threads, &scan.rows);
+  } else {
+    for (int index : in_range) {
+      std::optional<std::string> text;
+      if (keys[index].first) {
+        StatusOr<std::string> got = store->Get(storage::ResultPath("", index));
+        if (got.ok()) text = std::move(got).value();
+      }
+      scan.rows[index] = ClassifyRow(index, text, keys[index].second);
+    }
+  }
+  if (!local_root.empty()) {
+    // Slurm keeps a row's output in its task log, not in {index}/worker.log.
+    const std::string slurm_logs = storage::SlurmLogDir(local_root);
+    for (auto& [index, log] : ReadTaskLogs(slurm_logs, scan.IndicesIn(RowState::kMissing))) {
+      if (log.error.empty()) {
+        scan.rows[index].state = RowState::kUnfinished;  // started: running, or killed
+      } else {
+        scan.rows[index].logged = LoggedError{std::move(log.error), std::move(log.path)};
+      }
+    }
+  }
+  for (size_t i = 0; i < scan.rows.size(); ++i) {
+    if (scan.rows[i].state == RowState::kCorrupt) {
+      scan.problems.push_back(std::to_string(i) + "/" + scan.rows[i].problem);
+    }
+  }
+  return scan;
+}
+
+}  // namespace sweep

@@ -1,0 +1,72 @@
+// Reading a sweep's storage back: which rows finished, failed, are unfinished or missing.
+//
+// The storage layout is storage/layout.h. A row's state comes from its own folder only:
+//   succeeded   {index}/result.json parses and says "succeeded"
+//   failed      {index}/result.json parses and says "failed" (error and exit code kept)
+//   corrupt     {index}/result.json exists but is half-written, foreign or for another index
+//   unfinished  no result.json but a worker.log, or a Slurm task log in {storage}/.slurm
+//               where the row started training: running now, or killed before publishing
+//   missing     neither (with the worker's reason when a Slurm task log ends with the row's
+//               error: a row that stopped on bad input publishes nothing; engine_logs.h)
+// Nothing here writes; scanning never fails because of one bad file (it is reported in
+// `problems` and the scan goes on).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "sweep/results/engine_logs.h"
+#include "sweep/spec/plan.h"
+#include "storage/result.h"
+
+namespace sweep {
+
+enum class RowState { kMissing, kUnfinished, kSucceeded, kFailed, kCorrupt };
+
+std::string_view RowStateName(RowState state);
+
+struct RowRecord {
+  RowState state = RowState::kMissing;
+  std::optional<storage::RunResult> result;  // set for kSucceeded and kFailed; `history` left empty
+                                    // by ScanStorage on local folders (not needed, costly)
+  std::string problem;              // why, for kCorrupt
+  std::optional<LoggedError> logged;  // kMissing: the reason an engine's log gives (local
+                                      // storage, Slurm's {storage}/.slurm/*.out; engine_logs.h)
+};
+
+struct Scan {
+  std::string root;
+  std::optional<Plan> plan;             // sweep.json, when present and readable
+  int expected = 0;                     // plan count, else 1 + the largest index found
+  std::vector<RowRecord> rows;          // rows[index], size == expected
+  std::vector<std::string> problems;    // corrupt files, foreign entries, indices past the plan
+
+  std::vector<int> IndicesIn(RowState state) const;
+};
+
+struct ScanOptions {
+  int threads = 0;  // reader threads for local folders; 0 = min(4, CPUs)
+  // Only the rows 0..expected-1 matter (set by `sweep run`, which knows the count); -1 = use
+  // the plan's count, else whatever is found.
+  int expected = -1;
+};
+
+// Scans a local folder or an s3:// root (through storage::OpenStore). Errors: NotFound when a
+// local root does not exist; InvalidArgument for a malformed URI; Unavailable for I/O trouble
+// on the root itself.
+StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options = {});
+
+// Classifies one row from the text of its result.json (nullopt = absent) and whether a
+// worker.log exists. Exposed for tests.
+RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, bool has_log);
+
+// RerunCommand for the scan's plan ("SPEC" stands in for an unknown spec).
+std::string RerunCommand(const Scan& scan, const std::string& extra);
+
+// "3,5-7" for {3,5,6,7}; "" for none. `indices` must be sorted.
+std::string FormatIndexRanges(const std::vector<int>& indices);
+
+}  // namespace sweep

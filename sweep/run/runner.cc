@@ -1,0 +1,164 @@
+#include "sweep/run/runner.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/cpu.h"
+#include "base/exit_code.h"
+#include "base/log.h"
+#include "base/file.h"
+#include "storage/layout.h"
+#include "storage/store.h"
+#include "sweep/results/scan.h"
+#include "sweep/spec/plan.h"
+#include "sweep/spec/row_config.h"
+#include "sweep/run/scheduler.h"
+#include "sweep/results/selection.h"
+#include "sweep/spec/spec.h"
+
+namespace sweep {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsExecutable(const std::string& path) {
+  struct stat st;
+  return !path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         ::access(path.c_str(), X_OK) == 0;
+}
+
+Status CheckOptions(const RunOptions& o) {
+  if (o.spec_path.empty()) return Status::InvalidArgument("a spec file is required");
+  if (o.storage.empty()) return Status::InvalidArgument("--storage must not be empty");
+  if (o.jobs < 0) return Status::InvalidArgument("-j must be at least 1");
+  if (o.threads < 1) return Status::InvalidArgument("--threads must be at least 1");
+  if (o.retries < 0) return Status::InvalidArgument("--retries must be 0 or more");
+  return Status::Ok();
+}
+
+// Every row must become a valid TrainConfig before anything starts: a typo found after an
+// hour of training wastes the hour.
+StatusOr<Spec> LoadRunSpec(const RunOptions& o, std::string* text) {
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(o.spec_path, o.sets));
+  LogSpecWarnings(spec);
+  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(o.spec_path));  // cached
+  SWEEP_RETURN_IF_ERROR(ReadFile(local, text).WithContext(o.spec_path));
+  std::vector<std::string> bad = ValidateRows(spec.rows);
+  if (bad.empty()) return spec;
+  std::string errors;
+  for (size_t i = 0; i < bad.size() && i < 10; ++i) errors += "\n  " + bad[i];
+  if (bad.size() > 10) errors += "\n  ... and " + std::to_string(bad.size() - 10) + " more";
+  return Status::InvalidArgument(o.spec_path + ": " + std::to_string(bad.size()) +
+                                 " invalid row(s), nothing started:" + errors);
+}
+
+// A path the children can use whatever their working folder: absolute for local paths.
+std::string ForChild(const std::string& path) {
+  if (storage::IsS3Uri(path)) return path;
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  return ec ? path : abs.lexically_normal().string();
+}
+
+}  // namespace
+
+StatusOr<std::string> FindWorker(const std::string& flag) {
+  if (!flag.empty()) {
+    if (IsExecutable(flag)) return flag;
+    return Status::NotFound("--worker " + flag + ": not an executable file");
+  }
+  if (const char* env = std::getenv("SWEEP_WORKER"); env && *env) {
+    if (IsExecutable(env)) return std::string(env);
+    return Status::NotFound(std::string("SWEEP_WORKER=") + env + ": not an executable file");
+  }
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string looked;
+  if (!ec) {
+    for (const fs::path& candidate : {self.parent_path() / "sweep-worker",
+                                      self.parent_path().parent_path() / "worker" / "sweep-worker"}) {
+      if (IsExecutable(candidate.string())) return candidate.lexically_normal().string();
+      looked += candidate.string() + ", ";
+    }
+  }
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view rest = path;
+    while (!rest.empty()) {
+      size_t colon = rest.find(':');
+      std::string dir(rest.substr(0, colon));
+      std::string candidate = (dir.empty() ? "." : dir) + "/sweep-worker";
+      if (IsExecutable(candidate)) return candidate;
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  return Status::NotFound("sweep-worker not found (looked at " + looked +
+                          "and PATH); pass --worker PATH or set SWEEP_WORKER");
+}
+
+StatusOr<RunReport> RunSweep(const RunOptions& o) {
+  SWEEP_RETURN_IF_ERROR(CheckOptions(o));
+  std::string spec_text;
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadRunSpec(o, &spec_text));
+  const int count = static_cast<int>(spec.rows.size());
+  SelectFlags flags{{}, o.missing, o.failed, o.force};
+  if (!o.only.empty()) {
+    SWEEP_ASSIGN_OR_RETURN(flags.only, ParseIndexList(o.only, count));
+  }
+  SWEEP_ASSIGN_OR_RETURN(std::string worker, FindWorker(o.worker));
+  SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(o.storage));
+  SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext(o.storage));
+  Plan plan = MakePlan(spec, spec_text, o.sets);
+  plan.source = o.spec_path;
+  SWEEP_RETURN_IF_ERROR(WritePlanOnce(*store, plan));
+
+  ScanOptions scan_options;
+  scan_options.expected = count;
+  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(o.storage, scan_options));
+  std::vector<RowState> states;
+  states.reserve(count);
+  for (const auto& row : scan.rows) states.push_back(row.state);
+  Selection sel = SelectRows(states, flags);
+
+  ScheduleConfig config;
+  config.worker = worker;
+  config.spec_arg = ForChild(o.spec_path);
+  config.storage_arg = ForChild(o.storage);
+  config.sets = o.sets;
+  config.count = count;
+  config.threads = o.threads;
+  config.jobs = o.jobs > 0 ? o.jobs : std::max(1, AvailableCpus() / o.threads);
+  config.retries = o.retries;
+  config.stop_timeout_s = o.stop_timeout_s;
+  config.live = o.progress >= 0 ? o.progress == 1 : log::IsTerminal(2);
+  if (spec.metric) {
+    config.metric = spec.metric->name;
+    config.maximize = spec.metric->maximize;
+  }
+  config.skipped = static_cast<int>(sel.skipped.size());
+  config.rerun_failed = RerunCommand(plan, o.storage, "--failed");
+
+  std::fprintf(stderr, "sweep: %d rows in %s; running %zu (%d at a time, %d thread%s each)", count,
+               o.storage.c_str(), sel.run.size(), std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())),
+               o.threads, o.threads == 1 ? "" : "s");
+  if (sel.succeeded_skipped > 0) {
+    std::fprintf(stderr, ", skipping %d already succeeded (--force reruns them)",
+                 sel.succeeded_skipped);
+  }
+  if (sel.skipped.size() > static_cast<size_t>(sel.succeeded_skipped)) {
+    std::fprintf(stderr, ", %zu not selected", sel.skipped.size() - sel.succeeded_skipped);
+  }
+  std::fprintf(stderr, "\n");
+  return RunRows(config, sel.run, *store);
+}
+
+int RunExitCode(const StatusOr<RunReport>& report) {
+  if (!report.ok()) return ToInt(ExitCodeFor(report.status()));
+  if (report->interrupted_by != 0) return 128 + report->interrupted_by;
+  return report->failed.empty() ? 0 : 1;
+}
+
+}  // namespace sweep

@@ -1,0 +1,342 @@
+#include "sweep/run/scheduler.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <optional>
+
+#include "base/file.h"
+#include "storage/layout.h"
+#include "sweep/run/child_process.h"
+#include "sweep/results/scan.h"
+#include "sweep/run/progress.h"
+#include "storage/result.h"
+
+namespace sweep {
+namespace {
+
+volatile sig_atomic_t g_signal = 0;
+volatile sig_atomic_t g_signal_count = 0;
+
+void OnSignal(int sig) {
+  if (g_signal == 0) g_signal = sig;
+  g_signal_count = g_signal_count + 1;
+}
+
+// Installs the stop handlers for the loop's lifetime and restores the old ones after.
+class SignalScope {
+ public:
+  SignalScope() {
+    g_signal = 0;
+    g_signal_count = 0;
+    struct sigaction sa = {};
+    sa.sa_handler = OnSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~SignalScope() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ = {}, old_term_ = {};
+};
+
+double Now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string ResultKey(int index) { return storage::ResultPath("", index); }
+
+// Removes the temp files of an atomic write that a SIGKILL interrupted (".name.tmp.pid.n").
+void RemoveTempFiles(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (struct dirent* e = readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp") != std::string_view::npos) {
+      unlinkat(dirfd(d), e->d_name, 0);
+    }
+  }
+  closedir(d);
+}
+
+std::string SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig); }
+
+struct Child {
+  int index = 0;
+  int attempt = 1;
+  double start = 0;
+  std::optional<std::string> old_result;  // result.json before this attempt, to spot a new one
+};
+
+class Loop {
+ public:
+  Loop(const ScheduleConfig& config, storage::Store& store)
+      : c_(config), store_(store), local_root_(store.LocalPath("")),
+        progress_(stderr, config.live) {
+    counts_.total = config.count;
+    counts_.skipped = config.skipped;
+  }
+
+  RunReport Run(const std::vector<int>& rows) {
+    SignalScope signals;
+    start_ = Now();
+    for (int i : rows) pending_.push_back({i, 1});
+    counts_.selected = static_cast<int>(rows.size());
+    report_.selected = counts_.selected;
+    report_.skipped = c_.skipped;
+    while (!pending_.empty() || !running_.empty()) {
+      if (g_signal != 0) Stop();
+      while (!stopping_ && !pending_.empty() && static_cast<int>(running_.size()) < c_.jobs) {
+        auto [index, attempt] = pending_.front();
+        pending_.pop_front();
+        Start(index, attempt);
+      }
+      bool finished = false;
+      while (std::optional<ChildExit> exit = ReapChild()) Finished(*exit), finished = true;
+      if (stopping_ && !killed_ && (Now() > kill_at_ || g_signal_count > 1)) KillAll();
+      counts_.running = static_cast<int>(running_.size());
+      // Redraw at once when a row finished (counts and best changed); else at most every 0.1 s.
+      progress_.Update(counts_, Now() - start_, best_, metric_, /*force=*/finished);
+      if (!running_.empty()) usleep(20000);
+    }
+    progress_.Finish();
+    Summary();
+    return report_;
+  }
+
+ private:
+  std::string LogPathFor(int index) const {
+    if (!local_root_.empty()) return storage::LogPath(local_root_, index);
+    return storage::LogPath("sweep-logs", index);  // an s3:// root has no local folder
+  }
+
+  void Start(int index, int attempt) {
+    std::string log = LogPathFor(index);
+    Status dir = CreateDirectories(log.substr(0, log.rfind('/')));
+    ChildSpec spec;
+    spec.program = c_.worker;
+    spec.args = {"--params", c_.spec_arg, "--storage", c_.storage_arg};
+    for (const auto& s : c_.sets) {
+      spec.args.push_back("--set");
+      spec.args.push_back(s);
+    }
+    spec.env = {{"AWS_BATCH_JOB_ARRAY_INDEX", std::to_string(index)},
+                {"AWS_BATCH_JOB_ARRAY_SIZE", std::to_string(c_.count)},
+                {"AWS_BATCH_JOB_ATTEMPT", std::to_string(attempt)},
+                {"SWEEP_INDEX", std::to_string(index)},
+                {"SWEEP_THREADS", std::to_string(c_.threads)}};
+    spec.env_unset = {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX",
+                      "BATCH_TASK_RETRY_ATTEMPT", "SLURM_RESTART_COUNT"};
+    spec.log_path = log;
+    spec.append_log = attempt > 1;
+    Child child{index, attempt, Now(), std::nullopt};
+    if (StatusOr<std::string> old = store_.Get(ResultKey(index)); old.ok()) {
+      child.old_result = std::move(old).value();
+    }
+    StatusOr<pid_t> pid = dir.ok() ? SpawnChild(spec) : StatusOr<pid_t>(dir);
+    if (!pid.ok()) {
+      Fail(child, 1, "could not start the worker: " + pid.status().ToString());
+      return;
+    }
+    running_[*pid] = std::move(child);
+  }
+
+  void Finished(const ChildExit& exit) {
+    auto it = running_.find(exit.pid);
+    if (it == running_.end()) return;  // not ours
+    Child child = std::move(it->second);
+    running_.erase(it);
+    double took = Now() - child.start;
+    bool fresh = false;
+    std::optional<storage::RunResult> current = CurrentResult(child, &fresh);
+    // Exit 0 with a succeeded result in place is a success even if the bytes did not change.
+    if (exit.code == 0 && current && current->succeeded) {
+      Succeeded(child, *current, took);
+      return;
+    }
+    if (!fresh) current.reset();
+    const std::optional<storage::RunResult>& fresh_result = current;
+    std::string reason = fresh_result && !fresh_result->succeeded && !fresh_result->error.empty()
+                             ? fresh_result->error
+                             : LastLine(LogPathFor(child.index));
+    if (exit.code == 0) reason = "exited 0 without publishing a succeeded result.json";
+    if (reason.empty()) reason = "no output in " + LogPathFor(child.index);
+    if (stopping_) {
+      progress_.Line("row " + std::to_string(child.index) + " stopped (exit " +
+                     std::to_string(exit.code) + ")");
+      report_stopped_.push_back(child.index);
+      if (exit.signal == SIGKILL && !local_root_.empty()) {
+        RemoveTempFiles(storage::IndexDir(local_root_, child.index));
+        RemoveTempFiles(storage::ModelDir(local_root_, child.index));
+      }
+      return;
+    }
+    if (IsRetryable(exit.code) && child.attempt <= c_.retries) {
+      progress_.Line("row " + std::to_string(child.index) + " attempt " +
+                     std::to_string(child.attempt) + " exited " + std::to_string(exit.code) +
+                     " (transient): " + reason + "; retrying (attempt " +
+                     std::to_string(child.attempt + 1) + " of " +
+                     std::to_string(c_.retries + 1) + ")");
+      pending_.push_back({child.index, child.attempt + 1});
+      return;
+    }
+    Fail(child, exit.code, reason, fresh_result.has_value());
+  }
+
+  // The row's result.json now; `fresh` tells whether this attempt wrote it.
+  std::optional<storage::RunResult> CurrentResult(const Child& child, bool* fresh) {
+    StatusOr<std::string> text = store_.Get(ResultKey(child.index));
+    if (!text.ok()) return std::nullopt;
+    *fresh = !child.old_result || *child.old_result != *text;
+    StatusOr<storage::RunResult> parsed = storage::ParseResult(*text);
+    if (!parsed.ok()) return std::nullopt;
+    return std::move(parsed).value();
+  }
+
+  // The ranking metric: the spec's, else val_accuracy; when the first succeeded result lacks
+  // it, the first of the usual metrics it has (as `sweep collect` does).
+  std::optional<double> MetricOf(const storage::RunResult& r) {
+    if (!metric_locked_ && !r.metrics.empty()) {
+      metric_locked_ = true;
+      if (!r.metrics.count(metric_)) {
+        for (const char* name : {"val_accuracy", "test_accuracy", "train_accuracy", "val_loss",
+                                 "test_loss", "train_loss"}) {
+          if (!r.metrics.count(name)) continue;
+          metric_ = name;
+          maximize_ = metric_.find("loss") == std::string::npos;
+          break;
+        }
+      }
+    }
+    auto it = r.metrics.find(metric_);
+    if (it == r.metrics.end() || std::isnan(it->second)) return std::nullopt;
+    return it->second;
+  }
+
+  void Succeeded(const Child& child, const storage::RunResult& r, double took) {
+    ++counts_.succeeded;
+    ++report_.succeeded;
+    std::string line = "row " + std::to_string(child.index) + " succeeded in " + FormatDuration(took);
+    if (std::optional<double> v = MetricOf(r)) {
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), " %s=%.4g", metric_.c_str(), *v);
+      line += buf;
+      if (!best_ || (maximize_ ? *v > best_->value : *v < best_->value)) {
+        best_ = BestSoFar{child.index, *v};
+      }
+    }
+    if (child.attempt > 1) line += " (attempt " + std::to_string(child.attempt) + ")";
+    progress_.Line(line);
+  }
+
+  void Fail(const Child& child, int code, const std::string& reason, bool has_result = false) {
+    ++counts_.failed;
+    report_.failed.push_back(child.index);
+    reasons_[child.index] = "exit " + std::to_string(code) + ": " + reason;
+    progress_.Line("row " + std::to_string(child.index) + " failed (exit " + std::to_string(code) +
+                   "): " + reason);
+    if (has_result) return;
+    // No record of the failure in storage: write one, so collect shows the reason and
+    // `--failed` finds the row.
+    storage::RunResult r;
+    r.index = child.index;
+    r.succeeded = false;
+    r.attempt = child.attempt;
+    r.exit_code = code;
+    r.error = "worker exited with code " + std::to_string(code) + ": " + reason;
+    char host[256] = {};
+    if (gethostname(host, sizeof(host) - 1) == 0) r.host = host;
+    Status st = store_.Put(ResultKey(child.index), ToJsonText(r));
+    if (!st.ok()) progress_.Line("warning: could not record the failure: " + st.ToString());
+  }
+
+  void Stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    kill_at_ = Now() + c_.stop_timeout_s;
+    report_.interrupted_by = g_signal;
+    progress_.Line("sweep: " + SignalName(g_signal) + ": stopping " +
+                   std::to_string(running_.size()) + " running worker(s) (SIGTERM; SIGKILL after " +
+                   FormatDuration(c_.stop_timeout_s) + ", or on a second Ctrl-C)");
+    not_started_ = static_cast<int>(pending_.size());
+    pending_.clear();
+    for (const auto& [pid, child] : running_) SignalGroup(pid, SIGTERM);
+  }
+
+  void KillAll() {
+    killed_ = true;
+    if (!running_.empty()) progress_.Line("sweep: killing " + std::to_string(running_.size()) + " worker(s)");
+    for (const auto& [pid, child] : running_) SignalGroup(pid, SIGKILL);
+  }
+
+  void Summary() {
+    double took = Now() - start_;
+    std::string line = "sweep: " + std::to_string(report_.succeeded) + " of " +
+                       std::to_string(report_.selected) + " rows succeeded";
+    if (!report_.failed.empty()) line += ", " + std::to_string(report_.failed.size()) + " failed";
+    if (c_.skipped > 0) line += ", " + std::to_string(c_.skipped) + " skipped";
+    line += " in " + FormatDuration(took);
+    if (best_) {
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), "; best row %d %s=%.4g (%s)", best_->index,
+                    metric_.c_str(), best_->value, maximize_ ? "max" : "min");
+      line += buf;
+      line += " " + storage::ModelPath(store_.root(), best_->index);
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+    if (report_.interrupted_by != 0) {
+      std::sort(report_stopped_.begin(), report_stopped_.end());
+      std::fprintf(stderr, "sweep: interrupted by %s: %zu row(s) stopped (%s), %d not started; "
+                   "rerun the same command to resume\n",
+                   SignalName(report_.interrupted_by).c_str(), report_stopped_.size(),
+                   FormatIndexRanges(report_stopped_).c_str(), not_started_);
+    }
+    if (!report_.failed.empty()) {
+      std::sort(report_.failed.begin(), report_.failed.end());
+      std::fprintf(stderr, "failed rows: %s\n", FormatIndexRanges(report_.failed).c_str());
+      for (int i : report_.failed) std::fprintf(stderr, "  row %d (%s)\n", i, reasons_[i].c_str());
+      std::fprintf(stderr, "rerun them with: %s\n", c_.rerun_failed.c_str());
+    }
+  }
+
+  const ScheduleConfig& c_;
+  storage::Store& store_;
+  std::string local_root_;
+  Progress progress_;
+  ProgressCounts counts_;
+  RunReport report_;
+  std::deque<std::pair<int, int>> pending_;  // (index, attempt)
+  std::map<pid_t, Child> running_;
+  std::map<int, std::string> reasons_;
+  std::vector<int> report_stopped_;
+  int not_started_ = 0;
+  std::optional<BestSoFar> best_;
+  std::string metric_ = c_.metric.empty() ? "val_accuracy" : c_.metric;
+  bool metric_locked_ = false;
+  bool maximize_ = c_.maximize;
+  double start_ = 0;
+  bool stopping_ = false;
+  bool killed_ = false;
+  double kill_at_ = 0;
+};
+
+}  // namespace
+
+bool IsRetryable(int exit_code) { return exit_code == 75 || exit_code == 143; }
+
+RunReport RunRows(const ScheduleConfig& config, const std::vector<int>& rows,
+                  storage::Store& store) {
+  return Loop(config, store).Run(rows);
+}
+
+}  // namespace sweep

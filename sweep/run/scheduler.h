@@ -1,0 +1,40 @@
+// The loop of `sweep run` that keeps N workers busy: start, reap, retry, report, stop on a
+// signal. Used by runner.cc once the plan is written and the rows are selected.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+#include "sweep/run/runner.h"
+
+namespace sweep {
+
+struct ScheduleConfig {
+  std::string worker;       // executable
+  std::string spec_arg;     // --params value
+  std::string storage_arg;  // --storage value
+  std::vector<std::string> sets;
+  int count = 0;            // AWS_BATCH_JOB_ARRAY_SIZE
+  int jobs = 1;
+  int threads = 1;
+  int retries = 0;
+  double stop_timeout_s = 10;
+  bool live = false;        // redrawn status line
+  std::string metric;       // "" = val_accuracy, else the first accuracy a result has
+  bool maximize = true;
+  int skipped = 0;          // for the display
+  std::string rerun_failed; // command printed when rows failed
+};
+
+// Runs `rows` (ascending indices) and returns what happened. Installs SIGINT/SIGTERM handlers
+// for its duration. Writes a failed result.json for a row whose worker exited non-zero
+// without publishing one (crash, or retries exhausted), so `collect` and `--failed` see it;
+// never for a row stopped by the runner itself.
+RunReport RunRows(const ScheduleConfig& config, const std::vector<int>& rows,
+                  storage::Store& store);
+
+// Exit codes worth another attempt: 75 (transient) and 143 (SIGTERM), as on AWS Batch.
+bool IsRetryable(int exit_code);
+
+}  // namespace sweep

@@ -1,0 +1,164 @@
+#include "sweep/spec/array_plan.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace sweep {
+namespace {
+
+// A run of consecutive rows at least this long gets its own array with an offset rather than
+// spending map characters.
+constexpr int kMinOffsetRun = 32;
+
+int Digits(int v) { return static_cast<int>(std::to_string(v).size()); }
+
+bool Contiguous(const std::vector<int>& rows) {
+  return rows.back() - rows.front() + 1 == static_cast<int>(rows.size());
+}
+
+ArrayPart MakePart(std::vector<int> rows, const ArrayLimits& limits) {
+  ArrayPart part;
+  part.size = static_cast<int>(rows.size());
+  part.plain = part.size == 1 && limits.single_is_plain;
+  if (!part.plain) {
+    if (Contiguous(rows)) {
+      part.offset = rows.front();
+    } else {
+      part.map = rows;
+    }
+  }
+  part.rows = std::move(rows);
+  return part;
+}
+
+std::optional<int> ParseNonNegative(std::string_view s) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+ArrayLimits BatchLimits() { return ArrayLimits{kBatchMaxArraySize, true, kMaxInlineMapChars}; }
+
+ArrayLimits SlurmLimits(int max_array_size) {
+  return ArrayLimits{std::max(1, max_array_size), false, kMaxInlineMapChars};
+}
+
+ArrayLimits K8sLimits() { return ArrayLimits{kK8sMaxCompletions, false, kMaxInlineMapChars}; }
+
+std::vector<std::pair<std::string, std::string>> ArrayPart::Env() const {
+  if (plain) return {{"SWEEP_INDEX", std::to_string(rows.front())}};
+  if (!map.empty()) return {{"SWEEP_INDEX_MAP", FormatIndexMap(map)}};
+  if (offset != 0) return {{"SWEEP_INDEX_OFFSET", std::to_string(offset)}};
+  return {};
+}
+
+std::vector<ArrayPart> PlanAllRows(int count, const ArrayLimits& limits) {
+  SWEEP_CHECK(count >= 1 && limits.max_size >= 1);
+  std::vector<ArrayPart> parts;
+  for (int start = 0; start < count; start += limits.max_size) {
+    int end = std::min(count, start + limits.max_size);
+    std::vector<int> rows(end - start);
+    for (int i = start; i < end; ++i) rows[i - start] = i;
+    parts.push_back(MakePart(std::move(rows), limits));
+  }
+  return parts;
+}
+
+StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimits& limits) {
+  SWEEP_CHECK(limits.max_size >= 1 && limits.max_map_chars >= 16);
+  if (rows.empty()) return Status::InvalidArgument("no rows to submit");
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  if (rows.front() < 0)
+    return Status::InvalidArgument("negative row " + std::to_string(rows.front()));
+
+  // Long contiguous runs become offset parts (no map at all); the rows in between are pooled
+  // into map parts, each closed when it reaches the size limit or the map's character budget.
+  std::vector<ArrayPart> parts;
+  std::vector<int> pool;
+  int pool_chars = 0;
+  auto flush_pool = [&] {
+    if (!pool.empty()) parts.push_back(MakePart(std::move(pool), limits));
+    pool.clear();
+    pool_chars = 0;
+  };
+  for (size_t begin = 0; begin < rows.size();) {
+    size_t end = begin + 1;
+    while (end < rows.size() && rows[end] == rows[end - 1] + 1) ++end;
+    if (end - begin >= static_cast<size_t>(kMinOffsetRun)) {
+      flush_pool();
+      for (size_t s = begin; s < end; s += limits.max_size) {
+        size_t e = std::min(end, s + static_cast<size_t>(limits.max_size));
+        parts.push_back(MakePart(std::vector<int>(rows.begin() + s, rows.begin() + e), limits));
+      }
+    } else {
+      for (size_t i = begin; i < end; ++i) {
+        int added = Digits(rows[i]) + (pool.empty() ? 0 : 1);
+        if (static_cast<int>(pool.size()) >= limits.max_size ||
+            pool_chars + added > limits.max_map_chars) {
+          flush_pool();
+          added = Digits(rows[i]);
+        }
+        pool.push_back(rows[i]);
+        pool_chars += added;
+      }
+    }
+    begin = end;
+  }
+  flush_pool();
+  return parts;
+}
+
+std::string FormatIndexMap(const std::vector<int>& map) {
+  std::string out;
+  for (int v : map) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(v);
+  }
+  return out;
+}
+
+StatusOr<std::vector<int>> ParseIndexMap(const std::string& text) {
+  std::vector<int> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = text.find(',', start);
+    std::string_view item(text.data() + start,
+                          (comma == std::string::npos ? text.size() : comma) - start);
+    auto v = ParseNonNegative(item);
+    if (!v) {
+      return Status::InvalidArgument("SWEEP_INDEX_MAP: item " + std::to_string(out.size()) + " '" +
+                                     std::string(item) + "' is not a row index");
+    }
+    out.push_back(*v);
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+StatusOr<int> RowForIndex(int index, const std::optional<std::string>& map,
+                          const std::optional<std::string>& offset) {
+  if (index < 0) return Status::InvalidArgument("negative array index");
+  int row = index;
+  if (map) {
+    SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, ParseIndexMap(*map));
+    if (index >= static_cast<int>(rows.size())) {
+      return Status::InvalidArgument("array index " + std::to_string(index) +
+                                     " is past the end of SWEEP_INDEX_MAP (" +
+                                     std::to_string(rows.size()) + " rows)");
+    }
+    row = rows[index];
+  }
+  if (offset) {
+    auto v = ParseNonNegative(*offset);
+    if (!v)
+      return Status::InvalidArgument("SWEEP_INDEX_OFFSET='" + *offset + "' is not a row index");
+    row += *v;
+  }
+  return row;
+}
+
+}  // namespace sweep
