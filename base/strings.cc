@@ -1,12 +1,22 @@
 #include "base/strings.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 
 #include <algorithm>
 #include <numeric>
 
 namespace sweep {
+
+std::optional<int64_t> ParseInt(std::string_view s, int64_t min, int64_t max) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < min || v > max) {
+    return std::nullopt;
+  }
+  return v;
+}
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;

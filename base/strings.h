@@ -1,6 +1,9 @@
 // Small string helpers shared by the parsers and command lines.
 #pragma once
 
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +18,12 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 
 // `s` without leading and trailing whitespace (isspace: blanks, tabs, CR, LF).
 std::string Trim(std::string_view s);
+
+// The one integer parser: `s` whole as a decimal integer in [min, max] ("42", "-3"; no '+', no
+// spaces, no trailing text); nullopt otherwise (empty, not a number, out of range).
+std::optional<int64_t> ParseInt(std::string_view s,
+                                int64_t min = std::numeric_limits<int64_t>::min(),
+                                int64_t max = std::numeric_limits<int64_t>::max());
 
 // Whether `s` ends with `suffix`.
 bool EndsWith(std::string_view s, std::string_view suffix);

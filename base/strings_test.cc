@@ -23,5 +23,24 @@ TEST(Strings, TrimDropsSurroundingWhitespaceOnly) {
   EXPECT_EQ(Trim(""), "");
 }
 
+TEST(Strings, ParseIntTakesWholeDecimalsInRangeOnly) {
+  EXPECT_EQ(ParseInt("42"), 42);
+  EXPECT_EQ(ParseInt("-3"), -3);
+  EXPECT_EQ(ParseInt("0", 0, 10), 0);
+  EXPECT_EQ(ParseInt("10", 0, 10), 10);
+  EXPECT_EQ(ParseInt("11", 0, 10), std::nullopt);
+  EXPECT_EQ(ParseInt("-1", 0, 10), std::nullopt);
+  for (const char* bad : {"", " 1", "1 ", "+1", "1.0", "1e3", "0x10", "12abc", "abc",
+                          "99999999999999999999"}) {
+    EXPECT_EQ(ParseInt(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(Strings, EndsWith) {
+  EXPECT_TRUE(EndsWith("val_loss", "loss"));
+  EXPECT_TRUE(EndsWith("x", ""));
+  EXPECT_FALSE(EndsWith("loss", "val_loss"));
+}
+
 }  // namespace
 }  // namespace sweep

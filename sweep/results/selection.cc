@@ -1,18 +1,23 @@
 #include "sweep/results/selection.h"
 
 #include <algorithm>
-#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
+
+#include "base/strings.h"
 
 namespace sweep {
 namespace {
 
-bool ParseInt(std::string_view s, int* out) {
+// A row number, spaces around it allowed ("3 - 5").
+bool ParseRow(std::string_view s, int* out) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  if (s.empty()) return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && ptr == s.data() + s.size() && *out >= 0;
+  std::optional<int64_t> v = ParseInt(s, 0, std::numeric_limits<int>::max());
+  if (v) *out = static_cast<int>(*v);
+  return v.has_value();
 }
 
 }  // namespace
@@ -28,8 +33,8 @@ StatusOr<std::vector<int>> ParseIndexList(std::string_view text, int count) {
     size_t dash = item.find('-');
     int lo = 0, hi = 0;
     bool ok = dash == std::string_view::npos
-                  ? ParseInt(item, &lo) && (hi = lo, true)
-                  : ParseInt(item.substr(0, dash), &lo) && ParseInt(item.substr(dash + 1), &hi);
+                  ? ParseRow(item, &lo) && (hi = lo, true)
+                  : ParseRow(item.substr(0, dash), &lo) && ParseRow(item.substr(dash + 1), &hi);
     if (!ok) {
       return Status::InvalidArgument(label + ": expected an index or a range like 5-7");
     }

@@ -1,7 +1,10 @@
 #include "sweep/spec/array_plan.h"
 
 #include <algorithm>
-#include <charconv>
+#include <cstdint>
+#include <limits>
+
+#include "base/strings.h"
 
 namespace sweep {
 namespace {
@@ -32,10 +35,9 @@ ArrayPart MakePart(std::vector<int> rows, const ArrayLimits& limits) {
 }
 
 std::optional<int> ParseNonNegative(std::string_view s) {
-  int v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < 0) return std::nullopt;
-  return v;
+  std::optional<int64_t> v = ParseInt(s, 0, std::numeric_limits<int>::max());
+  if (!v) return std::nullopt;
+  return static_cast<int>(*v);
 }
 
 }  // namespace
