@@ -112,6 +112,10 @@ Status FromErrno(int err, std::string_view what) {
   }
 }
 
+bool IsTempName(std::string_view name) {
+  return name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string_view::npos;
+}
+
 std::string TempPathFor(const std::string& path) {
   static std::atomic<unsigned> counter{0};
   std::string dir = ParentDir(path);

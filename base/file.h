@@ -19,6 +19,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents);
 // A temp path in the same folder as `path`, unique to this process and call.
 std::string TempPathFor(const std::string& path);
 
+// Whether a file name (no folder) is one TempPathFor makes: ".{name}.tmp.{pid}.{n}", left
+// behind when a write was interrupted. The one parser of temp names.
+bool IsTempName(std::string_view name);
+
 // fsync(path) then rename(path, target) then fsync(folder of target).
 Status CommitFile(const std::string& temp_path, const std::string& target);
 

@@ -52,6 +52,14 @@ TEST_F(AtomicFile, TwoStepWriteShowsNothingUntilTheRename) {
   EXPECT_EQ(CountFiles(), 1);
 }
 
+TEST(TempName, RecognisesWhatTempPathForMakesOnly) {
+  std::string temp = TempPathFor("/a/b/result.json");
+  EXPECT_TRUE(IsTempName(temp.substr(temp.rfind('/') + 1)));
+  EXPECT_FALSE(IsTempName("result.json"));
+  EXPECT_FALSE(IsTempName(".slurm"));
+  EXPECT_FALSE(IsTempName("notes.tmp.1"));
+}
+
 TEST_F(AtomicFile, TempPathIsHiddenInTheSameFolderAndUnique) {
   std::string a = TempPathFor(Path("x/model.h5"));
   std::string b = TempPathFor(Path("x/model.h5"));

@@ -45,6 +45,14 @@ std::string SlurmLogDir(const std::string& root) {
   return JoinPath(root, std::string(kSlurmLogDir));
 }
 
+std::string SlurmScriptPath(const std::string& slurm_log_dir) {
+  return JoinPath(slurm_log_dir, "sweep.sbatch");
+}
+
+std::string LocalLogPathForRemote(int index) { return LogPath("sweep-logs", index); }
+
+std::string SlurmLogDirForRemote(const std::string& cwd) { return JoinPath(cwd, "slurm-logs"); }
+
 bool IsS3Uri(const std::string& path) { return path.rfind("s3://", 0) == 0; }
 
 }  // namespace sweep::storage

@@ -5,7 +5,11 @@
 //   {root}/{index}/model/model.h5     Keras-2-readable weights of row `index`
 //   {root}/{index}/result.json        metrics; written last, so its presence means "finished"
 //   {root}/{index}/worker.log         the worker's output under `sweep run`
-//   {root}/.slurm/                    Slurm task logs (`sweep submit --engine slurm`)
+//   {root}/.slurm/                    Slurm task logs and sweep.sbatch (`sweep submit --engine
+//                                     slurm`)
+// For an s3:// root, the logs stay on the machine that runs the engine, in the working folder:
+//   sweep-logs/{index}/worker.log     `sweep run`
+//   slurm-logs/                       `sweep submit --engine slurm`
 //
 // `root` may be a local folder or an s3://bucket/prefix URI; the same joins apply. A key is a
 // path relative to a Store's root: the same functions with root "" (ResultPath("", 2) is
@@ -30,6 +34,9 @@ std::string ResultPath(const std::string& root, int index);
 std::string LogPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
 std::string SlurmLogDir(const std::string& root);
+std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
+std::string LocalLogPathForRemote(int index);                    // sweep-logs/{index}/worker.log
+std::string SlurmLogDirForRemote(const std::string& cwd);        // {cwd}/slurm-logs
 // "model/model.h5": where result.json's "model" field points, relative to the index folder.
 std::string ModelPathInIndex();
 

@@ -31,6 +31,20 @@ TEST(Layout, PathsOfOneIndex) {
   EXPECT_EQ(PlanPath("s3://b/p/"), "s3://b/p/sweep.json");
 }
 
+TEST(Layout, NamesTheScanAndTheEnginesUse) {
+  EXPECT_EQ(ResultPath("", 2), "2/result.json");  // a Store key
+  EXPECT_EQ(PlanPath(""), "sweep.json");
+  EXPECT_EQ(ModelPathInIndex(), "model/model.h5");
+  EXPECT_EQ(ModelPath("/r", 3), "/r/3/" + ModelPathInIndex());
+  EXPECT_EQ(ModelDir("/r", 3), "/r/3/model");
+  EXPECT_EQ(SlurmLogDir("/r/"), "/r/.slurm");
+  EXPECT_EQ(SlurmScriptPath("/r/.slurm"), "/r/.slurm/sweep.sbatch");
+  EXPECT_EQ(LocalLogPathForRemote(4), "sweep-logs/4/worker.log");
+  EXPECT_EQ(SlurmLogDirForRemote("/home/u"), "/home/u/slurm-logs");
+  EXPECT_EQ(ResultPath("/r", 1), "/r/1/" + std::string(kResultFile));
+  EXPECT_EQ(LogPath("/r", 1), "/r/1/" + std::string(kWorkerLogFile));
+}
+
 TEST(Layout, IsS3Uri) {
   EXPECT_TRUE(IsS3Uri("s3://b/k"));
   EXPECT_FALSE(IsS3Uri("/s3://b"));

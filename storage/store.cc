@@ -10,11 +10,6 @@
 namespace sweep::storage {
 namespace {
 
-// Temp files of an interrupted WriteFileAtomic: ".{name}.tmp.{pid}.{n}".
-bool IsTempName(const std::string& name) {
-  return !name.empty() && name[0] == '.' && name.find(".tmp.") != std::string::npos;
-}
-
 class LocalStore : public Store {
  public:
   explicit LocalStore(std::string root) : root_(std::move(root)) {}

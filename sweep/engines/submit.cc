@@ -8,12 +8,14 @@
 #include <ostream>
 #include <sstream>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "storage/layout.h"
 #include "storage/store.h"
 #include "cloud/aws/batch_client.h"
 #include "sweep/results/scan.h"
+#include "sweep/results/selection.h"
 #include "sweep/engines/job_templates.h"
 #include "sweep/spec/plan.h"
 #include "sweep/spec/spec.h"
@@ -36,13 +38,6 @@ const char* EngineName(Engine e) {
       return "k8s";
   }
   return "?";
-}
-
-std::string ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Options that do not depend on the spec, checked before anything is read.
@@ -79,8 +74,9 @@ Status CheckOptions(const SubmitOptions& o) {
   return Status::Ok();
 }
 
-// The rows to submit: all, or those --missing / --failed in the storage root.
-StatusOr<std::vector<int>> SelectRows(const SubmitOptions& o, int count) {
+// The rows to submit: all, or those --missing / --failed in the storage root (the same
+// selection as `sweep run`'s, sweep/results/selection).
+StatusOr<std::vector<int>> RowsToSubmit(const SubmitOptions& o, int count) {
   std::vector<int> rows;
   if (!o.missing && !o.failed) {
     rows.resize(count);
@@ -93,13 +89,11 @@ StatusOr<std::vector<int>> SelectRows(const SubmitOptions& o, int count) {
   if (!scan.ok()) {
     return scan.status().WithContext("--missing/--failed read the results in " + o.storage);
   }
+  std::vector<RowState> states;
   for (int i = 0; i < count && i < static_cast<int>(scan->rows.size()); ++i) {
-    RowState s = scan->rows[i].state;
-    bool no_result =
-        s == RowState::kMissing || s == RowState::kUnfinished || s == RowState::kCorrupt;
-    if ((o.missing && no_result) || (o.failed && s == RowState::kFailed)) rows.push_back(i);
+    states.push_back(scan->rows[i].state);
   }
-  return rows;
+  return SelectRows(states, SelectFlags{{}, o.missing, o.failed, false}).run;
 }
 
 // The spec as the workers will see it: an s3:// URI as is, a local file made absolute (Slurm
@@ -281,7 +275,7 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
 
   SubmitOptions resolved = o;
   resolved.storage = storage;
-  SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, SelectRows(resolved, count));
+  SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, RowsToSubmit(resolved, count));
   if (rows.empty()) {
     log::Info("nothing to submit: no " +
               std::string(o.missing && o.failed ? "missing or failed"
@@ -306,7 +300,8 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
   if (!o.dry_run) {
     SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(storage));
     SWEEP_RETURN_IF_ERROR(store->CheckWritable());
-    std::string spec_text = storage::IsS3Uri(o.spec) ? "" : ReadFileText(params);
+    std::string spec_text;  // the plan's hash covers the file as the tasks will read it
+    if (!storage::IsS3Uri(o.spec)) SWEEP_RETURN_IF_ERROR(ReadFile(params, &spec_text));
     Plan plan = MakePlan(spec, spec_text, {});
     plan.engine = "slurm";
     SWEEP_RETURN_IF_ERROR(WritePlanOnce(*store, plan));

@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "storage/layout.h"
@@ -22,55 +23,13 @@
 #include "sweep/engines/job_templates.h"
 #include "sweep/results/leaderboard.h"
 #include "sweep/spec/plan.h"
+#include "sweep/run/child_process.h"
+#include "sweep/run/worker_path.h"
 
 extern char** environ;
 
 namespace sweep {
 namespace {
-
-struct ProcessResult {
-  int exit_code = -1;  // -1 when it could not start or was killed by a signal
-  std::string output;  // stdout (and stderr when asked)
-};
-
-// Runs argv[0] from PATH with exactly `env`, capturing stdout (and stderr if asked).
-ProcessResult RunCapture(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                         bool capture_stderr) {
-  ProcessResult result;
-  int fds[2];
-  if (::pipe(fds) != 0) return result;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  if (capture_stderr) posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  std::vector<char*> args, envp;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    result.output = argv[0] + ": " + std::strerror(rc);
-    return result;
-  }
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    result.output.append(buf, n);
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  return result;
-}
 
 std::vector<std::string> CallerEnv() {
   std::vector<std::string> env;
@@ -78,44 +37,10 @@ std::vector<std::string> CallerEnv() {
   return env;
 }
 
-bool IsExecutable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
-
-// --worker, $SWEEP_WORKER, sweep-worker next to this program (an install's bin/, or the build
-// tree's worker/ folder), else sweep-worker from PATH on the node.
-std::string FindWorker(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("SWEEP_WORKER"); env != nullptr && *env != '\0') return env;
-  char self[4096];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string dir(self, n);
-    dir.resize(dir.rfind('/'));
-    for (const std::string& candidate : {dir + "/sweep-worker", dir + "/../worker/sweep-worker"}) {
-      if (!IsExecutable(candidate)) continue;
-      char* real = ::realpath(candidate.c_str(), nullptr);
-      std::string out = real != nullptr ? real : candidate;
-      std::free(real);
-      return out;
-    }
-  }
-  return "sweep-worker";
-}
-
-Status MakeDirs(const std::string& path) {
-  for (size_t pos = 1; pos != std::string::npos;) {
-    pos = path.find('/', pos + 1);
-    std::string prefix = path.substr(0, pos);
-    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Status::Unavailable("mkdir " + prefix + ": " + std::strerror(errno));
-    }
-  }
-  return Status::Ok();
-}
-
 std::string LogDir(const SlurmRun& run) {
   if (!storage::IsS3Uri(run.storage)) return storage::SlurmLogDir(run.storage);
   char* cwd = ::getcwd(nullptr, 0);
-  std::string dir = std::string(cwd != nullptr ? cwd : ".") + "/slurm-logs";
+  std::string dir = storage::SlurmLogDirForRemote(cwd != nullptr ? cwd : ".");
   std::free(cwd);
   return dir;
 }
@@ -123,16 +48,8 @@ std::string LogDir(const SlurmRun& run) {
 // The script to submit: --sbatch-script, or the built-in one written next to the logs.
 StatusOr<std::string> ScriptPath(const SlurmRun& run, const std::string& log_dir) {
   if (!run.options.sbatch_script.empty()) return run.options.sbatch_script;
-  std::string path = log_dir + "/sweep.sbatch";
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << kSlurmBatchScript;
-    if (!f.flush()) return Status::Unavailable("cannot write " + tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::Unavailable("rename " + tmp + ": " + std::strerror(errno));
-  }
+  std::string path = storage::SlurmScriptPath(log_dir);
+  SWEEP_RETURN_IF_ERROR(WriteFileAtomic(path, kSlurmBatchScript));
   return path;
 }
 
@@ -249,10 +166,8 @@ int ParseMaxArraySize(const std::string& text, int fallback) {
   size_t eol = text.find('\n', pos);
   if (eq == std::string::npos || eq > eol) return fallback;
   std::string value = Trim(text.substr(eq + 1, eol == std::string::npos ? eol : eol - eq - 1));
-  char* end = nullptr;
-  long v = std::strtol(value.c_str(), &end, 10);
-  return end != value.c_str() && *end == '\0' && v >= 1 && v <= 4000001 ? static_cast<int>(v)
-                                                                        : fallback;
+  std::optional<int64_t> v = ParseInt(value, 1, 4000001);
+  return v ? static_cast<int>(*v) : fallback;
 }
 
 std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env,
@@ -275,7 +190,8 @@ std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env
 
 Status SubmitToSlurm(const SlurmRun& run, int count, std::ostream& out) {
   const std::string log_dir = LogDir(run);
-  const std::string worker = FindWorker(run.options.worker);
+  SWEEP_ASSIGN_OR_RETURN(const std::string worker,
+                         FindWorker(run.options.worker, WorkerHost::kOnNodes));
   if (run.options.dry_run) {
     std::string script =
         run.options.sbatch_script.empty() ? log_dir + "/sweep.sbatch" : run.options.sbatch_script;
@@ -292,7 +208,7 @@ Status SubmitToSlurm(const SlurmRun& run, int count, std::ostream& out) {
     log::Info("dry run: " + std::to_string(run.parts.size()) + " sbatch command(s) printed");
     return Status::Ok();
   }
-  SWEEP_RETURN_IF_ERROR(MakeDirs(log_dir));
+  SWEEP_RETURN_IF_ERROR(CreateDirectories(log_dir));
   SWEEP_ASSIGN_OR_RETURN(std::string script, ScriptPath(run, log_dir));
   const std::vector<std::string> caller = CallerEnv();
   std::vector<std::string> ids;

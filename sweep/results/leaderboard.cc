@@ -28,7 +28,7 @@ MetricChoice ChooseMetric(const std::optional<std::string>& metric,
   MetricChoice choice;
   if (metric) {
     choice.name = *metric;
-    choice.maximize = maximize.value_or(!EndsWith(*metric, "loss"));
+    choice.maximize = maximize.value_or(MaximizeByDefault(*metric));
     return choice;
   }
   std::string why;
@@ -50,18 +50,22 @@ MetricChoice ChooseMetric(const std::optional<std::string>& metric,
     if (scan.plan && scan.plan->metric) choice.note = "metric " + choice.name + " from the spec";
     return choice;
   }
-  std::vector<std::string> candidates = {"val_accuracy", "test_accuracy", "train_accuracy",
-                                         "val_loss",     "test_loss",     "train_loss"};
-  candidates.insert(candidates.end(), seen.begin(), seen.end());
-  for (const auto& name : candidates) {
-    if (!seen.count(name)) continue;
-    choice.name = name;
-    choice.maximize = maximize.value_or(!EndsWith(name, "loss"));
-    choice.note = why + " is in no result; ranking by " + name + " (" +
-                  (choice.maximize ? "max" : "min") + ")";
-    break;
-  }
+  choice.name = *FallbackMetric(seen);
+  choice.maximize = maximize.value_or(MaximizeByDefault(choice.name));
+  choice.note = why + " is in no result; ranking by " + choice.name + " (" +
+                (choice.maximize ? "max" : "min") + ")";
   return choice;
+}
+
+bool MaximizeByDefault(std::string_view metric) { return !EndsWith(metric, "loss"); }
+
+std::optional<std::string> FallbackMetric(const std::set<std::string>& seen) {
+  for (const char* name : {"val_accuracy", "test_accuracy", "train_accuracy", "val_loss",
+                           "test_loss", "train_loss"}) {
+    if (seen.count(name)) return name;
+  }
+  if (seen.empty()) return std::nullopt;
+  return *seen.begin();
 }
 
 std::vector<std::string> VaryingKeys(const std::vector<json>& rows) {

@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -28,6 +30,14 @@ struct MetricChoice {
 // Explicit --metric/--goal win; else the plan's metric; else val_accuracy (max). When the
 // chosen default appears in no succeeded result, falls back to test_accuracy, then
 // train_accuracy, then any metric present; a name ending in "loss" is minimised.
+// Higher is better for a metric unless its name ends in "loss".
+bool MaximizeByDefault(std::string_view metric);
+
+// The metric to rank by when the wanted one is in no result: the first of val_accuracy,
+// test_accuracy, train_accuracy, val_loss, test_loss, train_loss in `seen`, else the first of
+// `seen`; nullopt when `seen` is empty. `sweep collect` and `sweep run`'s best-so-far agree.
+std::optional<std::string> FallbackMetric(const std::set<std::string>& seen);
+
 MetricChoice ChooseMetric(const std::optional<std::string>& metric,
                           const std::optional<bool>& maximize, const Scan& scan);
 

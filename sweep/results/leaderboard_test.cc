@@ -116,6 +116,15 @@ TEST(ChooseMetric, ExplicitThenPlanThenValAccuracyThenFallbacks) {
   EXPECT_FALSE(loss.maximize);
 }
 
+TEST(FallbackMetric, UsualMetricsFirstThenAnyByName) {
+  EXPECT_EQ(FallbackMetric({"train_loss", "test_accuracy"}), "test_accuracy");
+  EXPECT_EQ(FallbackMetric({"val_loss", "zeta"}), "val_loss");
+  EXPECT_EQ(FallbackMetric({"zeta", "alpha"}), "alpha");
+  EXPECT_EQ(FallbackMetric({}), std::nullopt);
+  EXPECT_TRUE(MaximizeByDefault("val_accuracy"));
+  EXPECT_FALSE(MaximizeByDefault("val_loss"));
+}
+
 TEST(BuildLeaderboard, RanksByMetricWithRowsLackingItLast) {
   Scan scan = MakeScan();
   Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));

@@ -39,6 +39,16 @@ struct ChildExit {
 // Reaps one finished child without blocking; nullopt when none has finished.
 std::optional<ChildExit> ReapChild();
 
+struct ProcessResult {
+  int exit_code = -1;  // -1 when it could not start or was killed by a signal
+  std::string output;  // stdout (and stderr when asked); the spawn error when it did not start
+};
+
+// Runs argv[0] from PATH with exactly `env` ("NAME=value" entries), waits for it and returns
+// its exit code and stdout (and stderr if asked). For short commands (squeue, scontrol).
+ProcessResult RunCapture(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         bool capture_stderr);
+
 // The last non-empty line of a (log) file, at most `max_len` bytes; "" when none.
 std::string LastLine(const std::string& path, size_t max_len = 300);
 

@@ -16,6 +16,7 @@
 #include "sweep/spec/plan.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/run/scheduler.h"
+#include "sweep/run/worker_path.h"
 #include "sweep/results/selection.h"
 #include "sweep/spec/spec.h"
 
@@ -23,12 +24,6 @@ namespace sweep {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool IsExecutable(const std::string& path) {
-  struct stat st;
-  return !path.empty() && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-         ::access(path.c_str(), X_OK) == 0;
-}
 
 Status CheckOptions(const RunOptions& o) {
   if (o.spec_path.empty()) return Status::InvalidArgument("a spec file is required");
@@ -65,40 +60,6 @@ std::string ForChild(const std::string& path) {
 
 }  // namespace
 
-StatusOr<std::string> FindWorker(const std::string& flag) {
-  if (!flag.empty()) {
-    if (IsExecutable(flag)) return flag;
-    return Status::NotFound("--worker " + flag + ": not an executable file");
-  }
-  if (const char* env = std::getenv("SWEEP_WORKER"); env && *env) {
-    if (IsExecutable(env)) return std::string(env);
-    return Status::NotFound(std::string("SWEEP_WORKER=") + env + ": not an executable file");
-  }
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  std::string looked;
-  if (!ec) {
-    for (const fs::path& candidate : {self.parent_path() / "sweep-worker",
-                                      self.parent_path().parent_path() / "worker" / "sweep-worker"}) {
-      if (IsExecutable(candidate.string())) return candidate.lexically_normal().string();
-      looked += candidate.string() + ", ";
-    }
-  }
-  if (const char* path = std::getenv("PATH")) {
-    std::string_view rest = path;
-    while (!rest.empty()) {
-      size_t colon = rest.find(':');
-      std::string dir(rest.substr(0, colon));
-      std::string candidate = (dir.empty() ? "." : dir) + "/sweep-worker";
-      if (IsExecutable(candidate)) return candidate;
-      if (colon == std::string_view::npos) break;
-      rest.remove_prefix(colon + 1);
-    }
-  }
-  return Status::NotFound("sweep-worker not found (looked at " + looked +
-                          "and PATH); pass --worker PATH or set SWEEP_WORKER");
-}
-
 StatusOr<RunReport> RunSweep(const RunOptions& o) {
   SWEEP_RETURN_IF_ERROR(CheckOptions(o));
   std::string spec_text;
@@ -108,7 +69,7 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   if (!o.only.empty()) {
     SWEEP_ASSIGN_OR_RETURN(flags.only, ParseIndexList(o.only, count));
   }
-  SWEEP_ASSIGN_OR_RETURN(std::string worker, FindWorker(o.worker));
+  SWEEP_ASSIGN_OR_RETURN(std::string worker, FindWorker(o.worker, WorkerHost::kHere));
   SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(o.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext(o.storage));
   Plan plan = MakePlan(spec, spec_text, o.sets);

@@ -50,9 +50,4 @@ StatusOr<RunReport> RunSweep(const RunOptions& options);
 // errors map through ExitCodeFor (2 bad input, 75 transient).
 int RunExitCode(const StatusOr<RunReport>& report);
 
-// The sweep-worker to run: `flag` when set, else $SWEEP_WORKER, else next to this executable
-// (or ../worker/ in a build tree), else the first one on PATH. Errors: NotFound saying where it
-// looked.
-StatusOr<std::string> FindWorker(const std::string& flag);
-
 }  // namespace sweep

@@ -9,10 +9,12 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "base/file.h"
 #include "storage/layout.h"
 #include "sweep/run/child_process.h"
+#include "sweep/results/leaderboard.h"
 #include "sweep/results/scan.h"
 #include "sweep/run/progress.h"
 #include "storage/result.h"
@@ -62,7 +64,7 @@ void RemoveTempFiles(const std::string& dir) {
   if (d == nullptr) return;
   while (struct dirent* e = readdir(d)) {
     std::string_view name = e->d_name;
-    if (name.size() > 1 && name[0] == '.' && name.find(".tmp") != std::string_view::npos) {
+    if (IsTempName(name)) {
       unlinkat(dirfd(d), e->d_name, 0);
     }
   }
@@ -117,7 +119,7 @@ class Loop {
  private:
   std::string LogPathFor(int index) const {
     if (!local_root_.empty()) return storage::LogPath(local_root_, index);
-    return storage::LogPath("sweep-logs", index);  // an s3:// root has no local folder
+    return storage::LocalLogPathForRemote(index);  // an s3:// root has no local folder
   }
 
   void Start(int index, int attempt) {
@@ -209,13 +211,10 @@ class Loop {
     if (!metric_locked_ && !r.metrics.empty()) {
       metric_locked_ = true;
       if (!r.metrics.count(metric_)) {
-        for (const char* name : {"val_accuracy", "test_accuracy", "train_accuracy", "val_loss",
-                                 "test_loss", "train_loss"}) {
-          if (!r.metrics.count(name)) continue;
-          metric_ = name;
-          maximize_ = metric_.find("loss") == std::string::npos;
-          break;
-        }
+        std::set<std::string> seen;
+        for (const auto& [name, value] : r.metrics) seen.insert(name);
+        metric_ = *FallbackMetric(seen);
+        maximize_ = MaximizeByDefault(metric_);
       }
     }
     auto it = r.metrics.find(metric_);
