@@ -17,73 +17,17 @@
 #pragma once
 
 #include <iosfwd>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "base/status.h"
-#include "sweep/spec/array_plan.h"
+#include "sweep/engines/engine.h"
 
 namespace sweep {
-
-enum class Engine { kAwsBatch, kSlurm, kK8s };
-
-// "aws-batch", "slurm", "k8s" (also "kubernetes"). Errors: InvalidArgument with a suggestion.
-StatusOr<Engine> ParseEngine(const std::string& name);
-
-struct SubmitOptions {
-  std::string spec;  // local path or s3:// URI
-  Engine engine = Engine::kAwsBatch;
-  std::string storage;   // results root as the workers see it; "" = /storage (batch, k8s)
-  bool dry_run = false;  // print what would be submitted, submit nothing
-  bool missing = false;  // only rows without a result.json (missing, unfinished, corrupt)
-  bool failed = false;   // only rows whose result says failed
-  std::string job_name;  // "" = "sweep-" + the first 8 hex digits of the rows hash
-  // aws-batch
-  std::string queue;
-  std::string job_definition;
-  std::string region;  // "" = AWS_REGION, AWS_DEFAULT_REGION, the profile's
-  // slurm (max_parallel also sets the k8s parallelism)
-  int max_parallel = 0;  // 0 = no cap
-  bool wait = false;
-  int wait_timeout_s = 0;                // 0 = no limit
-  std::string sbatch_script;             // "" = built-in
-  std::vector<std::string> sbatch_args;  // passed to sbatch before the script ("--partition=gpu")
-  std::string worker;  // worker program for Slurm tasks; "" = $SWEEP_WORKER, the one
-                       // next to `sweep`, else sweep-worker on PATH
-  // k8s
-  std::string image = "sweep-worker:latest";
-  std::string pvc = "sweep-storage";
-};
 
 // Runs the submission; results go to `out` (job ids, or the --dry-run bodies/manifests),
 // progress and advice to stderr. Errors: InvalidArgument for bad options or spec, NotFound,
 // Unavailable for engine or network trouble (after some parts may have been submitted: the
 // message says which).
 Status Submit(const SubmitOptions& options, std::ostream& out);
-
-// --- Pieces exposed for tests -------------------------------------------------------------
-
-// "sweep-1a2b3c4d" for a rows hash; `index` >= 0 with several parts appends "-{index}".
-std::string PartJobName(const std::string& base, int index, int parts);
-
-// The SubmitJob bodies for `parts`: SWEEP_PARAMS, SWEEP_STORAGE and each part's Env() as
-// container overrides, arrayProperties.size = part size (absent for a plain job).
-std::vector<nlohmann::json> BatchSubmitBodies(const SubmitOptions& options,
-                                              const std::vector<ArrayPart>& parts,
-                                              const std::string& params, const std::string& storage,
-                                              const std::string& job_name);
-
-// "0-6", or "0-6%2" with a cap.
-std::string SlurmArraySpec(const ArrayPart& part, int max_parallel);
-
-// The Indexed Job manifests for `parts` (one YAML document each, "---" between).
-// Errors: InvalidArgument for a name that is not a DNS label or a value YAML cannot carry.
-StatusOr<std::string> RenderK8sJobs(const SubmitOptions& options,
-                                    const std::vector<ArrayPart>& parts, const std::string& params,
-                                    const std::string& storage, const std::string& job_name);
-
-// Slurm's MaxArraySize from `scontrol show config` text; `fallback` when absent.
-int ParseMaxArraySize(const std::string& scontrol_config, int fallback);
 
 }  // namespace sweep

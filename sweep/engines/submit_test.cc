@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "base/testing.h"
-#include "sweep/engines/submit_slurm.h"
+#include "sweep/engines/aws_batch.h"
+#include "sweep/engines/k8s.h"
+#include "sweep/engines/slurm.h"
 
 namespace sweep {
 namespace {
@@ -72,7 +74,8 @@ TEST(ParseMaxArraySize, ReadsScontrolOutput) {
 TEST(SlurmTaskEnv, SetsTheContractAndDropsInheritedIndexVariables) {
   SubmitOptions o;
   auto parts = PlanAllRows(2500, SlurmLimits(1001));
-  SlurmRun run{o, parts, "/abs/spec.yml", "/abs/results", "sweep-1"};
+  Spec spec;
+  ArraySubmission run{o, spec, parts, "/abs/spec.yml", "/abs/results", "sweep-1", 2500};
   auto env = SlurmTaskEnv(
       {"PATH=/bin", "SWEEP_INDEX_MAP=1,2", "SWEEP_INDEX=4", "AWS_BATCH_JOB_ARRAY_INDEX=2"}, run,
       parts[1], "/opt/sweep-worker");

@@ -1,4 +1,4 @@
-#include "sweep/engines/submit_slurm.h"
+#include "sweep/engines/slurm.h"
 
 #include <spawn.h>
 #include <sys/stat.h>
@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -22,6 +21,7 @@
 #include "sweep/results/scan.h"
 #include "sweep/engines/job_templates.h"
 #include "sweep/results/leaderboard.h"
+#include "storage/store.h"
 #include "sweep/spec/plan.h"
 #include "sweep/run/child_process.h"
 #include "sweep/run/worker_path.h"
@@ -37,7 +37,7 @@ std::vector<std::string> CallerEnv() {
   return env;
 }
 
-std::string LogDir(const SlurmRun& run) {
+std::string LogDir(const ArraySubmission& run) {
   if (!storage::IsS3Uri(run.storage)) return storage::SlurmLogDir(run.storage);
   char* cwd = ::getcwd(nullptr, 0);
   std::string dir = storage::SlurmLogDirForRemote(cwd != nullptr ? cwd : ".");
@@ -46,18 +46,18 @@ std::string LogDir(const SlurmRun& run) {
 }
 
 // The script to submit: --sbatch-script, or the built-in one written next to the logs.
-StatusOr<std::string> ScriptPath(const SlurmRun& run, const std::string& log_dir) {
+StatusOr<std::string> ScriptPath(const ArraySubmission& run, const std::string& log_dir) {
   if (!run.options.sbatch_script.empty()) return run.options.sbatch_script;
   std::string path = storage::SlurmScriptPath(log_dir);
   SWEEP_RETURN_IF_ERROR(WriteFileAtomic(path, kSlurmBatchScript));
   return path;
 }
 
-std::string PartName(const SlurmRun& run, int index) {
+std::string PartName(const ArraySubmission& run, int index) {
   return PartJobName(run.job_name, index, static_cast<int>(run.parts.size()));
 }
 
-std::vector<std::string> SbatchArgv(const SlurmRun& run, const ArrayPart& part, int index,
+std::vector<std::string> SbatchArgv(const ArraySubmission& run, const ArrayPart& part, int index,
                                     const std::string& log_dir, const std::string& script) {
   std::string name = PartName(run, index);
   std::vector<std::string> argv = {"sbatch", "--parsable",
@@ -111,7 +111,7 @@ int HighestExitCode(const std::vector<std::string>& ids) {
 
 // After --wait: how the submitted rows ended, from their result.json files (and the tasks'
 // exit codes: a worker refusing its input may exit 2 before it can publish a result).
-Status ReportRows(const SlurmRun& run, int count, int highest_exit, std::ostream& out) {
+Status ReportRows(const ArraySubmission& run, int count, int highest_exit, std::ostream& out) {
   ScanOptions options;
   options.expected = count;
   SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(run.storage, options));
@@ -148,6 +148,12 @@ Status ReportRows(const SlurmRun& run, int count, int highest_exit, std::ostream
 
 }  // namespace
 
+std::string SlurmArraySpec(const ArrayPart& part, int max_parallel) {
+  std::string spec = "0-" + std::to_string(part.size - 1);
+  if (max_parallel > 0) spec += "%" + std::to_string(max_parallel);
+  return spec;
+}
+
 int QuerySlurmMaxArraySize() {
   ProcessResult r =
       RunCapture({"scontrol", "show", "config"}, CallerEnv(), /*capture_stderr=*/true);
@@ -171,7 +177,7 @@ int ParseMaxArraySize(const std::string& text, int fallback) {
 }
 
 std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env,
-                                      const SlurmRun& run, const ArrayPart& part,
+                                      const ArraySubmission& run, const ArrayPart& part,
                                       const std::string& worker) {
   // AWS_BATCH_JOB_ARRAY_INDEX too: the worker reads it before SLURM_ARRAY_TASK_ID.
   std::set<std::string> ours = {
@@ -188,13 +194,39 @@ std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env
   return env;
 }
 
-Status SubmitToSlurm(const SlurmRun& run, int count, std::ostream& out) {
+namespace {
+
+// The storage is shared with the tasks: pin the plan there first (refuses a storage that holds
+// another sweep).
+Status PinPlan(const ArraySubmission& run) {
+  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(run.storage));
+  SWEEP_RETURN_IF_ERROR(store->CheckWritable());
+  std::string spec_text;  // the plan's hash covers the file as the tasks will read it
+  if (!storage::IsS3Uri(run.params)) SWEEP_RETURN_IF_ERROR(ReadFile(run.params, &spec_text));
+  Plan plan = MakePlan(run.spec, spec_text, {});
+  plan.engine = "slurm";
+  return WritePlanOnce(*store, plan);
+}
+
+class SlurmEngine : public JobArrayEngine {
+ public:
+  const char* Name() const override { return "slurm"; }
+  ArrayLimits Limits() const override { return SlurmLimits(QuerySlurmMaxArraySize()); }
+  Status Submit(const ArraySubmission& run, std::ostream& out) const override;
+};
+
+}  // namespace
+
+Status SlurmEngine::Submit(const ArraySubmission& run, std::ostream& out) const {
+  if (!run.options.dry_run) SWEEP_RETURN_IF_ERROR(PinPlan(run));
+  const int count = run.count;
   const std::string log_dir = LogDir(run);
   SWEEP_ASSIGN_OR_RETURN(const std::string worker,
                          FindWorker(run.options.worker, WorkerHost::kOnNodes));
   if (run.options.dry_run) {
     std::string script =
-        run.options.sbatch_script.empty() ? log_dir + "/sweep.sbatch" : run.options.sbatch_script;
+        run.options.sbatch_script.empty() ? storage::SlurmScriptPath(log_dir)
+                                          : run.options.sbatch_script;
     for (size_t i = 0; i < run.parts.size(); ++i) {
       std::string line;
       for (const auto& kv : SlurmTaskEnv({}, run, run.parts[i], worker))
@@ -240,5 +272,7 @@ Status SubmitToSlurm(const SlurmRun& run, int count, std::ostream& out) {
   SWEEP_RETURN_IF_ERROR(WaitForJobs(ids, run.options.wait_timeout_s));
   return ReportRows(run, count, HighestExitCode(ids), out);
 }
+
+std::unique_ptr<JobArrayEngine> MakeSlurmEngine() { return std::make_unique<SlurmEngine>(); }
 
 }  // namespace sweep
