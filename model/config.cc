@@ -26,8 +26,9 @@ constexpr Choice<LrSchedule> kSchedules[] = {{LrSchedule::kConstant, "constant"}
 constexpr Choice<Init> kInits[] = {
     {Init::kAuto, "auto"}, {Init::kHe, "he"}, {Init::kXavier, "xavier"}};
 constexpr Choice<Device> kDevices[] = {{Device::kCpu, "cpu"}, {Device::kCuda, "cuda"}};
-constexpr Choice<EarlyStoppingMetric> kMetrics[] = {
-    {EarlyStoppingMetric::kValLoss, "val_loss"}, {EarlyStoppingMetric::kValAccuracy, "val_accuracy"}};
+constexpr Choice<EarlyStoppingMetric> kMetrics[] = {{EarlyStoppingMetric::kValLoss, "val_loss"},
+                                                    {EarlyStoppingMetric::kValAccuracy,
+                                                     "val_accuracy"}};
 
 template <typename E, size_t N>
 std::string_view NameOf(const Choice<E> (&table)[N], E v) {
