@@ -1,8 +1,9 @@
 // TrainConfig: every hyperparameter of one training run, in one plain struct.
 //
-// Filled in one place (sweep/spec/row_config.cc, from a YAML/JSON row), checked once by Validate(),
-// and passed as `const TrainConfig&` everywhere after that: code past Validate() never re-checks.
-// Row keys (the names users write) are documented in README.md "Hyperparameters".
+// Filled in one place (sweep/spec/row_config.cc, from a YAML/JSON row), checked once there, and
+// passed as `const TrainConfig&` everywhere after that: code past the check never re-checks.
+// Row keys (the names users write), their types, ranges and docs are one table,
+// sweep/spec/row_keys.cc; README.md "Row keys" is printed from it (`sweep keys --markdown`).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@ enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
 enum class LrSchedule { kConstant, kStep, kCosine };
 enum class Init { kAuto, kHe, kXavier };         // auto: He for relu, Xavier (Glorot) otherwise
 enum class Device { kCpu, kCuda };
+enum class EarlyStoppingMetric { kValLoss, kValAccuracy };  // minimized / maximized
 
 // One Parse/ToString pair per enum. Parse returns InvalidArgument naming the choices.
 std::string_view ToString(Activation v);
@@ -29,12 +31,25 @@ std::string_view ToString(Optimizer v);
 std::string_view ToString(LrSchedule v);
 std::string_view ToString(Init v);
 std::string_view ToString(Device v);
+std::string_view ToString(EarlyStoppingMetric v);
 StatusOr<Activation> ParseActivation(std::string_view s);
 StatusOr<Loss> ParseLoss(std::string_view s);
 StatusOr<Optimizer> ParseOptimizer(std::string_view s);
 StatusOr<LrSchedule> ParseLrSchedule(std::string_view s);
 StatusOr<Init> ParseInit(std::string_view s);
 StatusOr<Device> ParseDevice(std::string_view s);
+StatusOr<EarlyStoppingMetric> ParseEarlyStoppingMetric(std::string_view s);
+
+// The names Parse accepts, in table order, comma-separated: "relu, tanh, sigmoid".
+template <typename E>
+std::string ChoiceNames();
+template <> std::string ChoiceNames<Activation>();
+template <> std::string ChoiceNames<Loss>();
+template <> std::string ChoiceNames<Optimizer>();
+template <> std::string ChoiceNames<LrSchedule>();
+template <> std::string ChoiceNames<Init>();
+template <> std::string ChoiceNames<Device>();
+template <> std::string ChoiceNames<EarlyStoppingMetric>();
 
 struct NetworkConfig {
   std::vector<int> hidden;                  // hidden layer widths; empty = softmax/linear regression
@@ -70,9 +85,9 @@ struct DataConfig {
 };
 
 struct EarlyStoppingConfig {
-  int patience = 0;                // epochs without improvement before stopping; 0 = off
-  std::string metric = "val_loss";  // val_loss (min) or val_accuracy (max)
-  float min_delta = 0.0f;          // smallest change that counts as an improvement
+  int patience = 0;  // epochs without improvement before stopping; 0 = off
+  EarlyStoppingMetric metric = EarlyStoppingMetric::kValLoss;
+  float min_delta = 0.0f;  // smallest change that counts as an improvement
 };
 
 struct TrainConfig {
@@ -89,8 +104,10 @@ struct TrainConfig {
   Device device = Device::kCpu;
 };
 
-// Checks every range and cross-field rule once. Messages name the row key ("learning_rate must
-// be > 0, got -1"), so callers only prepend the row index.
+// Checks the rules that tie fields together ("nesterov requires optimizer momentum"). Each field's
+// own range (learning_rate > 0, validation_split in [0, 1), ...) is stated once, beside its row
+// key in sweep/spec/row_keys.cc, and checked there by ConfigFromRow: a TrainConfig built in code
+// must keep within those ranges. Messages name the row key, so callers only prepend the row index.
 Status Validate(const TrainConfig& config);
 
 }  // namespace sweep::model

@@ -223,7 +223,7 @@ Metrics Trainer::RunEpoch(float lr) {
 
 bool Trainer::Improved(const Metrics& val, double* best) const {
   const EarlyStoppingConfig& es = config_.early_stopping;
-  if (es.metric == "val_accuracy") {
+  if (es.metric == EarlyStoppingMetric::kValAccuracy) {
     if (!(val.accuracy > *best + es.min_delta) && !std::isnan(*best)) return false;
     if (std::isnan(val.accuracy)) return false;
     *best = val.accuracy;

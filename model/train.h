@@ -55,8 +55,9 @@ struct TrainHooks {
 };
 
 // Builds the model from `config` and the data's shape, then trains it.
-// Requires: Validate(config).ok(). Classification (Loss::kCrossEntropy) needs
-// data.num_classes >= 2; regression (Loss::kMse) uses y as the single target.
+// Requires: config within its row keys' ranges and Validate(config).ok() (ConfigFromRow checks
+// both). Classification (Loss::kCrossEntropy) needs data.num_classes >= 2; regression
+// (Loss::kMse) uses y as the single target.
 // Errors: InvalidArgument (data does not fit the config: empty, too few rows to split, labels
 // not integers in [0, num_classes), device cuda in a CPU build), Cancelled (hooks.stop set).
 // On early stopping the best epoch's weights are restored. The reported losses are data losses

@@ -200,7 +200,7 @@ TEST(Train, EarlyStoppingOnAccuracyRunsOnWhileImproving) {
   TrainConfig c = SmallConfig();
   c.data.validation_split = 0.25f;
   c.early_stopping.patience = 50;
-  c.early_stopping.metric = "val_accuracy";
+  c.early_stopping.metric = EarlyStoppingMetric::kValAccuracy;
   Mlp m;
   StatusOr<TrainReport> r = Train(c, data, &m);
   ASSERT_OK(r);

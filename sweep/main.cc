@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   sweep::AddRunCommand(app, &exit_code);
   sweep::AddCollectCommand(app, &exit_code);
   sweep::AddSubmitCommand(app, &exit_code);
+  sweep::AddKeysCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

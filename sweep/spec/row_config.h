@@ -14,7 +14,8 @@
 
 namespace sweep {
 
-// Fills and validates (model::Validate). Data paths are copied as written, unresolved.
+// Fills and validates: each key's type and range (row_keys.h), then model::Validate. Data paths
+// are copied as written, unresolved.
 StatusOr<model::TrainConfig> ConfigFromRow(const nlohmann::json& row);
 
 // Every resolved hyperparameter as a row (the keys ConfigFromRow accepts), for result.json

@@ -41,7 +41,7 @@ TEST(RowConfig, FillsEveryField) {
   EXPECT_EQ(c->epochs, 3);  // 3.0 is accepted as an integer
   EXPECT_EQ(c->seed, 42u);
   EXPECT_EQ(c->early_stopping.patience, 2);
-  EXPECT_EQ(c->early_stopping.metric, "val_accuracy");
+  EXPECT_EQ(c->early_stopping.metric, model::EarlyStoppingMetric::kValAccuracy);
   EXPECT_EQ(c->schedule.kind, model::LrSchedule::kCosine);
   EXPECT_EQ(c->schedule.step_epochs, 4);
   EXPECT_FLOAT_EQ(c->schedule.gamma, 0.5f);
