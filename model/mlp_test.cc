@@ -45,6 +45,23 @@ TEST(Mlp, InitIsSeededAndBoundedByHeOrXavier) {
   EXPECT_GT(h.layers()[0].w.cwiseAbs().maxCoeff(), std::sqrt(6.0f / 150));
 }
 
+// Pinned bit for bit (recorded before the PRNG moved to base/random.h): a change here changes
+// every run's initial weights.
+TEST(Mlp, InitWeightsArePinned) {
+  Mlp m(4, {3}, 2, Activation::kRelu, OutputKind::kSoftmax, Init::kAuto, 7);
+  const float* w0 = m.layers()[0].w.data();
+  const float* w1 = m.layers()[1].w.data();
+  const float want0[] = {-0x1.145674p-2f, -0x1.2f01dep+0f, 0x1.f69c06p-1f, 0x1.205f78p+0f};
+  EXPECT_EQ(w0[0], want0[0]);
+  EXPECT_EQ(w0[1], want0[1]);
+  EXPECT_EQ(w0[2], want0[2]);
+  EXPECT_EQ(w0[11], want0[3]);
+  const float want1[] = {0x1.d4e852p-1f, 0x1.a0894p-1f, -0x1.858db2p-2f};
+  EXPECT_EQ(w1[0], want1[0]);
+  EXPECT_EQ(w1[1], want1[1]);
+  EXPECT_EQ(w1[5], want1[2]);
+}
+
 // Mean loss of the model on the block in ws (inputs x, targets in ws->y()).
 double MeanLoss(const Mlp& m, Loss loss, const float* x, int n, Workspace* ws) {
   Forward(m, x, n, ws);
