@@ -6,8 +6,8 @@
 #include <cstring>
 #include <tuple>
 
+#include "base/random.h"
 #include "model/kernels.h"
-#include "model/random.h"
 
 namespace sweep::model {
 namespace {
@@ -78,16 +78,16 @@ TEST_P(GradientCheck, MatchesFiniteDifferences) {
   const int inputs = 6, n = 9, outputs = loss == Loss::kCrossEntropy ? 4 : 1;
   Mlp m(inputs, hidden, outputs, act,
         loss == Loss::kCrossEntropy ? OutputKind::kSoftmax : OutputKind::kLinear, Init::kAuto, 3);
-  Random rng(11);
+  SplitMix64Rng rng(11);
   for (DenseLayer& l : m.mutable_layers()) {
-    for (Eigen::Index i = 0; i < l.b.size(); ++i) l.b[i] = 0.2f * (rng.Uniform() - 0.5f);
+    for (Eigen::Index i = 0; i < l.b.size(); ++i) l.b[i] = 0.2f * (UniformFloat(rng) - 0.5f);
   }
   Workspace ws(m, n);
   std::vector<float> x(inputs * n);
-  for (float& v : x) v = 2.0f * rng.Uniform() - 1.0f;
+  for (float& v : x) v = 2.0f * UniformFloat(rng) - 1.0f;
   for (int j = 0; j < n; ++j) {
-    ws.y()[j] = loss == Loss::kCrossEntropy ? static_cast<float>(rng.Below(outputs))
-                                            : 2.0f * rng.Uniform() - 1.0f;
+    ws.y()[j] = loss == Loss::kCrossEntropy ? static_cast<float>(UniformBelow(rng, outputs))
+                                            : 2.0f * UniformFloat(rng) - 1.0f;
   }
   Forward(m, x.data(), n, &ws);
   OutputLoss(m, loss, n, 1.0f / n, &ws);
