@@ -12,41 +12,6 @@
 namespace sweep::data {
 namespace {
 
-// splitmix64 (base/random.h) with the distributions the generators need.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() { return SplitMix64(state_); }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  double Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
-  int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
-  // Irwin-Hall: four 32-bit uniforms summed, scaled to variance 1 (support +-3.46). Several
-  // times cheaper than Normal() and free of libm; used for the 47M pixel-noise values of mnist.
-  double QuickNormal() {
-    uint64_t a = Next(), b = Next();
-    double sum = static_cast<double>(a >> 32) + static_cast<double>(a & 0xFFFFFFFFu) +
-                 static_cast<double>(b >> 32) + static_cast<double>(b & 0xFFFFFFFFu);
-    return (sum * 0x1.0p-32 - 2.0) * 1.7320508075688772;
-  }
-  double Normal() {  // Box-Muller, both outputs used
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    double u1 = 1.0 - Uniform();  // (0, 1]: log stays finite
-    double u2 = Uniform();
-    double r = std::sqrt(-2.0 * std::log(u1));
-    spare_ = r * std::sin(2.0 * M_PI * u2);
-    has_spare_ = true;
-    return r * std::cos(2.0 * M_PI * u2);
-  }
-
- private:
-  uint64_t state_;
-  bool has_spare_ = false;
-  double spare_ = 0;
-};
-
 struct Params {
   std::map<std::string, double> num;
   uint64_t seed = 1;
@@ -66,10 +31,10 @@ Dataset NewDataset(int64_t rows, int cols, int classes) {
 
 // Rows are generated class by class (or cyclically); a deterministic Fisher-Yates shuffle puts
 // them in random order so that any contiguous split (validation tail, shards) sees every class.
-void ShuffleRows(Dataset* d, Rng& rng) {
+void ShuffleRows(Dataset* d, SplitMix64Rng& rng) {
   std::vector<float> row(static_cast<size_t>(d->cols));
   for (int64_t i = d->rows - 1; i > 0; --i) {
-    int64_t j = static_cast<int64_t>(rng.Next() % static_cast<uint64_t>(i + 1));
+    int64_t j = static_cast<int64_t>(ModuloBelow(rng, static_cast<uint64_t>(i + 1)));
     if (j == i) continue;
     float* a = &d->x[size_t(i) * d->cols];
     float* b = &d->x[size_t(j) * d->cols];
@@ -83,16 +48,17 @@ void ShuffleRows(Dataset* d, Rng& rng) {
 Dataset Blobs(const Params& p) {
   int rows = p.Int("rows"), cols = p.Int("features"), k = p.Int("classes");
   double noise = p.Real("noise");
-  Rng rng(p.seed);
+  SplitMix64Rng rng(p.seed);
+  NormalPairs normal;
   std::vector<double> centres(static_cast<size_t>(k) * cols);
-  for (double& c : centres) c = rng.Uniform(-5, 5);
+  for (double& c : centres) c = UniformReal(rng, -5, 5);
   Dataset d = NewDataset(rows, cols, k);
   for (int i = 0; i < rows; ++i) {
     int c = i % k;
     d.y[i] = static_cast<float>(c);
     for (int j = 0; j < cols; ++j) {
       d.x[size_t(i) * cols + j] =
-          static_cast<float>(centres[size_t(c) * cols + j] + noise * rng.Normal());
+          static_cast<float>(centres[size_t(c) * cols + j] + noise * normal(rng));
     }
   }
   ShuffleRows(&d, rng);
@@ -102,13 +68,14 @@ Dataset Blobs(const Params& p) {
 Dataset Spiral(const Params& p) {
   int rows = p.Int("rows"), k = p.Int("classes");
   double noise = p.Real("noise");
-  Rng rng(p.seed);
+  SplitMix64Rng rng(p.seed);
+  NormalPairs normal;
   Dataset d = NewDataset(rows, 2, k);
   int per_class = (rows + k - 1) / k;
   for (int i = 0; i < rows; ++i) {
     int c = i % k;
     double r = per_class > 1 ? static_cast<double>(i / k) / (per_class - 1) : 1.0;
-    double t = 4.0 * (c + r) + noise * rng.Normal();
+    double t = 4.0 * (c + r) + noise * normal(rng);
     d.x[size_t(i) * 2] = static_cast<float>(r * std::sin(t));
     d.x[size_t(i) * 2 + 1] = static_cast<float>(r * std::cos(t));
     d.y[i] = static_cast<float>(c);
@@ -120,30 +87,31 @@ Dataset Spiral(const Params& p) {
 Dataset Regression(const Params& p) {
   int rows = p.Int("rows"), cols = p.Int("features");
   double noise = p.Real("noise");
-  Rng rng(p.seed);
+  SplitMix64Rng rng(p.seed);
+  NormalPairs normal;
   std::vector<double> w(static_cast<size_t>(cols));
-  for (double& v : w) v = rng.Normal();
-  double b = rng.Normal();
+  for (double& v : w) v = normal(rng);
+  double b = normal(rng);
   Dataset d = NewDataset(rows, cols, 0);
   for (int i = 0; i < rows; ++i) {
     double y = b;
     for (int j = 0; j < cols; ++j) {
-      double x = rng.Normal();
+      double x = normal(rng);
       d.x[size_t(i) * cols + j] = static_cast<float>(x);
       y += w[j] * x;
     }
-    d.y[i] = static_cast<float>(y + noise * rng.Normal());
+    d.y[i] = static_cast<float>(y + noise * normal(rng));
   }
   return d;
 }
 
 // 28x28 images in [0, 1]: each prototype is three soft strokes (Gaussian blobs).
-std::vector<float> MnistPrototypes(Rng& rng, int count) {
+std::vector<float> MnistPrototypes(SplitMix64Rng& rng, int count) {
   std::vector<float> protos(static_cast<size_t>(count) * 784, 0.0f);
   for (int p = 0; p < count; ++p) {
     for (int s = 0; s < 3; ++s) {
-      double cx = rng.Uniform(7, 21), cy = rng.Uniform(7, 21);
-      double sx = rng.Uniform(1.5, 5), sy = rng.Uniform(1.5, 5);
+      double cx = UniformReal(rng, 7, 21), cy = UniformReal(rng, 7, 21);
+      double sx = UniformReal(rng, 1.5, 5), sy = UniformReal(rng, 1.5, 5);
       for (int r = 0; r < 28; ++r) {
         for (int c = 0; c < 28; ++c) {
           double dx = (c - cx) / sx, dy = (r - cy) / sy;
@@ -160,23 +128,25 @@ Dataset Mnist(const Params& p) {
   constexpr int kClasses = 10, kVariants = 4, kPixels = 784;
   int rows = p.Int("rows");
   double noise = 0.3 * p.Real("noise");
-  Rng rng(p.seed);
+  SplitMix64Rng rng(p.seed);
   std::vector<float> protos = MnistPrototypes(rng, kClasses * kVariants);
   Dataset d = NewDataset(rows, kPixels, kClasses);
   double sum = 0, sum_sq = 0;
   for (int i = 0; i < rows; ++i) {
-    int c = rng.Below(kClasses);
-    const float* proto = &protos[size_t(c * kVariants + rng.Below(kVariants)) * kPixels];
+    int c = static_cast<int>(ModuloBelow(rng, kClasses));
+    const size_t variant = size_t(c) * kVariants + ModuloBelow(rng, kVariants);
+    const float* proto = &protos[variant * kPixels];
     // Stroke intensity and position vary like handwriting; the shift makes a linear model
     // clearly weaker than an MLP, as on real MNIST.
-    double ink = rng.Uniform(0.6, 1.2);
-    int dx = rng.Below(3) - 1, dy = rng.Below(3) - 1;
+    double ink = UniformReal(rng, 0.6, 1.2);
+    int dx = static_cast<int>(ModuloBelow(rng, 3)) - 1;
+    int dy = static_cast<int>(ModuloBelow(rng, 3)) - 1;
     float* row = &d.x[size_t(i) * kPixels];
     for (int r = 0; r < 28; ++r) {
       for (int col = 0; col < 28; ++col) {
         int sr = r - dy, sc = col - dx;
         bool inside = sr >= 0 && sr < 28 && sc >= 0 && sc < 28;
-        double v = (inside ? ink * proto[sr * 28 + sc] : 0.0) + noise * rng.QuickNormal();
+        double v = (inside ? ink * proto[sr * 28 + sc] : 0.0) + noise * IrwinHallNormal(rng);
         row[r * 28 + col] = static_cast<float>(v);
         sum += v;
         sum_sq += v * v;
@@ -197,25 +167,25 @@ Dataset Zoo(const Params& p) {
   constexpr int kSizes[kClasses] = {41, 20, 5, 13, 4, 8, 10};  // of 101 animals
   constexpr int kLegChoices[] = {0, 2, 4, 5, 6, 8};
   // The class profiles are fixed (seed 7); `seed` only changes which animals are drawn.
-  Rng profile_rng(7);
+  SplitMix64Rng profile_rng(7);
   double prob[kClasses][kFeatures];
   int legs[kClasses];
   for (int c = 0; c < kClasses; ++c) {
-    for (double& q : prob[c]) q = profile_rng.Uniform() < 0.5 ? 0.1 : 0.9;
-    legs[c] = kLegChoices[profile_rng.Below(6)];
+    for (double& q : prob[c]) q = Uniform01(profile_rng) < 0.5 ? 0.1 : 0.9;
+    legs[c] = kLegChoices[ModuloBelow(profile_rng, 6)];
   }
   int rows = p.Int("rows");
-  Rng rng(p.seed);
+  SplitMix64Rng rng(p.seed);
   Dataset d = NewDataset(rows, kFeatures, kClasses);
   for (int i = 0, c = 0, cum = kSizes[0]; i < rows; ++i) {
     while (c + 1 < kClasses && static_cast<int64_t>(i) * 101 >= static_cast<int64_t>(cum) * rows) {
       cum += kSizes[++c];
     }
     for (int j = 0; j < kFeatures; ++j) {
-      d.x[size_t(i) * kFeatures + j] = rng.Uniform() < prob[c][j] ? 1.0f : 0.0f;
+      d.x[size_t(i) * kFeatures + j] = Uniform01(rng) < prob[c][j] ? 1.0f : 0.0f;
     }
     d.x[size_t(i) * kFeatures + kLegs] =
-        static_cast<float>(rng.Uniform() < 0.8 ? legs[c] : kLegChoices[rng.Below(6)]);
+        static_cast<float>(Uniform01(rng) < 0.8 ? legs[c] : kLegChoices[ModuloBelow(rng, 6)]);
     d.y[i] = static_cast<float>(c);
   }
   ShuffleRows(&d, rng);

@@ -2,8 +2,8 @@
 // random order (every contiguous slice holds every class).
 //
 // The same name, parameters and seed give bit-identical data on every machine and compiler:
-// the generators use their own splitmix64 PRNG and Box-Muller transform (in double precision),
-// never <random> distributions, whose output differs between standard libraries.
+// the generators draw from base/random.h (splitmix64, Box-Muller in double precision), never
+// from <random> distributions, whose output differs between standard libraries.
 //
 //   blobs       Gaussian clusters: one centre per class drawn uniformly in [-5, 5]^features,
 //               samples = centre + noise * N(0, 1). Classes are balanced.

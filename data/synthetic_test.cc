@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 
 #include <cmath>
+#include <cstdint>
 
 #include "base/testing.h"
 
@@ -83,6 +84,55 @@ TEST(Synthetic, GoldenValues) {
   std::vector<float> want = {2.6828928f, -0.852286041f, 0.753338218f, 1.37743282f};
   ASSERT_EQ(d->x.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(d->x[i], want[i], 1e-5) << i;
+}
+
+// FNV-1a over the bytes of x then y: one number that changes with any value.
+uint64_t Fingerprint(const Dataset& d) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](const std::vector<float>& v) {
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    for (size_t i = 0; i < v.size() * sizeof(float); ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  };
+  mix(d.x);
+  mix(d.y);
+  return h;
+}
+
+// Pinned streams, bit for bit (recorded before the PRNG moved to base/random.h): the first
+// values of x and y and a fingerprint of everything, for each generator.
+TEST(Synthetic, StreamsArePinnedBitForBit) {
+  struct Case {
+    const char* spec;
+    float x[4], y[2];
+    uint64_t fingerprint;
+  };
+  const Case cases[] = {
+      {"synthetic:blobs",
+       {-0x1.55b86cp+2f, -0x1.619622p+0f, 0x1.f8395cp-2f, -0x1.b17c0ep+1f},
+       {0x1p+0f, 0x0p+0f},
+       0xa23be35b8c68bcdcull},
+      {"synthetic:spiral?seed=5",
+       {0x1.335bp-3f, 0x1.1b9b26p-3f, -0x1.8373aap-3f, 0x1.dd860ep-4f},
+       {0x0p+0f, 0x1p+0f},
+       0xccdab2e865737b89ull},
+      {"synthetic:regression?rows=50&features=3",
+       {0x1.674facp-4f, -0x1.149418p+0f, -0x1.037928p+1f, 0x1.ca56eap-3f},
+       {0x1.d5f9a2p+2f, 0x1.eef8d8p+1f},
+       0x97bcdf34a182d41dull},
+      {"synthetic:mnist?rows=20&seed=2",
+       {-0x1.4bf496p-2f, -0x1.954f1p-2f, -0x1.bf1fdcp-2f, 0x1.10d94ep-3f},
+       {0x1.2p+3f, 0x1.4p+2f},
+       0x5c77284557ef3266ull},
+      {"synthetic:zoo", {0x0p+0f, 0x0p+0f, 0x1p+0f, 0x1p+0f}, {0x0p+0f, 0x0p+0f},
+       0x6cf35f2b42b3f7f2ull},
+  };
+  for (const Case& c : cases) {
+    auto d = MakeSynthetic(c.spec);
+    ASSERT_OK(d);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(d->x[i], c.x[i]) << c.spec << " x[" << i << "]";
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(d->y[i], c.y[i]) << c.spec << " y[" << i << "]";
+    EXPECT_EQ(Fingerprint(*d), c.fingerprint) << c.spec;
+  }
 }
 
 TEST(Synthetic, ClassifiableDataIsLearnable) {

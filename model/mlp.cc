@@ -3,19 +3,21 @@
 #include <cmath>
 
 #include "base/check.h"
-#include "model/random.h"
+#include "base/random.h"
 
 namespace sweep::model {
 namespace {
 
 // Uniform in [-limit, limit]: He (sqrt(6 / fan_in)) or Xavier/Glorot (sqrt(6 / (fan_in +
 // fan_out))), the Keras *_uniform initialisers.
-void InitLayer(DenseLayer* layer, bool he, Random* rng) {
+void InitLayer(DenseLayer* layer, bool he, SplitMix64Rng* rng) {
   const int fan_out = static_cast<int>(layer->w.rows());
   const int fan_in = static_cast<int>(layer->w.cols());
   const float limit = he ? std::sqrt(6.0f / fan_in) : std::sqrt(6.0f / (fan_in + fan_out));
   float* w = layer->w.data();
-  for (Eigen::Index i = 0; i < layer->w.size(); ++i) w[i] = (2.0f * rng->Uniform() - 1.0f) * limit;
+  for (Eigen::Index i = 0; i < layer->w.size(); ++i) {
+    w[i] = (2.0f * UniformFloat(*rng) - 1.0f) * limit;
+  }
   layer->b.setZero();
 }
 
@@ -25,7 +27,7 @@ Mlp::Mlp(int inputs, const std::vector<int>& hidden, int outputs, Activation act
          OutputKind output, Init init, uint64_t seed)
     : activation_(activation), output_(output) {
   SWEEP_CHECK(inputs >= 1 && outputs >= 1);
-  Random rng(seed);
+  SplitMix64Rng rng(seed);
   int fan_in = inputs;
   for (size_t k = 0; k <= hidden.size(); ++k) {
     const bool last = k == hidden.size();

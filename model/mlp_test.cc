@@ -6,8 +6,8 @@
 #include <cstring>
 #include <tuple>
 
+#include "base/random.h"
 #include "model/kernels.h"
-#include "model/random.h"
 
 namespace sweep::model {
 namespace {
@@ -45,6 +45,23 @@ TEST(Mlp, InitIsSeededAndBoundedByHeOrXavier) {
   EXPECT_GT(h.layers()[0].w.cwiseAbs().maxCoeff(), std::sqrt(6.0f / 150));
 }
 
+// Pinned bit for bit (recorded before the PRNG moved to base/random.h): a change here changes
+// every run's initial weights.
+TEST(Mlp, InitWeightsArePinned) {
+  Mlp m(4, {3}, 2, Activation::kRelu, OutputKind::kSoftmax, Init::kAuto, 7);
+  const float* w0 = m.layers()[0].w.data();
+  const float* w1 = m.layers()[1].w.data();
+  const float want0[] = {-0x1.145674p-2f, -0x1.2f01dep+0f, 0x1.f69c06p-1f, 0x1.205f78p+0f};
+  EXPECT_EQ(w0[0], want0[0]);
+  EXPECT_EQ(w0[1], want0[1]);
+  EXPECT_EQ(w0[2], want0[2]);
+  EXPECT_EQ(w0[11], want0[3]);
+  const float want1[] = {0x1.d4e852p-1f, 0x1.a0894p-1f, -0x1.858db2p-2f};
+  EXPECT_EQ(w1[0], want1[0]);
+  EXPECT_EQ(w1[1], want1[1]);
+  EXPECT_EQ(w1[5], want1[2]);
+}
+
 // Mean loss of the model on the block in ws (inputs x, targets in ws->y()).
 double MeanLoss(const Mlp& m, Loss loss, const float* x, int n, Workspace* ws) {
   Forward(m, x, n, ws);
@@ -61,16 +78,16 @@ TEST_P(GradientCheck, MatchesFiniteDifferences) {
   const int inputs = 6, n = 9, outputs = loss == Loss::kCrossEntropy ? 4 : 1;
   Mlp m(inputs, hidden, outputs, act,
         loss == Loss::kCrossEntropy ? OutputKind::kSoftmax : OutputKind::kLinear, Init::kAuto, 3);
-  Random rng(11);
+  SplitMix64Rng rng(11);
   for (DenseLayer& l : m.mutable_layers()) {
-    for (Eigen::Index i = 0; i < l.b.size(); ++i) l.b[i] = 0.2f * (rng.Uniform() - 0.5f);
+    for (Eigen::Index i = 0; i < l.b.size(); ++i) l.b[i] = 0.2f * (UniformFloat(rng) - 0.5f);
   }
   Workspace ws(m, n);
   std::vector<float> x(inputs * n);
-  for (float& v : x) v = 2.0f * rng.Uniform() - 1.0f;
+  for (float& v : x) v = 2.0f * UniformFloat(rng) - 1.0f;
   for (int j = 0; j < n; ++j) {
-    ws.y()[j] = loss == Loss::kCrossEntropy ? static_cast<float>(rng.Below(outputs))
-                                            : 2.0f * rng.Uniform() - 1.0f;
+    ws.y()[j] = loss == Loss::kCrossEntropy ? static_cast<float>(UniformBelow(rng, outputs))
+                                            : 2.0f * UniformFloat(rng) - 1.0f;
   }
   Forward(m, x.data(), n, &ws);
   OutputLoss(m, loss, n, 1.0f / n, &ws);

@@ -9,10 +9,10 @@
 #include <string>
 
 #include "base/cpu.h"
+#include "base/random.h"
 #include "model/evaluate.h"
 #include "model/kernels.h"
 #include "model/optimizer.h"
-#include "model/random.h"
 #include "model/thread_pool.h"
 
 namespace sweep::model {
@@ -71,8 +71,10 @@ StatusOr<Split> SplitRows(const Dataset& data, float fraction, uint64_t seed) {
                                    " rows leaves an empty training or validation set");
   }
   if (n_val > 0) {
-    Random rng(seed);
-    for (int64_t i = data.rows - 1; i > 0; --i) std::swap(order[i], order[rng.Below(i + 1)]);
+    SplitMix64Rng rng(seed);
+    for (int64_t i = data.rows - 1; i > 0; --i) {
+      std::swap(order[i], order[UniformBelow(rng, i + 1)]);
+    }
   }
   Split s;
   s.train.assign(order.begin(), order.end() - n_val);
@@ -120,7 +122,7 @@ class Trainer {
   std::vector<char> gathered_;
   std::vector<EpochSums> sums_;
   OptimizerState optimizer_;
-  Random shuffle_rng_;
+  SplitMix64Rng shuffle_rng_;
   int64_t step_ = 0;
   std::atomic<bool> cancel_{false};
 };
@@ -208,7 +210,7 @@ Metrics Trainer::RunEpoch(float lr) {
   if (!fixed_batch_) {
     std::vector<int64_t>& rows = split_.train;
     for (size_t i = rows.size() - 1; i > 0; --i)
-      std::swap(rows[i], rows[shuffle_rng_.Below(i + 1)]);
+      std::swap(rows[i], rows[UniformBelow(shuffle_rng_, i + 1)]);
   }
   pool_.Run([&](int t) { EpochWork(t, lr); });
   step_ += sums_[0].steps;

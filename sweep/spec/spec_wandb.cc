@@ -14,10 +14,6 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-uint64_t Mix(uint64_t z) { return SplitMix64Of(z); }  // one splitmix64 step from state z
-
-uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 enum class Dist {
   kConstant, kCategorical, kIntUniform, kUniform, kQUniform, kLogUniform, kLogUniformValues,
   kQLogUniformValues, kNormal, kQNormal, kLogNormal, kQLogNormal
@@ -180,29 +176,27 @@ nlohmann::json Quantise(double x, const Param& p) {
 }
 
 nlohmann::json Draw(const Param& p, RowRng& rng) {
-  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * rng.Uniform01(); };
   switch (p.info->dist) {
     case Dist::kConstant: return p.value;
     case Dist::kCategorical: {
-      if (p.cumulative.empty()) return p.values[rng.IntInclusive(0, p.values.size() - 1)];
-      const double u = rng.Uniform01() * p.cumulative.back();
+      if (p.cumulative.empty()) return p.values[UniformInt(rng, 0, p.values.size() - 1)];
+      const double u = Uniform01(rng) * p.cumulative.back();
       for (size_t i = 0; i < p.values.size(); ++i) {
         if (u < p.cumulative[i]) return p.values[i];
       }
       return p.values.back();
     }
     case Dist::kIntUniform:
-      return rng.IntInclusive(static_cast<int64_t>(p.min), static_cast<int64_t>(p.max));
-    case Dist::kUniform: return uniform(p.min, p.max);
-    case Dist::kQUniform: return Quantise(uniform(p.min, p.max), p);
-    case Dist::kLogUniform: return std::exp(uniform(p.min, p.max));
-    case Dist::kLogUniformValues: return std::exp(uniform(std::log(p.min), std::log(p.max)));
-    case Dist::kQLogUniformValues:
-      return Quantise(std::exp(uniform(std::log(p.min), std::log(p.max))), p);
-    case Dist::kNormal: return p.mu + p.sigma * rng.Normal();
-    case Dist::kQNormal: return Quantise(p.mu + p.sigma * rng.Normal(), p);
-    case Dist::kLogNormal: return std::exp(p.mu + p.sigma * rng.Normal());
-    case Dist::kQLogNormal: return Quantise(std::exp(p.mu + p.sigma * rng.Normal()), p);
+      return UniformInt(rng, static_cast<int64_t>(p.min), static_cast<int64_t>(p.max));
+    case Dist::kUniform: return UniformReal(rng, p.min, p.max);
+    case Dist::kQUniform: return Quantise(UniformReal(rng, p.min, p.max), p);
+    case Dist::kLogUniform: return std::exp(UniformReal(rng, p.min, p.max));  // exponents
+    case Dist::kLogUniformValues: return LogUniform(rng, p.min, p.max);
+    case Dist::kQLogUniformValues: return Quantise(LogUniform(rng, p.min, p.max), p);
+    case Dist::kNormal: return Normal(rng, p.mu, p.sigma);
+    case Dist::kQNormal: return Quantise(Normal(rng, p.mu, p.sigma), p);
+    case Dist::kLogNormal: return LogNormal(rng, p.mu, p.sigma);
+    case Dist::kQLogNormal: return Quantise(LogNormal(rng, p.mu, p.sigma), p);
   }
   return nullptr;
 }
@@ -245,43 +239,6 @@ Status CheckTopKeys(const ojson& doc) {
 }
 
 }  // namespace
-
-RowRng::RowRng(uint64_t seed, uint64_t row) {
-  uint64_t x = Mix(Mix(seed) ^ row);
-  for (auto& s : s_) {
-    s = Mix(x);
-    x += 0x9e3779b97f4a7c15ULL;
-  }
-}
-
-uint64_t RowRng::Next() {  // xoshiro256**
-  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = Rotl(s_[3], 45);
-  return result;
-}
-
-double RowRng::Uniform01() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
-int64_t RowRng::IntInclusive(int64_t lo, int64_t hi) {
-  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
-  if (range == 0) return static_cast<int64_t>(Next());
-  const uint64_t threshold = (0 - range) % range;  // reject the biased low end
-  uint64_t r;
-  do r = Next(); while (r < threshold);
-  return static_cast<int64_t>(static_cast<uint64_t>(lo) + r % range);
-}
-
-double RowRng::Normal() {
-  const double u1 = 1.0 - Uniform01();  // (0, 1]: log is finite
-  const double u2 = Uniform01();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-}
 
 StatusOr<MetricGoal> ParseMetric(const ojson& metric) {
   if (!metric.is_object()) return Bad("metric", "expected a mapping with name and goal");

@@ -2,10 +2,10 @@
 // The document arrives as JSON with keys in file order (spec.cc converts the YAML), so this
 // file never sees yaml-cpp.
 //
-// Draw rules (u = Uniform01(), z = Normal(); q defaults to 1; a q-quantised value is
-// nearbyint(x / q) * q, an integer when q is an integer or omitted, else a float):
-//   constant: value (no draw)            categorical: values[IntInclusive(0, n-1)], or with
-//   int_uniform: IntInclusive(min, max)    probabilities the first i with u < cumsum[i]
+// Draw rules (u = Uniform01(), z = Normal(), base/random.h; q defaults to 1; a q-quantised
+// value is nearbyint(x / q) * q, an integer when q is an integer or omitted, else a float):
+//   constant: value (no draw)            categorical: values[UniformInt(0, n-1)], or with
+//   int_uniform: UniformInt(min, max)      probabilities the first i with u < cumsum[i]
 //   uniform: min + (max-min) u           q_uniform: quantise(uniform)
 //   log_uniform: exp(uniform(min, max))  (min/max are natural-log exponents, as in W&B)
 //   log_uniform_values: exp(uniform(ln min, ln max))   q_log_uniform_values: quantise(that)
@@ -13,8 +13,9 @@
 //   q_log_normal: quantise(exp(normal))
 // Inferred when `distribution` is omitted: values -> categorical, value -> constant, integer
 // min/max -> int_uniform, other min/max -> uniform, mu/sigma -> normal (mu 0, sigma 1).
-// spec_wandb.cc is built with -ffp-contract=off so FMA contraction cannot change the rows;
-// exp/log/cos come from libm, so bit-identity assumes the same libm (one container image).
+// spec_wandb.cc and base/random.cc are built with -ffp-contract=off so FMA contraction cannot
+// change the rows; exp/log/cos come from libm, so bit-identity assumes the same libm (one
+// container image).
 #pragma once
 
 #include <cstdint>
@@ -23,24 +24,15 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "base/status.h"
 #include "sweep/spec/spec.h"
 
 namespace sweep::internal {
 
-// Portable PRNG for random rows: xoshiro256** whose state is four splitmix64 outputs started
-// from Mix(Mix(seed) ^ row). Mix is the splitmix64 finaliser. Same numbers on every platform.
-class RowRng {
- public:
-  RowRng(uint64_t seed, uint64_t row);
-  uint64_t Next();
-  double Uniform01();                              // [0, 1), 53 random bits
-  int64_t IntInclusive(int64_t lo, int64_t hi);    // unbiased (rejection), lo <= hi
-  double Normal();                                 // Box-Muller, cosine branch; 2 draws
-
- private:
-  uint64_t s_[4];
-};
+// Random row i of a spec seeded with `seed` draws from RowRng(seed, i): base/random.h's
+// xoshiro256** stream i of seed (splitmix64-seeded). Same numbers on every platform.
+using RowRng = Xoshiro256Rng;
 
 struct WandbPlan {
   std::string form;  // "grid" or "random"

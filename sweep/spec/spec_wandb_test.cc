@@ -34,14 +34,14 @@ TEST(RowRng, MatchesReferenceSplitmixXoshiro) {
   EXPECT_EQ(b.Next(), 0x0719e15cf3d4342fULL);
   EXPECT_EQ(b.Next(), 0x40efa5d3e1980cd0ULL);
   internal::RowRng c(0, 0);
-  EXPECT_EQ(c.Normal(), 1.2088710769284654);  // Box-Muller on the first two uniforms
+  EXPECT_EQ(Normal(c), 1.2088710769284654);  // Box-Muller on the first two uniforms
 }
 
-TEST(RowRng, IntInclusiveCoversBothEnds) {
+TEST(RowRng, UniformIntCoversBothEnds) {
   internal::RowRng rng(1, 2);
   std::set<int64_t> seen;
   for (int i = 0; i < 1000; ++i) {
-    int64_t v = rng.IntInclusive(-2, 2);
+    int64_t v = UniformInt(rng, -2, 2);
     ASSERT_GE(v, -2);
     ASSERT_LE(v, 2);
     seen.insert(v);
@@ -262,6 +262,44 @@ parameters:
     EXPECT_EQ(r["p"], "a");
   }
   EXPECT_LT(std::fabs(n_sum / 300), 0.25);  // mean of 300 standard normals
+}
+
+// Pinned bit for bit (recorded before the PRNG moved to base/random.h): every distribution's
+// first draws. JSON prints doubles in the shortest form that reads back to the same bits.
+TEST(WandbRandom, EveryDistributionPinned) {
+  auto spec = Parse(R"(
+method: random
+run_cap: 3
+seed: 11
+parameters:
+  c: {values: [a, b, c]}
+  p: {values: [a, b], probabilities: [0.3, 0.7]}
+  iu: {distribution: int_uniform, min: -5, max: 1000}
+  u: {distribution: uniform, min: -1, max: 2}
+  qu: {distribution: q_uniform, min: 0, max: 64, q: 8}
+  quf: {distribution: q_uniform, min: 0.0, max: 1.0, q: 0.25}
+  lu: {distribution: log_uniform, min: -4, max: 0}
+  luv: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+  qluv: {distribution: q_log_uniform_values, min: 16, max: 256, q: 16}
+  n: {distribution: normal, mu: 0, sigma: 1}
+  qn: {distribution: q_normal, mu: 100, sigma: 10, q: 5}
+  ln: {distribution: log_normal, mu: 0, sigma: 0.5}
+  qln: {distribution: q_log_normal, mu: 3, sigma: 0.5, q: 2}
+)");
+  ASSERT_OK(spec);
+  ASSERT_EQ(spec->rows.size(), 3u);
+  EXPECT_EQ(spec->rows[0].dump(),
+            R"({"c":"c","iu":803,"ln":0.7189298631640566,"lu":0.08616080769654415,)"
+            R"("luv":0.08463144362341671,"n":-0.08408049980154426,"p":"b","qln":28,"qluv":16,)"
+            R"("qn":90,"qu":48,"quf":0.25,"u":1.284288168120741})");
+  EXPECT_EQ(spec->rows[1].dump(),
+            R"({"c":"c","iu":713,"ln":1.1648653575156604,"lu":0.26989374465670235,)"
+            R"("luv":0.0017514957963620497,"n":-1.2415260597887534,"p":"a","qln":24,"qluv":256,)"
+            R"("qn":85,"qu":56,"quf":0.75,"u":1.0661306385714289})");
+  EXPECT_EQ(spec->rows[2].dump(),
+            R"({"c":"b","iu":327,"ln":2.064880264943336,"lu":0.2294750320681545,)"
+            R"("luv":0.0041908464444117745,"n":0.31266060408172075,"p":"a","qln":14,"qluv":64,)"
+            R"("qn":75,"qu":24,"quf":0.5,"u":0.5299232206472233})");
 }
 
 TEST(WandbRandom, BadDistributionParameters) {
