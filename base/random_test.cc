@@ -21,7 +21,7 @@ TEST(Random, SplitMix64MatchesTheReference) {
   EXPECT_EQ(SplitMix64Of(0), 0xe220a8397b1dcdafull);
 }
 
-// The same values model/train_test.cc pinned on model::Random before it moved here.
+// The same values model/train_test.cc pinned on the model's PRNG before it moved here.
 TEST(Random, SplitMix64RngWithUniformBelowAndUniformFloat) {
   SplitMix64Rng r(5);
   EXPECT_EQ(r.Next(), 0x63033b0ca389c35aull);

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "bench/grid_spec.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "data/dataset_reader.h"
 #include "storage/layout.h"
 #include "sweep/spec/plan.h"
@@ -60,7 +60,7 @@ int WriteResults(const std::string& root, int count) {
   sweep::Plan plan = sweep::MakePlan(*spec, sweep::bench::Grid10kSpec(), {});
   sweep::Status s = WriteText(sweep::storage::PlanPath(root), sweep::PlanToText(plan));
   if (!s.ok()) return Fail(s);
-  sweep::model::Random rng(42);
+  sweep::SplitMix64Rng rng(42);
   for (int i = 0; i < count; ++i) {
     sweep::storage::RunResult r;
     r.index = i;
@@ -69,9 +69,9 @@ int WriteResults(const std::string& root, int count) {
     r.host = "bench";
     r.version = "0.1.0";
     r.epochs = 3;
-    r.seconds = 1 + 10 * rng.Uniform();
+    r.seconds = 1 + 10 * sweep::UniformFloat(rng);
     if (r.succeeded) {
-      double loss = 0.3 + rng.Uniform();
+      double loss = 0.3 + sweep::UniformFloat(rng);
       for (int e = 1; e <= 3; ++e) {
         loss *= 0.7;
         r.history.push_back({{"epoch", e}, {"train_loss", loss}, {"train_accuracy", 1 - loss / 2},

@@ -10,7 +10,7 @@
 
 #include "bench/gemm.h"
 #include "bench/grid_spec.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "model/train.h"
 #include "storage/keras_h5.h"
 #include "storage/layout.h"
@@ -70,8 +70,8 @@ Dataset StepData(int cols, int classes, int rows) {
   d.num_classes = classes;
   d.x.resize(static_cast<size_t>(rows) * cols);
   d.y.resize(rows);
-  model::Random rng(7);
-  for (float& v : d.x) v = 2.0f * rng.Uniform() - 0.5f;
+  SplitMix64Rng rng(7);
+  for (float& v : d.x) v = 2.0f * UniformFloat(rng) - 0.5f;
   for (int i = 0; i < rows; ++i) d.y[i] = static_cast<float>(i % classes);
   d.source = "bench";
   return d;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "model/random.h"
+#include "base/random.h"
 #include "model/train.h"
 
 namespace {
@@ -19,7 +19,7 @@ namespace {
 using namespace sweep::model;
 
 sweep::Dataset Synthetic(int64_t rows, int cols, int classes, uint64_t seed) {
-  Random rng(seed);
+  sweep::SplitMix64Rng rng(seed);
   sweep::Dataset d;
   d.rows = rows;
   d.cols = cols;
@@ -27,8 +27,8 @@ sweep::Dataset Synthetic(int64_t rows, int cols, int classes, uint64_t seed) {
   d.source = "synthetic";
   d.x.resize(rows * cols);
   d.y.resize(rows);
-  for (float& v : d.x) v = rng.Uniform();  // [0, 1) like scaled pixels
-  for (float& v : d.y) v = static_cast<float>(rng.Below(classes));
+  for (float& v : d.x) v = sweep::UniformFloat(rng);  // [0, 1) like scaled pixels
+  for (float& v : d.y) v = static_cast<float>(sweep::UniformBelow(rng, classes));
   return d;
 }
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "bench/gemm.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "model/train.h"
 #include "data/dataset_reader.h"
 #include "storage/keras_h5.h"
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     // The model Train builds first (model/train.cc: Mlp(..., SubSeed(seed, 1))).
     sweep::model::Mlp init(data.cols, config.network.hidden, data.num_classes,
                            config.network.activation, sweep::model::OutputKind::kSoftmax,
-                           config.network.init, sweep::model::SubSeed(config.seed, 1));
+                           config.network.init, sweep::SubSeed(config.seed, 1));
     sweep::Status s = sweep::storage::WriteModelFile(init_out, sweep::worker::ToModelFile(init));
     if (!s.ok()) return Fail(s);
     if (no_train) return 0;
