@@ -1,4 +1,4 @@
-// An in-memory table of samples: what the data readers (storage/) produce and the model (model/)
+// An in-memory table of samples: what the data readers (data/) produce and the model (model/)
 // trains on. Plain vectors so neither side depends on the other.
 #pragma once
 
@@ -16,5 +16,16 @@ struct Dataset {
   int num_classes = 0;       // 0 for a regression target; else 1 + the largest label seen
   std::string source;        // where it came from, for messages ("zoo.csv", "synthetic:blobs")
 };
+
+// A zero-filled data set of that shape (num_classes 0: a regression target).
+inline Dataset ZeroDataset(int64_t rows, int cols, int num_classes) {
+  Dataset d;
+  d.rows = rows;
+  d.cols = cols;
+  d.num_classes = num_classes;
+  d.x.resize(static_cast<size_t>(rows) * cols);
+  d.y.resize(static_cast<size_t>(rows));
+  return d;
+}
 
 }  // namespace sweep

@@ -64,12 +64,7 @@ BENCHMARK(BM_Sgemm)
 constexpr int kSteps = 8;
 
 Dataset StepData(int cols, int classes, int rows) {
-  Dataset d;
-  d.rows = rows;
-  d.cols = cols;
-  d.num_classes = classes;
-  d.x.resize(static_cast<size_t>(rows) * cols);
-  d.y.resize(rows);
+  Dataset d = ZeroDataset(rows, cols, classes);
   SplitMix64Rng rng(7);
   for (float& v : d.x) v = 2.0f * UniformFloat(rng) - 0.5f;
   for (int i = 0; i < rows; ++i) d.y[i] = static_cast<float>(i % classes);

@@ -20,13 +20,8 @@ using namespace sweep::model;
 
 sweep::Dataset Synthetic(int64_t rows, int cols, int classes, uint64_t seed) {
   sweep::SplitMix64Rng rng(seed);
-  sweep::Dataset d;
-  d.rows = rows;
-  d.cols = cols;
-  d.num_classes = classes;
+  sweep::Dataset d = sweep::ZeroDataset(rows, cols, classes);
   d.source = "synthetic";
-  d.x.resize(rows * cols);
-  d.y.resize(rows);
   for (float& v : d.x) v = sweep::UniformFloat(rng);  // [0, 1) like scaled pixels
   for (float& v : d.y) v = static_cast<float>(sweep::UniformBelow(rng, classes));
   return d;

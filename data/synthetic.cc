@@ -19,16 +19,6 @@ struct Params {
   double Real(const char* k) const { return num.at(k); }
 };
 
-Dataset NewDataset(int64_t rows, int cols, int classes) {
-  Dataset d;
-  d.rows = rows;
-  d.cols = cols;
-  d.num_classes = classes;
-  d.x.resize(static_cast<size_t>(rows) * cols);
-  d.y.resize(static_cast<size_t>(rows));
-  return d;
-}
-
 // Rows are generated class by class (or cyclically); a deterministic Fisher-Yates shuffle puts
 // them in random order so that any contiguous split (validation tail, shards) sees every class.
 void ShuffleRows(Dataset* d, SplitMix64Rng& rng) {
@@ -52,7 +42,7 @@ Dataset Blobs(const Params& p) {
   NormalPairs normal;
   std::vector<double> centres(static_cast<size_t>(k) * cols);
   for (double& c : centres) c = UniformReal(rng, -5, 5);
-  Dataset d = NewDataset(rows, cols, k);
+  Dataset d = ZeroDataset(rows, cols, k);
   for (int i = 0; i < rows; ++i) {
     int c = i % k;
     d.y[i] = static_cast<float>(c);
@@ -70,7 +60,7 @@ Dataset Spiral(const Params& p) {
   double noise = p.Real("noise");
   SplitMix64Rng rng(p.seed);
   NormalPairs normal;
-  Dataset d = NewDataset(rows, 2, k);
+  Dataset d = ZeroDataset(rows, 2, k);
   int per_class = (rows + k - 1) / k;
   for (int i = 0; i < rows; ++i) {
     int c = i % k;
@@ -92,7 +82,7 @@ Dataset Regression(const Params& p) {
   std::vector<double> w(static_cast<size_t>(cols));
   for (double& v : w) v = normal(rng);
   double b = normal(rng);
-  Dataset d = NewDataset(rows, cols, 0);
+  Dataset d = ZeroDataset(rows, cols, 0);
   for (int i = 0; i < rows; ++i) {
     double y = b;
     for (int j = 0; j < cols; ++j) {
@@ -130,7 +120,7 @@ Dataset Mnist(const Params& p) {
   double noise = 0.3 * p.Real("noise");
   SplitMix64Rng rng(p.seed);
   std::vector<float> protos = MnistPrototypes(rng, kClasses * kVariants);
-  Dataset d = NewDataset(rows, kPixels, kClasses);
+  Dataset d = ZeroDataset(rows, kPixels, kClasses);
   double sum = 0, sum_sq = 0;
   for (int i = 0; i < rows; ++i) {
     int c = static_cast<int>(ModuloBelow(rng, kClasses));
@@ -176,7 +166,7 @@ Dataset Zoo(const Params& p) {
   }
   int rows = p.Int("rows");
   SplitMix64Rng rng(p.seed);
-  Dataset d = NewDataset(rows, kFeatures, kClasses);
+  Dataset d = ZeroDataset(rows, kFeatures, kClasses);
   for (int i = 0, c = 0, cum = kSizes[0]; i < rows; ++i) {
     while (c + 1 < kClasses && static_cast<int64_t>(i) * 101 >= static_cast<int64_t>(cum) * rows) {
       cum += kSizes[++c];
