@@ -1,34 +1,30 @@
 #include "cloud/aws/batch_client.h"
 
 #include <cctype>
-#include <cstdlib>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "base/strings.h"
+#include "cloud/aws/config.h"
+#include "cloud/aws/retry.h"
 
 namespace sweep::aws {
 namespace {
 
 using nlohmann::json;
 
-std::map<std::string, std::string> ProfileConfig() {
-  const std::string path = aws::SharedConfigPath();
-  std::ifstream in(path);
-  if (path.empty() || !in) return {};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  aws::IniFile ini = aws::ParseIni(ss.str());
-  const auto* section = aws::ConfigSection(ini, aws::ProfileName());
-  return section == nullptr ? std::map<std::string, std::string>{} : *section;
-}
-
-std::string FirstNonEmpty(std::initializer_list<std::string> values) {
-  for (const auto& v : values) {
-    if (!v.empty()) return v;
-  }
-  return "";
+// Batch errors: header x-amzn-errortype "ClientException:..." and body {"message": "..."}.
+Status SubmitError(const std::string& what, const cloud::HttpResponse& resp,
+                   const std::string& credential_source, std::string* type) {
+  *type = resp.Header("x-amzn-errortype");
+  *type = type->substr(0, type->find(':'));
+  json err = json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+  std::string message = err.is_object() && err.contains("message") && err["message"].is_string()
+                            ? err["message"].get<std::string>()
+                            : resp.body.substr(0, 300);
+  std::string full = what + ": HTTP " + std::to_string(resp.status) +
+                     (type->empty() ? "" : " " + *type) + ": " + message + " (credentials from " +
+                     credential_source + ")";
+  return FromHttp(resp.status, *type, std::move(full));
 }
 
 }  // namespace
@@ -69,29 +65,15 @@ Status CheckJobName(const std::string& name) {
 }
 
 StatusOr<BatchEndpoint> ResolveBatchEndpoint(const std::string& region) {
-  const auto profile = ProfileConfig();
-  auto from_profile = [&](const char* k) {
-    auto it = profile.find(k);
-    return it == profile.end() ? std::string() : it->second;
-  };
+  const AwsConfig config = LoadAwsConfig();
   BatchEndpoint out;
-  out.region =
-      FirstNonEmpty({region, GetEnv("AWS_REGION"), GetEnv("AWS_DEFAULT_REGION"), from_profile("region")});
+  out.region = region.empty() ? config.region : region;
   if (out.region.empty()) {
     return Status::InvalidArgument(
         "no AWS region: pass --region or set AWS_REGION (or region in ~/.aws/config)");
   }
-  out.url = FirstNonEmpty(
-      {GetEnv("AWS_ENDPOINT_URL_BATCH"), GetEnv("AWS_ENDPOINT_URL"), from_profile("endpoint_url")});
-  if (out.url.empty()) out.url = "https://batch." + out.region + ".amazonaws.com";
-  while (!out.url.empty() && out.url.back() == '/') out.url.pop_back();
-  const size_t scheme_end = out.url.find("://");
-  const std::string scheme = scheme_end == std::string::npos ? "" : out.url.substr(0, scheme_end);
-  if ((scheme != "http" && scheme != "https") || out.url.size() == scheme_end + 3 ||
-      out.url.find_first_of("/?#", scheme_end + 3) != std::string::npos) {
-    return Status::InvalidArgument("Batch endpoint '" + out.url +
-                                   "': expected http(s)://host[:port]");
-  }
+  out.url = ServiceEndpoint(config, "batch", out.region);
+  SWEEP_RETURN_IF_ERROR(CheckEndpoint("Batch", &out.url));
   return out;
 }
 
@@ -108,14 +90,7 @@ cloud::HttpRequest SignedBatchRequest(const BatchEndpoint& endpoint, const std::
   sig.service = "batch";
   sig.region = endpoint.region;
   sig.amz_date = amz_date;
-  aws::SigV4Result signed_request = aws::SignV4(sig, credentials);
-
-  cloud::HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.url + path;
-  req.headers = sig.headers;
-  for (const auto& h : signed_request.headers) req.headers.push_back(h);
-  req.headers.emplace_back("authorization", signed_request.authorization);
+  cloud::HttpRequest req = Sign(sig, endpoint.url.substr(0, endpoint.url.find("://")), credentials);
   req.body = body;
   req.timeout_ms = 60000;
   return req;
@@ -139,30 +114,25 @@ BatchClient::BatchClient(BatchEndpoint endpoint,
     : endpoint_(std::move(endpoint)), credentials_(std::move(credentials)) {}
 
 StatusOr<SubmittedJob> BatchClient::SubmitJob(const json& body) {
-  SWEEP_ASSIGN_OR_RETURN(aws::AwsCredentials creds, credentials_->Get());
   const std::string text = body.dump();
-  cloud::HttpRequest req = SignedBatchRequest(endpoint_, "/v1/submitjob", text, creds,
-                                                aws::AmzDate(std::time(nullptr)));
   const std::string what =
       "SubmitJob " + body.value("jobName", std::string()) + " at " + endpoint_.url;
-  SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse resp, http_.Do(req));
-  if (resp.status / 100 == 2) {
-    auto job = ParseSubmitJobResponse(resp.body);
-    if (!job.ok()) return job.status().WithContext(what);
-    return job;
+  // SubmitJob is not idempotent: only a throttled request (refused before it ran) is sent again.
+  Backoff backoff(RetryPolicy{}, RandomSeed());
+  for (;;) {
+    SWEEP_ASSIGN_OR_RETURN(aws::AwsCredentials creds, credentials_->Get());
+    cloud::HttpRequest req = SignedBatchRequest(endpoint_, "/v1/submitjob", text, creds,
+                                                aws::AmzDate(std::time(nullptr)));
+    SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse resp, http_.Do(req));
+    if (resp.status / 100 == 2) {
+      auto job = ParseSubmitJobResponse(resp.body);
+      if (!job.ok()) return job.status().WithContext(what);
+      return job;
+    }
+    std::string type;
+    Status err = SubmitError(what, resp, credentials_->source(), &type);
+    if (!IsThrottling(resp.status, type) || !backoff.RetryAfter(err)) return err;
   }
-  // Batch errors: header x-amzn-errortype "ClientException:..." and body {"message": "..."}.
-  std::string type = resp.Header("x-amzn-errortype");
-  type = type.substr(0, type.find(':'));
-  json err = json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
-  std::string message = err.is_object() && err.contains("message") && err["message"].is_string()
-                            ? err["message"].get<std::string>()
-                            : resp.body.substr(0, 300);
-  std::string full = what + ": HTTP " + std::to_string(resp.status) +
-                     (type.empty() ? "" : " " + type) + ": " + message + " (credentials from " +
-                     credentials_->source() + ")";
-  if (resp.status == 429 || resp.status / 100 == 5) return Status::Unavailable(full);
-  return Status::InvalidArgument(full);
 }
 
 }  // namespace sweep::aws

@@ -3,10 +3,10 @@
 //
 // Request: POST {endpoint}/v1/submitjob, Content-Type: application/json, the body below,
 // SigV4 service "batch" signing host, content-type and x-amz-date (+ the session token).
-// Endpoint: AWS_ENDPOINT_URL_BATCH, AWS_ENDPOINT_URL, the profile's endpoint_url, else
-// https://batch.{region}.amazonaws.com. Region: the --region flag, AWS_REGION,
-// AWS_DEFAULT_REGION, the profile's region; none is an error (a job in the wrong region is
-// worse than no job). Credentials: cloud/aws/credentials.h's chain.
+// Endpoint: config.h's for "batch" (AWS_ENDPOINT_URL_BATCH, AWS_ENDPOINT_URL, the profile's
+// endpoint_url, else https://batch.{region}.amazonaws.com). Region: the --region flag, else
+// config.h's (AWS_REGION, AWS_DEFAULT_REGION, the profile's region); none is an error (a job
+// in the wrong region is worse than no job). Credentials: cloud/aws/credentials.h's chain.
 #pragma once
 
 #include <memory>
@@ -62,10 +62,12 @@ struct SubmittedJob {
 // Parses a SubmitJob answer ({"jobArn", "jobName", "jobId"}). Errors: Corruption.
 StatusOr<SubmittedJob> ParseSubmitJobResponse(const std::string& text);
 
-// One connection to the Batch API. Never retries SubmitJob (it is not idempotent: a retry
-// after a lost answer could start the array twice). Errors: InvalidArgument for 4xx (bad
-// queue, definition, credentials), Unavailable for 429/5xx and transport failures; the message
-// carries Batch's error type and message.
+// One connection to the Batch API. SubmitJob is not idempotent (a retry after a lost answer
+// could start the array twice): it is sent again only when throttled (429,
+// TooManyRequestsException: refused before it ran), with retry.h's Backoff; never after 5xx or
+// a transport failure. Errors (retry.h's FromHttp): InvalidArgument for 4xx (bad queue,
+// definition, credentials), Unavailable for 429/5xx and transport failures; the message carries
+// Batch's error type and message.
 // Thread-safety: one BatchClient per thread.
 class BatchClient {
  public:

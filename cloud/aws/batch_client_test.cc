@@ -65,7 +65,7 @@ TEST(SignedBatchRequest, MatchesBotocore) {
   EXPECT_EQ(req.body, body);
   std::string auth;
   for (const auto& [k, v] : req.headers) {
-    if (k == "authorization") auth = v;
+    if (k == "authorization" || k == "Authorization") auth = v;  // names are case-insensitive
   }
   EXPECT_EQ(
       auth,

@@ -2,20 +2,20 @@
 
 #include <sys/wait.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <functional>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "base/strings.h"
 #include "base/file.h"
 #include "cloud/http.h"
+#include "cloud/aws/config.h"
+#include "cloud/aws/retry.h"
 #include "cloud/aws/sigv4.h"
 #include "cloud/aws/xml.h"
 
@@ -29,17 +29,14 @@ Status StsError(std::string_view action, long http_status, std::string_view body
   std::string text = "sts " + std::string(action) + ": ";
   text += code.empty() ? "HTTP " + std::to_string(http_status) : code;
   if (!message.empty()) text += ": " + message.substr(0, 300);
-  const bool transient = http_status >= 500 || http_status == 429 ||
-                         code == "IDPCommunicationError" || code == "Throttling" ||
-                         code == "ThrottlingException" || code == "RequestLimitExceeded";
-  return Status(transient ? StatusCode::kUnavailable : StatusCode::kInvalidArgument, text);
+  return FromHttp(http_status, code, std::move(text));
 }
 
 std::string SessionName(const std::string& name) {
   return name.empty() ? "sweep-" + std::to_string(std::time(nullptr)) : name;
 }
 
-// POSTs the form `body` for `action` to STS, retrying transient failures 3 times; `sign`
+// POSTs the form `body` for `action` to STS, retried as CredentialRetryPolicy says; `sign`
 // (re)signs the request before each try, as the signature carries the time.
 StatusOr<TimedCredentials> PostSts(std::string_view action, const std::string& body,
                                    const std::function<void(cloud::HttpRequest*)>& sign) {
@@ -51,7 +48,7 @@ StatusOr<TimedCredentials> PostSts(std::string_view action, const std::string& b
   req.connect_timeout_ms = 3000;
   req.timeout_ms = 10000;
   cloud::HttpClient http;
-  return RetryTransient([&]() -> StatusOr<TimedCredentials> {
+  return WithRetries(CredentialRetryPolicy(), [&]() -> StatusOr<TimedCredentials> {
     cloud::HttpRequest sent = req;
     if (sign) sign(&sent);
     auto r = http.Do(sent);
@@ -73,19 +70,12 @@ bool AllowedHttpHost(const std::string& url) {
 StatusOr<TimedCredentials> FetchJson(cloud::HttpClient& http, cloud::HttpRequest req, const char* what) {
   req.connect_timeout_ms = 2000;
   req.timeout_ms = 5000;
-  Status last;
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  return WithRetries(CredentialRetryPolicy(), [&]() -> StatusOr<TimedCredentials> {
     auto r = http.Do(req);
     if (r.ok() && r->status == 200) return ParseCredentialsJson(r->body);
-    if (r.ok()) {
-      last = Status(r->status >= 500 ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
-                    std::string(what) + ": HTTP " + std::to_string(r->status));
-      if (r->status < 500) break;
-    } else {
-      last = r.status().WithContext(what);
-    }
-  }
-  return last;
+    if (!r.ok()) return r.status().WithContext(what);
+    return FromHttp(r->status, "", std::string(what) + ": HTTP " + std::to_string(r->status));
+  });
 }
 
 // AccessKeyId, SecretAccessKey, the session token under `token_key` and an optional ISO 8601
@@ -109,17 +99,6 @@ StatusOr<TimedCredentials> KeysFromJson(const nlohmann::json& j, const char* tok
 }
 
 }  // namespace
-
-StatusOr<TimedCredentials> RetryTransient(
-    const std::function<StatusOr<TimedCredentials>()>& attempt) {
-  StatusOr<TimedCredentials> last = Status::Internal("no attempt");
-  for (int i = 0; i < 3; ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << i));
-    last = attempt();
-    if (last.ok() || last.status().code() != StatusCode::kUnavailable) break;
-  }
-  return last;
-}
 
 StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -164,21 +143,9 @@ bool WebIdentityFromEnv(WebIdentity* out) {
   return true;
 }
 
-std::string ServiceEndpoint(const char* env, const std::string& standard) {
-  std::string url = GetEnv(env);
-  if (url.empty()) url = GetEnv("AWS_ENDPOINT_URL");
-  if (url.empty()) url = standard;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 std::string StsEndpoint() {
-  std::string region = GetEnv("AWS_REGION");
-  if (region.empty()) region = GetEnv("AWS_DEFAULT_REGION");
-  return ServiceEndpoint("AWS_ENDPOINT_URL_STS", region.empty()
-                                                     ? "https://sts.amazonaws.com"
-                                                     : "https://sts." + region + ".amazonaws.com") +
-         "/";
+  const AwsConfig config = LoadAwsConfig();
+  return ServiceEndpoint(config, "sts", config.region) + "/";
 }
 
 StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml) {
@@ -211,12 +178,12 @@ StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity
 }
 
 std::string StsRegion() {
-  std::string region = GetEnv("AWS_REGION");
-  if (region.empty()) region = GetEnv("AWS_DEFAULT_REGION");
+  const std::string region = LoadAwsConfig().region;
   return region.empty() ? "us-east-1" : region;
 }
 
-cloud::HttpRequest SignStsRequest(cloud::HttpRequest req, const AwsCredentials& source, const std::string& amz_date) {
+cloud::HttpRequest SignStsRequest(cloud::HttpRequest req, const AwsCredentials& source,
+                                  const std::string& amz_date) {
   SigV4Request sig;
   sig.method = "POST";
   sig.host = HostHeaderFor(req.url);
@@ -226,10 +193,11 @@ cloud::HttpRequest SignStsRequest(cloud::HttpRequest req, const AwsCredentials& 
   sig.service = "sts";
   sig.region = StsRegion();
   sig.amz_date = amz_date;
-  SigV4Result signed_parts = SignV4(sig, source);
-  for (auto& h : signed_parts.headers) req.headers.push_back(std::move(h));
-  req.headers.emplace_back("Authorization", signed_parts.authorization);
-  return req;
+  cloud::HttpRequest out = Sign(sig, req.url.substr(0, req.url.find("://")), source);
+  out.body = req.body;
+  out.connect_timeout_ms = req.connect_timeout_ms;
+  out.timeout_ms = req.timeout_ms;
+  return out;
 }
 
 std::string AssumeRoleBody(const RoleToAssume& role) {
@@ -302,9 +270,9 @@ StatusOr<TimedCredentials> FromImds() {
   if (!role.ok()) return role.status().WithContext("imds role");
   if (role->status == 404) return Status::NotFound("imds: no instance role");
   std::string name = Trim(role->body.substr(0, role->body.find('\n')));
-  if (role->status != 200 || name.empty()) {
-    return Status::Unavailable("imds role: HTTP " + std::to_string(role->status));
-  }
+  if (role->status != 200) return FromHttp(role->status, "", "imds role: HTTP " +
+                                                               std::to_string(role->status));
+  if (name.empty()) return Status::Unavailable("imds role: empty role name");
   get.url += name;
   return FetchJson(http, get, "imds credentials");
 }

@@ -17,11 +17,6 @@
 
 namespace sweep::aws {
 
-// Calls `attempt` up to 3 times (200 and 400 ms apart) while it fails with Unavailable; returns
-// its last result. For the sources that ask a remote endpoint.
-StatusOr<TimedCredentials> RetryTransient(
-    const std::function<StatusOr<TimedCredentials>()>& attempt);
-
 // Container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI on http://169.254.170.2, or
 // AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http on loopback / 169.254.170.2 / .23) with
 // AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or _TOKEN as the Authorization header.
@@ -54,18 +49,15 @@ struct WebIdentity {
 // are set.
 bool WebIdentityFromEnv(WebIdentity* out);
 
-// An AWS service's endpoint: `env` (AWS_ENDPOINT_URL_<SERVICE>), else AWS_ENDPOINT_URL, else
-// `standard`; without a trailing slash.
-std::string ServiceEndpoint(const char* env, const std::string& standard);
-
-// STS endpoint: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint of
-// AWS_REGION / AWS_DEFAULT_REGION, else the global https://sts.amazonaws.com.
+// STS endpoint with a trailing '/': config.h's ServiceEndpoint for "sts" (AWS_ENDPOINT_URL_STS,
+// AWS_ENDPOINT_URL, the profile's endpoint_url, else the regional endpoint of config.h's region,
+// else the global https://sts.amazonaws.com).
 std::string StsEndpoint();
 
 // POST Action=AssumeRoleWithWebIdentity (unsigned, as the API requires) to StsEndpoint().
 // Errors: InvalidArgument for a rejected token or role (AccessDenied, InvalidIdentityToken,
 // ExpiredTokenException, an unreadable token file), Unavailable for throttling, 5xx,
-// IDPCommunicationError and network failures (each tried 3 times first).
+// IDPCommunicationError and network failures (retry.h's FromHttp; CredentialRetryPolicy first).
 StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity);
 
 // A profile's role_arn with source_profile or credential_source (~/.aws/config).
@@ -82,10 +74,12 @@ StatusOr<TimedCredentials> AssumeRole(const RoleToAssume& role, const AwsCredent
 
 // The AssumeRole form body, and the request signed at `amz_date` (pure; for tests).
 std::string AssumeRoleBody(const RoleToAssume& role);
-cloud::HttpRequest SignStsRequest(cloud::HttpRequest req, const AwsCredentials& source, const std::string& amz_date);
+// The signed request keeps `req`'s URL, headers, body and timeouts (sigv4.h's Sign).
+cloud::HttpRequest SignStsRequest(cloud::HttpRequest req, const AwsCredentials& source,
+                                  const std::string& amz_date);
 
-// The region STS requests are signed for: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1
-// (the global endpoint's).
+// The region STS requests are signed for: config.h's region (AWS_REGION, AWS_DEFAULT_REGION,
+// the profile's region), else us-east-1 (the global endpoint's).
 std::string StsRegion();
 
 // The <Credentials> of an AssumeRole or AssumeRoleWithWebIdentity response. Errors: Corruption.

@@ -7,7 +7,8 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "base/file.h"
-#include "cloud/aws/credential_sources.h"
+#include "cloud/aws/config.h"
+#include "cloud/aws/retry.h"
 #include "cloud/http.h"
 #include "cloud/aws/sha1.h"
 #include "cloud/aws/sigv4.h"
@@ -33,9 +34,26 @@ Status PortalError(const SsoProfile& p, long http_status, std::string_view body)
   if (j.is_object() && j.contains("message") && j["message"].is_string()) {
     text += ": " + j["message"].get<std::string>().substr(0, 300);
   }
-  if (http_status == 429 || http_status >= 500) return Status::Unavailable(text);
   if (http_status == 401 || http_status == 403) text += " (" + LoginHint(p) + ")";
-  return Status::InvalidArgument(text);
+  return FromHttp(http_status, "", std::move(text));
+}
+
+// POSTs the SSO OIDC CreateToken `req`; its JSON answer, or the refusal as a Status.
+StatusOr<json> CreateToken(cloud::HttpClient& http, const cloud::HttpRequest& req,
+                           const SsoProfile& p) {
+  SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse r, http.Do(req));
+  json answer = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (r.status == 200) return answer;
+  std::string text =
+      "sso-oidc CreateToken (refresh " + TokenName(p) + "): HTTP " + std::to_string(r.status);
+  std::string code;
+  if (answer.is_object() && answer.contains("error") && answer["error"].is_string()) {
+    code = answer["error"].get<std::string>();
+    text += ": " + code;
+  }
+  Status s = FromHttp(r.status, code, text);
+  if (s.code() == StatusCode::kUnavailable) return s;
+  return Status::InvalidArgument(text + " (" + LoginHint(p) + ")");
 }
 
 // The AWS CLI and botocore refresh an sso-session token this close to its expiry.
@@ -111,11 +129,11 @@ StatusOr<std::string> ParseSsoToken(std::string_view json, std::time_t now, cons
 }
 
 std::string SsoEndpoint(const std::string& region) {
-  return ServiceEndpoint("AWS_ENDPOINT_URL_SSO", "https://portal.sso." + region + ".amazonaws.com");
+  return ServiceEndpoint(LoadAwsConfig(), "sso", region);
 }
 
 std::string SsoOidcEndpoint(const std::string& region) {
-  return ServiceEndpoint("AWS_ENDPOINT_URL_SSO_OIDC", "https://oidc." + region + ".amazonaws.com");
+  return ServiceEndpoint(LoadAwsConfig(), "sso-oidc", region);
 }
 
 Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::string* cached,
@@ -146,17 +164,9 @@ Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::s
   req.connect_timeout_ms = 3000;
   req.timeout_ms = 10000;
   cloud::HttpClient http;
-  SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse r, http.Do(req));
-  json answer = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  if (r.status != 200) {
-    std::string text =
-        "sso-oidc CreateToken (refresh " + TokenName(p) + "): HTTP " + std::to_string(r.status);
-    if (answer.is_object() && answer.contains("error") && answer["error"].is_string()) {
-      text += ": " + answer["error"].get<std::string>();
-    }
-    if (r.status == 429 || r.status >= 500) return Status::Unavailable(text);
-    return Status::InvalidArgument(text + " (" + LoginHint(p) + ")");
-  }
+  SWEEP_ASSIGN_OR_RETURN(json answer, WithRetries(CredentialRetryPolicy(), [&]() {
+    return CreateToken(http, req, p);
+  }));
   if (!answer.is_object() || !answer.contains("accessToken") ||
       !answer["accessToken"].is_string() || !answer.contains("expiresIn") ||
       !answer["expiresIn"].is_number_integer()) {
@@ -218,7 +228,7 @@ StatusOr<TimedCredentials> FromSso(const SsoProfile& p) {
   req.connect_timeout_ms = 3000;
   req.timeout_ms = 10000;
   cloud::HttpClient http;
-  return RetryTransient([&]() -> StatusOr<TimedCredentials> {
+  return WithRetries(CredentialRetryPolicy(), [&]() -> StatusOr<TimedCredentials> {
     auto r = http.Do(req);
     if (r.ok() && r->status == 200) return ParseSsoRoleCredentials(r->body);
     return r.ok() ? PortalError(p, r->status, r->body) : r.status().WithContext("sso portal");

@@ -47,9 +47,10 @@ std::string SsoTokenPath(const SsoProfile& p);
 // accessToken or expiresAt, or expired), with the `aws sso login` command that fixes it.
 StatusOr<std::string> ParseSsoToken(std::string_view json, std::time_t now, const SsoProfile& p);
 
-// AWS_ENDPOINT_URL_SSO, else AWS_ENDPOINT_URL, else https://portal.sso.REGION.amazonaws.com.
+// config.h's ServiceEndpoint for "sso": AWS_ENDPOINT_URL_SSO, else AWS_ENDPOINT_URL, else the
+// profile's endpoint_url, else https://portal.sso.REGION.amazonaws.com.
 std::string SsoEndpoint(const std::string& region);
-// AWS_ENDPOINT_URL_SSO_OIDC, else AWS_ENDPOINT_URL, else https://oidc.REGION.amazonaws.com.
+// The same for "sso-oidc": AWS_ENDPOINT_URL_SSO_OIDC, ..., else https://oidc.REGION.amazonaws.com.
 std::string SsoOidcEndpoint(const std::string& region);
 
 // When `cached` (the token file's text, at `path`) is an sso-session token due for refresh at
@@ -58,7 +59,8 @@ std::string SsoOidcEndpoint(const std::string& region);
 // refresh_token, unsigned), then update accessToken, expiresAt and refreshToken in `cached` and
 // rewrite the file (atomically, mode 0600). Ok and nothing done when no refresh is due or
 // possible. Errors: InvalidArgument when SSO OIDC refuses (e.g. invalid_grant), Unavailable for
-// 429, 5xx and network failures, Corruption for an answer without accessToken/expiresIn.
+// 429, 5xx and network failures (retry.h's FromHttp; CredentialRetryPolicy first), Corruption
+// for an answer without accessToken/expiresIn.
 Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::string* cached,
                             std::time_t now);
 
@@ -70,7 +72,7 @@ StatusOr<TimedCredentials> ParseSsoRoleCredentials(std::string_view json);
 // {SsoEndpoint}/federation/credentials?account_id=&role_name= with the token in
 // x-amz-sso_bearer_token (unsigned, as the API requires). Errors: InvalidArgument for a missing or
 // expired token, a token the portal refuses (401/403) or a role it does not know (400/404);
-// Unavailable for 429, 5xx and network failures (each tried 3 times).
+// Unavailable for 429, 5xx and network failures (retry.h's FromHttp; CredentialRetryPolicy).
 StatusOr<TimedCredentials> FromSso(const SsoProfile& p);
 
 }  // namespace sweep::aws

@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
-#include <thread>
 
 #include "base/log.h"
+#include "cloud/aws/config.h"
 #include "cloud/aws/xml.h"
 
 namespace sweep::aws {
@@ -63,9 +62,8 @@ bool IsDnsCompatibleBucket(const std::string& b) {
          });
 }
 
-bool IsRetryable(long status, const std::string& code) {
-  return status >= 500 || status == 429 || code == "SlowDown" || code == "RequestTimeout" ||
-         code == "Throttling" || code == "ThrottlingException" || code == "RequestTimeTooSkewed";
+bool IsExpiredToken(const std::string& code) {
+  return code == "ExpiredToken" || code == "InvalidToken";
 }
 
 std::string S3Path(const std::string& bucket, const std::string& key) {
@@ -80,12 +78,11 @@ S3Client::S3Client(S3Config config, std::shared_ptr<CredentialProvider> credenti
 
 StatusOr<cloud::HttpResponse> S3Client::SendOnce(const Call& call) {
   SWEEP_ASSIGN_OR_RETURN(AwsCredentials creds, credentials_->Get());
-  std::string scheme = "https", host = "s3." + config_.region + ".amazonaws.com";
-  if (!config_.endpoint.empty()) {
-    const size_t p = config_.endpoint.find("://");
-    scheme = config_.endpoint.substr(0, p);
-    host = config_.endpoint.substr(p + 3);
-  }
+  std::string endpoint = config_.endpoint;
+  if (endpoint.empty()) endpoint = StandardEndpoint("s3", config_.region);
+  const size_t p = endpoint.find("://");
+  const std::string scheme = endpoint.substr(0, p);
+  std::string host = endpoint.substr(p + 3);
   std::string path = "/" + call.key;
   if (config_.force_path_style || IsHostIpOrLocal(host) || !IsDnsCompatibleBucket(call.bucket)) {
     path = "/" + call.bucket + (call.key.empty() ? "" : path);
@@ -102,19 +99,7 @@ StatusOr<cloud::HttpResponse> S3Client::SendOnce(const Call& call) {
   sr.service = "s3";
   sr.region = config_.region;
   sr.amz_date = AmzDate(std::time(nullptr));
-  SigV4Result signed_parts = SignV4(sr, creds);
-
-  cloud::HttpRequest req;
-  req.method = call.method;
-  req.url = scheme + "://" + host + sr.canonical_uri;
-  std::vector<std::pair<std::string, std::string>> q;
-  for (const auto& [k, v] : call.query) q.emplace_back(UriEncode(k), UriEncode(v));
-  std::sort(q.begin(), q.end());
-  for (size_t i = 0; i < q.size(); ++i) req.url += (i ? "&" : "?") + q[i].first + "=" + q[i].second;
-  req.headers = call.headers;
-  req.headers.emplace_back("Host", host);
-  req.headers.insert(req.headers.end(), signed_parts.headers.begin(), signed_parts.headers.end());
-  req.headers.emplace_back("Authorization", signed_parts.authorization);
+  cloud::HttpRequest req = Sign(sr, scheme, creds);
   req.body = call.body;
   req.body_file = call.body_file;
   req.body_offset = call.body_offset;
@@ -139,39 +124,29 @@ Status S3Client::ErrorFor(const Call& call, const cloud::HttpResponse& r) const 
   if (std::string m = FirstXml(r.body, "Message"); !m.empty()) msg += ": " + OneLine(m);
   msg += CredentialsNote();
   if (r.status == 404) return Status::NotFound(msg);
-  if (IsRetryable(r.status, code)) return Status::Unavailable(msg);
-  return Status::InvalidArgument(msg);
+  return FromHttp(r.status, code, msg);
 }
 
 StatusOr<cloud::HttpResponse> S3Client::Send(const Call& call) {
-  const auto start = std::chrono::steady_clock::now();
+  Backoff backoff(config_.retry, rng_());
   bool refreshed = false;
-  for (int attempt = 1;; ++attempt) {
+  for (;;) {
     auto r = SendOnce(call);
     if (r.ok() && r->status / 100 == 2) return r;
-    bool retry;
-    Status err;
-    if (r.ok()) {
-      err = ErrorFor(call, *r);
-      const std::string code = FirstXml(r->body, "Code");
-      retry = IsRetryable(r->status, code);
-      if ((code == "ExpiredToken" || code == "InvalidToken") && !refreshed) {
-        credentials_->Invalidate();  // temporary credentials went stale under us
-        refreshed = retry = true;
-      }
-    } else {
-      err = r.status().WithContext("S3 " + call.op + " " + S3Path(call.bucket, call.key));
+    if (!r.ok()) {
+      Status err = r.status().WithContext("S3 " + call.op + " " + S3Path(call.bucket, call.key));
       err = Status(err.code(), err.message() + CredentialsNote());
-      retry = err.code() == StatusCode::kUnavailable;
+      if (!backoff.RetryAfter(err)) return err;
+      continue;
     }
-    if (!retry || attempt >= config_.retry.max_attempts) return err;
-    const double delay = BackoffMs(config_.retry, attempt, rng_);
-    const double elapsed = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - start).count();
-    if (elapsed + delay > config_.retry.max_total_ms) return err;
-    log::Warn(err.message() + "; retry " + std::to_string(attempt) + " in " +
-              std::to_string(static_cast<int>(delay)) + " ms");
-    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(delay));
+    const Status err = ErrorFor(call, *r);
+    if (!refreshed && IsExpiredToken(FirstXml(r->body, "Code"))) {
+      credentials_->Invalidate();  // temporary credentials went stale under us
+      refreshed = true;
+      if (!backoff.Next(err.message())) return err;
+      continue;
+    }
+    if (!backoff.RetryAfter(err)) return err;
   }
 }
 

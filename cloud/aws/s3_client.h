@@ -7,9 +7,10 @@
 // the endpoint host is an IP address or localhost, or the bucket is not DNS-compatible.
 // Payload: in-memory bodies are signed with their SHA-256; file uploads (PutFile, parts) stream
 // with x-amz-content-sha256: UNSIGNED-PAYLOAD (TLS protects them on https).
-// Retries: 5xx, 429, SlowDown/RequestTimeout and transport failures (timeouts, resets) are
-// retried with exponential backoff and full jitter, bounded in attempts and total time; 403/404
-// and other 4xx never are. Error messages are one line: operation, s3://bucket/key, HTTP status,
+// Retries: what retry.h's FromHttp calls transient (5xx, 429, SlowDown, RequestTimeout, ...) and
+// transport failures (timeouts, resets) are retried with retry.h's Backoff (`retry` policy);
+// 403/404 and other 4xx never are, except one retry after ExpiredToken/InvalidToken with
+// refreshed credentials. Error messages are one line: operation, s3://bucket/key, HTTP status,
 // S3 error code and message, the credential source. Never the secret, token or signature.
 // Thread-safety: one S3Client per thread (it owns one HTTP connection).
 #pragma once
@@ -24,20 +25,10 @@
 
 #include "base/status.h"
 #include "cloud/aws/credentials.h"
+#include "cloud/aws/retry.h"
 #include "cloud/http.h"
 
 namespace sweep::aws {
-
-struct RetryPolicy {
-  int max_attempts = 6;           // first try included
-  double base_delay_ms = 200;     // the first backoff is drawn from [0, base]
-  double max_delay_ms = 20000;    // cap on one backoff
-  double max_total_ms = 120000;   // no new attempt starts after this much time
-};
-
-// Full-jitter backoff before retry `attempt` (1 = the first retry): uniform in
-// [0, min(max_delay_ms, base_delay_ms * 2^(attempt-1))].
-double BackoffMs(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
 
 struct S3Config {
   std::string region = "us-east-1";
@@ -48,8 +39,9 @@ struct S3Config {
   int64_t part_size = 8 << 20;             // >= 5 MiB (S3's minimum for all parts but the last)
 };
 
-// Region: AWS_REGION, AWS_DEFAULT_REGION, the profile's "region" in the config file, us-east-1.
-// Endpoint: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url. Path style:
+// Region and endpoint as config.h resolves them for service "s3" (AWS_REGION,
+// AWS_DEFAULT_REGION, the profile's region, else us-east-1; AWS_ENDPOINT_URL_S3,
+// AWS_ENDPOINT_URL, the profile's endpoint_url, else "" = standard). Path style:
 // AWS_S3_FORCE_PATH_STYLE=true|1 or the profile's s3.addressing_style = path.
 // Errors: InvalidArgument for an endpoint that is not http(s)://host[:port][/].
 StatusOr<S3Config> S3ConfigFromEnvironment();

@@ -87,6 +87,20 @@ std::string CanonicalQuery(const cloud::HeaderList& query) {
 
 }  // namespace
 
+cloud::HttpRequest Sign(const SigV4Request& request, std::string_view scheme,
+                        const AwsCredentials& credentials) {
+  SigV4Result signed_parts = SignV4(request, credentials);
+  cloud::HttpRequest out;
+  out.method = request.method;
+  out.url = std::string(scheme) + "://" + request.host + request.canonical_uri;
+  if (std::string q = CanonicalQuery(request.query); !q.empty()) out.url += "?" + q;
+  out.headers = request.headers;
+  out.headers.emplace_back("Host", request.host);
+  for (auto& h : signed_parts.headers) out.headers.push_back(std::move(h));
+  out.headers.emplace_back("Authorization", std::move(signed_parts.authorization));
+  return out;
+}
+
 std::string UriEncode(std::string_view s, bool keep_slash) {
   static const char* const kDigits = "0123456789ABCDEF";
   std::string out;

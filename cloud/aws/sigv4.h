@@ -1,4 +1,4 @@
-// AWS Signature Version 4, written once for every AWS API we call (S3 here; AWS Batch in sweep/).
+// AWS Signature Version 4, written once for every AWS API we call (S3, Batch, STS).
 //
 // The signer is pure: request parts, credentials and a timestamp in; the Authorization header and
 // the x-amz-* headers to send out. No clock, no network, no libcurl: tests compare it byte for
@@ -64,6 +64,13 @@ struct SigV4Result {
 
 // Signs `request` with `credentials`. Requires: amz_date is 16 chars "YYYYMMDDTHHMMSSZ".
 SigV4Result SignV4(const SigV4Request& request, const AwsCredentials& credentials);
+
+// The one way an AWS request is signed: `request` sent over `scheme` ("https", "http") as a
+// cloud::HttpRequest with method, URL (scheme://host + canonical_uri + the canonical query, the
+// same bytes that were signed), `request.headers`, Host, the SigV4Result headers and
+// Authorization. The body (and timeouts) are the caller's to set. Pure.
+cloud::HttpRequest Sign(const SigV4Request& request, std::string_view scheme,
+                        const AwsCredentials& credentials);
 
 // The Host header (and SigV4 `host`) for an endpoint URL "scheme://host[:port]": the port only
 // when it is not the scheme's default ("https://h:443" -> "h", "http://127.0.0.1:9" -> itself).

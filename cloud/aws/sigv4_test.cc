@@ -47,6 +47,22 @@ TEST(SigV4, MatchesAwsDocumentationListObjectsExample) {
             std::string::npos);
 }
 
+// Sign sends the same canonical query it signed, plus Host, the x-amz-* headers and
+// Authorization (the one path S3, STS and Batch requests take).
+TEST(Sign, UrlAndHeadersMatchWhatWasSigned) {
+  SigV4Request r = Request("GET", "examplebucket.s3.amazonaws.com", "/",
+                           {{"prefix", "J"}, {"max-keys", "2"}, {"uploads", ""}}, Sha256Hex(""));
+  r.headers = {{"Range", "bytes=0-9"}};
+  const cloud::HttpRequest req = Sign(r, "https", {"AKID", "SECRET", "TOKEN"});
+  EXPECT_EQ(req.method, "GET");
+  EXPECT_EQ(req.url, "https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J&uploads=");
+  const SigV4Result want = SignV4(r, {"AKID", "SECRET", "TOKEN"});
+  cloud::HeaderList expected = {{"Range", "bytes=0-9"}, {"Host", r.host}};
+  expected.insert(expected.end(), want.headers.begin(), want.headers.end());
+  expected.emplace_back("Authorization", want.authorization);
+  EXPECT_EQ(req.headers, expected);
+}
+
 TEST(SigV4, SortsQueryAndSignsEmptyValues) {
   SigV4Request r = Request("POST", "b.s3.amazonaws.com", "/k", {{"uploads", ""}}, Sha256Hex(""));
   EXPECT_NE(SignV4(r, kDocCredentials).canonical_request.find("\n/k\nuploads=\n"), std::string::npos);
