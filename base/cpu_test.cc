@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 class CgroupTest : public ::testing::Test {
  protected:
   void SetUp() override { fs::create_directories(root_ / "cpu"); }
-  void Write(const std::string& rel, const std::string& text) { std::ofstream(root_ / rel) << text; }
+  void Write(const std::string& rel, const std::string& text) {
+    std::ofstream(root_ / rel) << text;
+  }
   sweep::testing::TestDir tmp_;
   const fs::path root_ = tmp_.path();
 };

@@ -9,12 +9,12 @@
 namespace sweep {
 
 struct Dataset {
-  int64_t rows = 0;          // number of samples
-  int cols = 0;              // features per sample
-  std::vector<float> x;      // rows * cols, row-major (sample after sample)
-  std::vector<float> y;      // rows targets: class index (0..num_classes-1) or regression value
-  int num_classes = 0;       // 0 for a regression target; else 1 + the largest label seen
-  std::string source;        // where it came from, for messages ("zoo.csv", "synthetic:blobs")
+  int64_t rows = 0;      // number of samples
+  int cols = 0;          // features per sample
+  std::vector<float> x;  // rows * cols, row-major (sample after sample)
+  std::vector<float> y;  // rows targets: class index (0..num_classes-1) or regression value
+  int num_classes = 0;   // 0 for a regression target; else 1 + the largest label seen
+  std::string source;    // where it came from, for messages ("zoo.csv", "synthetic:blobs")
 };
 
 // A zero-filled data set of that shape (num_classes 0: a regression target).

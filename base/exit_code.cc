@@ -4,13 +4,18 @@ namespace sweep {
 
 ExitCode ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return ExitCode::kOk;
+    case StatusCode::kOk:
+      return ExitCode::kOk;
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
-    case StatusCode::kCorruption: return ExitCode::kBadInput;
-    case StatusCode::kUnavailable: return ExitCode::kTransient;
-    case StatusCode::kCancelled: return ExitCode::kTerminated;
-    case StatusCode::kInternal: return ExitCode::kBug;
+    case StatusCode::kCorruption:
+      return ExitCode::kBadInput;
+    case StatusCode::kUnavailable:
+      return ExitCode::kTransient;
+    case StatusCode::kCancelled:
+      return ExitCode::kTerminated;
+    case StatusCode::kInternal:
+      return ExitCode::kBug;
   }
   return ExitCode::kBug;
 }

@@ -52,13 +52,13 @@ double IrwinHallNormal(Rng& rng) {
 }
 
 // The generators the header promises.
-#define SWEEP_RANDOM_INSTANTIATE(Rng)                                   \
-  template double UniformReal<Rng>(Rng&, double, double);               \
-  template double LogUniform<Rng>(Rng&, double, double);                \
-  template double Normal<Rng>(Rng&);                                    \
-  template double Normal<Rng>(Rng&, double, double);                    \
-  template double LogNormal<Rng>(Rng&, double, double);                 \
-  template double BoxMuller<Rng>(Rng&, double*);                        \
+#define SWEEP_RANDOM_INSTANTIATE(Rng)                     \
+  template double UniformReal<Rng>(Rng&, double, double); \
+  template double LogUniform<Rng>(Rng&, double, double);  \
+  template double Normal<Rng>(Rng&);                      \
+  template double Normal<Rng>(Rng&, double, double);      \
+  template double LogNormal<Rng>(Rng&, double, double);   \
+  template double BoxMuller<Rng>(Rng&, double*);          \
   template double IrwinHallNormal<Rng>(Rng&);
 SWEEP_RANDOM_INSTANTIATE(SplitMix64Rng)
 SWEEP_RANDOM_INSTANTIATE(Xoshiro256Rng)

@@ -96,7 +96,8 @@ int64_t UniformInt(Rng& rng, int64_t lo, int64_t hi) {
   if (range == 0) return static_cast<int64_t>(rng.Next());  // the whole int64 range
   const uint64_t threshold = (0 - range) % range;
   uint64_t r;
-  do r = rng.Next(); while (r < threshold);
+  do r = rng.Next();
+  while (r < threshold);
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + r % range);
 }
 

@@ -18,7 +18,15 @@
 
 namespace sweep {
 
-enum class StatusCode { kOk, kInvalidArgument, kNotFound, kCorruption, kUnavailable, kCancelled, kInternal };
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,
+  kNotFound,
+  kCorruption,
+  kUnavailable,
+  kCancelled,
+  kInternal
+};
 
 std::string_view StatusCodeName(StatusCode code);
 
@@ -28,7 +36,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
@@ -58,9 +68,18 @@ class [[nodiscard]] StatusOr {
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
-  const T& value() const& { SWEEP_CHECK(ok()); return std::get<T>(v_); }
-  T& value() & { SWEEP_CHECK(ok()); return std::get<T>(v_); }
-  T&& value() && { SWEEP_CHECK(ok()); return std::get<T>(std::move(v_)); }
+  const T& value() const& {
+    SWEEP_CHECK(ok());
+    return std::get<T>(v_);
+  }
+  T& value() & {
+    SWEEP_CHECK(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    SWEEP_CHECK(ok());
+    return std::get<T>(std::move(v_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -75,9 +94,9 @@ class [[nodiscard]] StatusOr {
 #define SWEEP_CONCAT_INNER(a, b) a##b
 #define SWEEP_CONCAT(a, b) SWEEP_CONCAT_INNER(a, b)
 
-#define SWEEP_RETURN_IF_ERROR(expr)              \
-  do {                                           \
-    ::sweep::Status sweep_status_ = (expr);      \
+#define SWEEP_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::sweep::Status sweep_status_ = (expr);        \
     if (!sweep_status_.ok()) return sweep_status_; \
   } while (0)
 

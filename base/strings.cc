@@ -1,10 +1,9 @@
 #include "base/strings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-
-#include <algorithm>
 #include <numeric>
 
 namespace sweep {

@@ -30,8 +30,8 @@ TEST(Strings, ParseIntTakesWholeDecimalsInRangeOnly) {
   EXPECT_EQ(ParseInt("10", 0, 10), 10);
   EXPECT_EQ(ParseInt("11", 0, 10), std::nullopt);
   EXPECT_EQ(ParseInt("-1", 0, 10), std::nullopt);
-  for (const char* bad : {"", " 1", "1 ", "+1", "1.0", "1e3", "0x10", "12abc", "abc",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", " 1", "1 ", "+1", "1.0", "1e3", "0x10", "12abc", "abc", "99999999999999999999"}) {
     EXPECT_EQ(ParseInt(bad), std::nullopt) << bad;
   }
 }

@@ -46,7 +46,9 @@ inline ::testing::AssertionResult IsOk(const Status& s) {
   return ::testing::AssertionFailure() << s.ToString();
 }
 template <typename T>
-::testing::AssertionResult IsOk(const StatusOr<T>& s) { return IsOk(s.status()); }
+::testing::AssertionResult IsOk(const StatusOr<T>& s) {
+  return IsOk(s.status());
+}
 }  // namespace sweep::testing
 
 #define ASSERT_OK(expr) ASSERT_TRUE(::sweep::testing::IsOk(expr))

@@ -18,10 +18,14 @@ struct Operands {
         b(s.tb ? Matrix::Random(s.n, s.k) : Matrix::Random(s.k, s.n)),
         c(Matrix::Zero(s.m, s.n)) {}
   void Run(const GemmShape& s) {
-    if (!s.ta && !s.tb) c.noalias() = a * b;
-    else if (!s.ta && s.tb) c.noalias() = a * b.transpose();
-    else if (s.ta && !s.tb) c.noalias() = a.transpose() * b;
-    else c.noalias() = a.transpose() * b.transpose();
+    if (!s.ta && !s.tb)
+      c.noalias() = a * b;
+    else if (!s.ta && s.tb)
+      c.noalias() = a * b.transpose();
+    else if (s.ta && !s.tb)
+      c.noalias() = a.transpose() * b;
+    else
+      c.noalias() = a.transpose() * b.transpose();
   }
 };
 
@@ -36,8 +40,8 @@ std::vector<GemmShape> StepGemms(const std::vector<int>& sizes, int cols) {
   std::vector<GemmShape> out;
   for (size_t l = 0; l + 1 < sizes.size(); ++l) {
     const int in = sizes[l], units = sizes[l + 1];
-    out.push_back({units, in, cols, false, false});        // forward: z = W a
-    out.push_back({units, cols, in, false, true});         // dW = d a^T
+    out.push_back({units, in, cols, false, false});            // forward: z = W a
+    out.push_back({units, cols, in, false, true});             // dW = d a^T
     if (l > 0) out.push_back({in, units, cols, true, false});  // da = W^T d
   }
   return out;

@@ -12,7 +12,7 @@
 namespace sweep::bench {
 
 struct GemmShape {
-  int m = 0, k = 0, n = 0;  // C (m x n) = op(A) (m x k) * op(B) (k x n), column-major
+  int m = 0, k = 0, n = 0;      // C (m x n) = op(A) (m x k) * op(B) (k x n), column-major
   bool ta = false, tb = false;  // op = transpose (A stored k x m / B stored n x k)
   double Flops() const { return 2.0 * m * k * n; }
   std::string Name() const;  // "128x784x64 NN"

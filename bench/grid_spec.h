@@ -22,10 +22,17 @@ inline std::string Grid10kSpec() {
          "  optimizer:\n    value: adam\n"
          "  epochs:\n    value: 3\n"
          "  validation_split:\n    value: 0.1\n"
-         "  learning_rate:\n    values: [" + lr + "]\n"
-         "  batch_size:\n    values: [" + bs + "]\n"
-         "  hidden:\n    values: [" + width + "]\n"
-         "  seed:\n    values: [" + seed + "]\n";
+         "  learning_rate:\n    values: [" +
+         lr +
+         "]\n"
+         "  batch_size:\n    values: [" +
+         bs +
+         "]\n"
+         "  hidden:\n    values: [" +
+         width +
+         "]\n"
+         "  seed:\n    values: [" +
+         seed + "]\n";
 }
 
 }  // namespace sweep::bench

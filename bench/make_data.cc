@@ -13,12 +13,12 @@
 #include <fstream>
 #include <string>
 
-#include "bench/grid_spec.h"
 #include "base/random.h"
+#include "bench/grid_spec.h"
 #include "data/dataset_reader.h"
 #include "storage/layout.h"
-#include "sweep/spec/plan.h"
 #include "storage/result.h"
+#include "sweep/spec/plan.h"
 #include "sweep/spec/spec.h"
 
 namespace {
@@ -74,13 +74,18 @@ int WriteResults(const std::string& root, int count) {
       double loss = 0.3 + sweep::UniformFloat(rng);
       for (int e = 1; e <= 3; ++e) {
         loss *= 0.7;
-        r.history.push_back({{"epoch", e}, {"train_loss", loss}, {"train_accuracy", 1 - loss / 2},
-                             {"val_loss", loss * 1.1}, {"val_accuracy", 1 - loss / 1.8},
+        r.history.push_back({{"epoch", e},
+                             {"train_loss", loss},
+                             {"train_accuracy", 1 - loss / 2},
+                             {"val_loss", loss * 1.1},
+                             {"val_accuracy", 1 - loss / 1.8},
                              {"seconds", r.seconds / 3}});
       }
       r.best_epoch = 3;
-      r.metrics = {{"train_loss", loss}, {"train_accuracy", 1 - loss / 2},
-                   {"val_loss", loss * 1.1}, {"val_accuracy", 1 - loss / 1.8}};
+      r.metrics = {{"train_loss", loss},
+                   {"train_accuracy", 1 - loss / 2},
+                   {"val_loss", loss * 1.1},
+                   {"val_accuracy", 1 - loss / 1.8}};
       r.model = sweep::storage::ModelPathInIndex();
     } else {
       r.error = "row " + std::to_string(i) + ": train: synthetic failure";

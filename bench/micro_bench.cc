@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "bench/gemm.h"
 #include "bench/grid_spec.h"
-#include "base/random.h"
 #include "model/train.h"
 #include "storage/keras_h5.h"
 #include "storage/layout.h"
@@ -31,15 +31,19 @@ void BM_Sgemm(benchmark::State& state) {
   M b = s.tb ? M::Random(s.n, s.k) : M::Random(s.k, s.n);
   M c(s.m, s.n);
   for (auto _ : state) {
-    if (!s.ta && !s.tb) c.noalias() = a * b;
-    else if (!s.ta) c.noalias() = a * b.transpose();
-    else if (!s.tb) c.noalias() = a.transpose() * b;
-    else c.noalias() = a.transpose() * b.transpose();
+    if (!s.ta && !s.tb)
+      c.noalias() = a * b;
+    else if (!s.ta)
+      c.noalias() = a * b.transpose();
+    else if (!s.tb)
+      c.noalias() = a.transpose() * b;
+    else
+      c.noalias() = a.transpose() * b.transpose();
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.counters["FLOP/s"] = benchmark::Counter(s.Flops(), benchmark::Counter::kIsIterationInvariantRate,
-                                                benchmark::Counter::kIs1000);
+  state.counters["FLOP/s"] = benchmark::Counter(
+      s.Flops(), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
   state.SetLabel(s.Name());
 }
 BENCHMARK(BM_Sgemm)
@@ -93,8 +97,18 @@ void TrainStep(benchmark::State& state, std::vector<int> hidden, int batch) {
 }
 void BM_TrainStep_W1(benchmark::State& state) { TrainStep(state, {128}, 128); }
 void BM_TrainStep_W3(benchmark::State& state) { TrainStep(state, {512, 512}, 256); }
-BENCHMARK(BM_TrainStep_W1)->ArgName("threads")->Arg(1)->Arg(2)->UseManualTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_TrainStep_W3)->ArgName("threads")->Arg(1)->Arg(2)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TrainStep_W1)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TrainStep_W3)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // --- Publishing model.h5 (storage::WriteModelFile: temp file, fsync, rename) --------------
 void PublishModel(benchmark::State& state, std::vector<int> hidden) {

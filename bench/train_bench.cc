@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/gemm.h"
 #include "base/random.h"
-#include "model/train.h"
+#include "bench/gemm.h"
 #include "data/dataset_reader.h"
+#include "model/train.h"
 #include "storage/keras_h5.h"
 #include "sweep/spec/row_config.h"
 #include "worker/publish.h"
@@ -104,11 +104,13 @@ int main(int argc, char** argv) {
   if (threads >= 0) config.threads = threads;
 
   const Clock::time_point t0 = Clock::now();
-  auto data_or = sweep::data::ReadDataset(config.data.dataset, sweep::data::TargetKind::kClassLabels);
+  auto data_or =
+      sweep::data::ReadDataset(config.data.dataset, sweep::data::TargetKind::kClassLabels);
   if (!data_or.ok()) return Fail(data_or.status());
   const sweep::Dataset& data = *data_or;
   const double load_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  const std::vector<int> layer_sizes = LayerSizes(data.cols, config.network.hidden, data.num_classes);
+  const std::vector<int> layer_sizes =
+      LayerSizes(data.cols, config.network.hidden, data.num_classes);
 
   if (!init_out.empty()) {
     // The model Train builds first (model/train.cc: Mlp(..., SubSeed(seed, 1))).

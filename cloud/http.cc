@@ -242,9 +242,9 @@ StatusOr<HttpResponse> HttpClient::Do(const HttpRequest& req) {
 Status FromCurl(int curl_code, std::string_view what) {
   const auto code = static_cast<CURLcode>(curl_code);
   // The codes come from a loaded libcurl; without one (unit tests) the number still says it.
-  std::string msg = std::string(what) + ": " +
-                    (Curl().ok() ? (*Curl())->easy_strerror(code)
-                                 : "curl error " + std::to_string(curl_code));
+  std::string msg =
+      std::string(what) + ": " +
+      (Curl().ok() ? (*Curl())->easy_strerror(code) : "curl error " + std::to_string(curl_code));
   switch (code) {
     case CURLE_OK:
       return Status::Ok();

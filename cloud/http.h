@@ -11,10 +11,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "base/status.h"
 #include <utility>
 #include <vector>
+
+#include "base/status.h"
 
 namespace sweep::cloud {
 
@@ -25,11 +25,11 @@ struct HttpRequest {
   std::string method = "GET";  // any verb; "HEAD" reads no body
   std::string url;             // "http://127.0.0.1:4568/bucket/key?x=1" (already encoded)
   HeaderList headers;
-  std::string_view body;       // request body when `body_file` is empty (must outlive Do)
-  std::string body_file;       // else upload bytes [body_offset, body_offset+body_length) of it
+  std::string_view body;  // request body when `body_file` is empty (must outlive Do)
+  std::string body_file;  // else upload bytes [body_offset, body_offset+body_length) of it
   int64_t body_offset = 0;
   int64_t body_length = 0;
-  std::string response_file;   // if set, a 2xx body is written here (created/truncated)
+  std::string response_file;  // if set, a 2xx body is written here (created/truncated)
   long connect_timeout_ms = 10000;
   long timeout_ms = 0;         // whole transfer; 0 = no limit (multi-GB objects), stalls are
   long low_speed_time_s = 60;  // caught here instead: abort when < 1 KiB/s for this long

@@ -12,11 +12,13 @@ TEST(FromCurl, TransientVersusPermanent) {
                      CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE}) {
     EXPECT_EQ(FromCurl(c, "x").code(), StatusCode::kUnavailable) << c;
   }
-  for (CURLcode c : {CURLE_PEER_FAILED_VERIFICATION, CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL}) {
+  for (CURLcode c :
+       {CURLE_PEER_FAILED_VERIFICATION, CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL}) {
     EXPECT_EQ(FromCurl(c, "x").code(), StatusCode::kInvalidArgument) << c;
   }
-  EXPECT_EQ(FromCurl(CURLE_OPERATION_TIMEDOUT, "GET http://h/k").message().rfind("GET http://h/k: ", 0),
-            0u);
+  EXPECT_EQ(
+      FromCurl(CURLE_OPERATION_TIMEDOUT, "GET http://h/k").message().rfind("GET http://h/k: ", 0),
+      0u);
 }
 
 TEST(HttpResponse, HeaderLookupIsByLowercaseName) {

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "base/testing.h"
 #include "base/file.h"
+#include "base/testing.h"
 #include "data/hdf5_util.h"
 
 namespace sweep::data {

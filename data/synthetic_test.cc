@@ -123,7 +123,9 @@ TEST(Synthetic, StreamsArePinnedBitForBit) {
        {-0x1.4bf496p-2f, -0x1.954f1p-2f, -0x1.bf1fdcp-2f, 0x1.10d94ep-3f},
        {0x1.2p+3f, 0x1.4p+2f},
        0x5c77284557ef3266ull},
-      {"synthetic:zoo", {0x0p+0f, 0x0p+0f, 0x1p+0f, 0x1p+0f}, {0x0p+0f, 0x0p+0f},
+      {"synthetic:zoo",
+       {0x0p+0f, 0x0p+0f, 0x1p+0f, 0x1p+0f},
+       {0x0p+0f, 0x0p+0f},
        0x6cf35f2b42b3f7f2ull},
   };
   for (const Case& c : cases) {

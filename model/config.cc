@@ -26,9 +26,9 @@ constexpr Choice<LrSchedule> kSchedules[] = {{LrSchedule::kConstant, "constant"}
 constexpr Choice<Init> kInits[] = {
     {Init::kAuto, "auto"}, {Init::kHe, "he"}, {Init::kXavier, "xavier"}};
 constexpr Choice<Device> kDevices[] = {{Device::kCpu, "cpu"}, {Device::kCuda, "cuda"}};
-constexpr Choice<EarlyStoppingMetric> kMetrics[] = {{EarlyStoppingMetric::kValLoss, "val_loss"},
-                                                    {EarlyStoppingMetric::kValAccuracy,
-                                                     "val_accuracy"}};
+constexpr Choice<EarlyStoppingMetric> kMetrics[] = {
+    {EarlyStoppingMetric::kValLoss, "val_loss"},
+    {EarlyStoppingMetric::kValAccuracy, "val_accuracy"}};
 
 template <typename E, size_t N>
 std::string_view NameOf(const Choice<E> (&table)[N], E v) {
@@ -122,13 +122,34 @@ StatusOr<EarlyStoppingMetric> ParseEarlyStoppingMetric(std::string_view s) {
   return ParseFrom(kMetrics, "early_stopping_metric", s);
 }
 
-template <> std::string ChoiceNames<Activation>() { return NamesOf(kActivations); }
-template <> std::string ChoiceNames<Loss>() { return NamesOf(kLosses); }
-template <> std::string ChoiceNames<Optimizer>() { return NamesOf(kOptimizers); }
-template <> std::string ChoiceNames<LrSchedule>() { return NamesOf(kSchedules); }
-template <> std::string ChoiceNames<Init>() { return NamesOf(kInits); }
-template <> std::string ChoiceNames<Device>() { return NamesOf(kDevices); }
-template <> std::string ChoiceNames<EarlyStoppingMetric>() { return NamesOf(kMetrics); }
+template <>
+std::string ChoiceNames<Activation>() {
+  return NamesOf(kActivations);
+}
+template <>
+std::string ChoiceNames<Loss>() {
+  return NamesOf(kLosses);
+}
+template <>
+std::string ChoiceNames<Optimizer>() {
+  return NamesOf(kOptimizers);
+}
+template <>
+std::string ChoiceNames<LrSchedule>() {
+  return NamesOf(kSchedules);
+}
+template <>
+std::string ChoiceNames<Init>() {
+  return NamesOf(kInits);
+}
+template <>
+std::string ChoiceNames<Device>() {
+  return NamesOf(kDevices);
+}
+template <>
+std::string ChoiceNames<EarlyStoppingMetric>() {
+  return NamesOf(kMetrics);
+}
 
 Status Validate(const TrainConfig& c) {
   SWEEP_RETURN_IF_ERROR(CheckOptimizer(c.optimizer));

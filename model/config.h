@@ -17,10 +17,10 @@
 namespace sweep::model {
 
 enum class Activation { kRelu, kTanh, kSigmoid };
-enum class Loss { kCrossEntropy, kMse };        // softmax cross-entropy (classes) or MSE (regression)
+enum class Loss { kCrossEntropy, kMse };  // softmax cross-entropy (classes) or MSE (regression)
 enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
 enum class LrSchedule { kConstant, kStep, kCosine };
-enum class Init { kAuto, kHe, kXavier };         // auto: He for relu, Xavier (Glorot) otherwise
+enum class Init { kAuto, kHe, kXavier };  // auto: He for relu, Xavier (Glorot) otherwise
 enum class Device { kCpu, kCuda };
 enum class EarlyStoppingMetric { kValLoss, kValAccuracy };  // minimized / maximized
 
@@ -43,16 +43,23 @@ StatusOr<EarlyStoppingMetric> ParseEarlyStoppingMetric(std::string_view s);
 // The names Parse accepts, in table order, comma-separated: "relu, tanh, sigmoid".
 template <typename E>
 std::string ChoiceNames();
-template <> std::string ChoiceNames<Activation>();
-template <> std::string ChoiceNames<Loss>();
-template <> std::string ChoiceNames<Optimizer>();
-template <> std::string ChoiceNames<LrSchedule>();
-template <> std::string ChoiceNames<Init>();
-template <> std::string ChoiceNames<Device>();
-template <> std::string ChoiceNames<EarlyStoppingMetric>();
+template <>
+std::string ChoiceNames<Activation>();
+template <>
+std::string ChoiceNames<Loss>();
+template <>
+std::string ChoiceNames<Optimizer>();
+template <>
+std::string ChoiceNames<LrSchedule>();
+template <>
+std::string ChoiceNames<Init>();
+template <>
+std::string ChoiceNames<Device>();
+template <>
+std::string ChoiceNames<EarlyStoppingMetric>();
 
 struct NetworkConfig {
-  std::vector<int> hidden;                  // hidden layer widths; empty = softmax/linear regression
+  std::vector<int> hidden;  // hidden layer widths; empty = softmax/linear regression
   Activation activation = Activation::kRelu;  // of every hidden layer
   Init init = Init::kAuto;
   Loss loss = Loss::kCrossEntropy;
@@ -79,8 +86,8 @@ struct ScheduleConfig {
 };
 
 struct DataConfig {
-  std::string dataset;       // path, s3:// URI or synthetic:NAME; resolved by the worker
-  std::string test_dataset;  // optional; "" = none
+  std::string dataset;            // path, s3:// URI or synthetic:NAME; resolved by the worker
+  std::string test_dataset;       // optional; "" = none
   float validation_split = 0.0f;  // fraction of the training rows held out, in [0, 1)
 };
 
@@ -96,11 +103,11 @@ struct TrainConfig {
   ScheduleConfig schedule;
   DataConfig data;
   EarlyStoppingConfig early_stopping;
-  int batch_size = 32;   // samples per step; 0 = full batch
-  int epochs = 10;       // passes over the training rows, >= 1
-  uint64_t seed = 0;     // fixes init, shuffling and the validation split: same seed, same
-                         // build and thread count -> bit-identical weights
-  int threads = 0;       // training threads; 0 = the container's CPU quota
+  int batch_size = 32;  // samples per step; 0 = full batch
+  int epochs = 10;      // passes over the training rows, >= 1
+  uint64_t seed = 0;    // fixes init, shuffling and the validation split: same seed, same
+                        // build and thread count -> bit-identical weights
+  int threads = 0;      // training threads; 0 = the container's CPU quota
   Device device = Device::kCpu;
 };
 

@@ -40,11 +40,11 @@ struct EpochRecord {
 
 struct TrainReport {
   std::vector<EpochRecord> history;
-  Metrics train;  // final, evaluated on the training rows (validation rows excluded)
-  Metrics val;    // final, on the validation rows; NaN when validation_split == 0
-  int best_epoch = 0;         // the epoch whose weights the model holds at the end
+  Metrics train;       // final, evaluated on the training rows (validation rows excluded)
+  Metrics val;         // final, on the validation rows; NaN when validation_split == 0
+  int best_epoch = 0;  // the epoch whose weights the model holds at the end
   bool stopped_early = false;
-  double seconds = 0;         // total training time
+  double seconds = 0;  // total training time
 };
 
 struct TrainHooks {

@@ -30,12 +30,12 @@ namespace sweep::storage {
 inline constexpr int kModelFormatVersion = 2;
 
 struct DenseWeights {
-  std::string name;            // "dense", "dense_1", ...
+  std::string name;  // "dense", "dense_1", ...
   int inputs = 0;
   int units = 0;
-  std::vector<float> kernel;   // inputs * units, row-major (Keras layout)
-  std::vector<float> bias;     // units
-  std::string activation;      // Keras name: relu, tanh, sigmoid, softmax, linear
+  std::vector<float> kernel;  // inputs * units, row-major (Keras layout)
+  std::vector<float> bias;    // units
+  std::string activation;     // Keras name: relu, tanh, sigmoid, softmax, linear
 };
 
 struct ModelFile {

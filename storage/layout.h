@@ -21,10 +21,10 @@
 
 namespace sweep::storage {
 
-inline constexpr std::string_view kPlanFile = "sweep.json";      // in {root}
-inline constexpr std::string_view kResultFile = "result.json";   // in {root}/{index}
-inline constexpr std::string_view kWorkerLogFile = "worker.log"; // in {root}/{index}
-inline constexpr std::string_view kSlurmLogDir = ".slurm";       // in {root}
+inline constexpr std::string_view kPlanFile = "sweep.json";       // in {root}
+inline constexpr std::string_view kResultFile = "result.json";    // in {root}/{index}
+inline constexpr std::string_view kWorkerLogFile = "worker.log";  // in {root}/{index}
+inline constexpr std::string_view kSlurmLogDir = ".slurm";        // in {root}
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);
@@ -35,8 +35,8 @@ std::string LogPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
 std::string SlurmLogDir(const std::string& root);
 std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
-std::string LocalLogPathForRemote(int index);                    // sweep-logs/{index}/worker.log
-std::string SlurmLogDirForRemote(const std::string& cwd);        // {cwd}/slurm-logs
+std::string LocalLogPathForRemote(int index);                   // sweep-logs/{index}/worker.log
+std::string SlurmLogDirForRemote(const std::string& cwd);       // {cwd}/slurm-logs
 // "model/model.h5": where result.json's "model" field points, relative to the index folder.
 std::string ModelPathInIndex();
 

@@ -48,14 +48,16 @@ Status ReadBool(const json& j, const char* key, bool* out) {
 }
 
 Status ReadHeader(const json& j, RunResult* r) {
-  if (!j.contains("format_version")) return Corrupt("format_version", "missing (not a result.json)");
+  if (!j.contains("format_version"))
+    return Corrupt("format_version", "missing (not a result.json)");
   int version = 0;
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "format_version", &version));
   if (version > kResultFormatVersion) {
     return Corrupt("format_version", std::to_string(version) + " is newer than this program's " +
                                          std::to_string(kResultFormatVersion) + "; upgrade sweep");
   }
-  if (version < 1) return Corrupt("format_version", "expected >= 1, got " + std::to_string(version));
+  if (version < 1)
+    return Corrupt("format_version", "expected >= 1, got " + std::to_string(version));
   if (!j.contains("index")) return Corrupt("index", "missing");
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "index", &r->index));
   if (r->index < 0) return Corrupt("index", "expected >= 0, got " + std::to_string(r->index));
@@ -155,7 +157,8 @@ StatusOr<RunResult> ParseResult(std::string_view text) {
     return Status::Corruption(text.empty() ? "empty file (half-written?)"
                                            : "not valid JSON (half-written or corrupt)");
   }
-  if (!j.is_object()) return Status::Corruption("expected a JSON object, got " + std::string(j.type_name()));
+  if (!j.is_object())
+    return Status::Corruption("expected a JSON object, got " + std::string(j.type_name()));
   RunResult r;
   SWEEP_RETURN_IF_ERROR(ReadHeader(j, &r));
   SWEEP_RETURN_IF_ERROR(ReadBody(j, &r));

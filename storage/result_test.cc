@@ -16,7 +16,8 @@ RunResult Succeeded() {
   RunResult r;
   r.index = 2;
   r.succeeded = true;
-  r.params = json::parse(R"({"dataset": "synthetic:blobs", "hidden": [64], "learning_rate": 0.001})");
+  r.params =
+      json::parse(R"({"dataset": "synthetic:blobs", "hidden": [64], "learning_rate": 0.001})");
   r.metrics = {{"train_loss", 0.25}, {"val_accuracy", 0.875}};
   r.history = json::parse(R"([{"epoch": 1, "train_loss": 0.5, "seconds": 0.1}])");
   r.epochs = 3;
@@ -147,7 +148,8 @@ TEST(Result, CorruptHalfWrittenAndForeignFilesAreRejected) {
   ExpectCorrupt(R"({"format_version": 1, "status": "failed"})", "index: missing");
   ExpectCorrupt(R"({"format_version": 1, "index": "3", "status": "failed"})",
                 "index: expected an integer, got \"3\"");
-  ExpectCorrupt(R"({"format_version": 1, "index": -1, "status": "failed"})", "index: expected >= 0");
+  ExpectCorrupt(R"({"format_version": 1, "index": -1, "status": "failed"})",
+                "index: expected >= 0");
   ExpectCorrupt(R"({"format_version": 1, "index": 1})", "status: missing");
   ExpectCorrupt(R"({"format_version": 1, "index": 1, "status": "ok"})", "status: expected");
   ExpectCorrupt(R"({"format_version": 1, "index": 1, "status": "failed", "metrics": [1]})",

@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "base/strings.h"
 #include "base/file.h"
-#include "storage/layout.h"
+#include "base/strings.h"
 #include "cloud/aws/s3_client.h"
+#include "storage/layout.h"
 
 namespace sweep::storage {
 namespace {
@@ -21,8 +21,8 @@ namespace {
 // One provider per process: every store and fetch shares its cached temporary credentials, so
 // a worker asks the container endpoint or IMDS (which throttles) once, not once per object.
 std::shared_ptr<aws::CredentialProvider> SharedCredentials() {
-  static const auto* provider = new std::shared_ptr<aws::CredentialProvider>(
-      std::make_shared<aws::CredentialProvider>());
+  static const auto* provider =
+      new std::shared_ptr<aws::CredentialProvider>(std::make_shared<aws::CredentialProvider>());
   return *provider;
 }
 
@@ -34,7 +34,9 @@ StatusOr<std::unique_ptr<aws::S3Client>> ClientFromEnvironment() {
 class S3Store : public Store {
  public:
   S3Store(std::string root, aws::S3Uri uri, std::unique_ptr<aws::S3Client> client)
-      : root_(std::move(root)), bucket_(std::move(uri.bucket)), prefix_(std::move(uri.key)),
+      : root_(std::move(root)),
+        bucket_(std::move(uri.bucket)),
+        prefix_(std::move(uri.key)),
         client_(std::move(client)) {
     while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
   }
@@ -115,7 +117,8 @@ class FileLock {
   int fd_ = -1;
 };
 
-Status Download(aws::S3Client& client, const aws::S3Uri& uri, const aws::S3Object& head, const std::string& final) {
+Status Download(aws::S3Client& client, const aws::S3Uri& uri, const aws::S3Object& head,
+                const std::string& final) {
   const std::string temp = TempPathFor(final);
   auto got = client.GetToFile(uri.bucket, uri.key, temp);
   Status s = got.status();
@@ -155,8 +158,8 @@ StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
   }
   SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
   SWEEP_ASSIGN_OR_RETURN(aws::S3Object head, client->Head(uri.bucket, uri.key));
-  const std::string dir = cache + "/s3/" + uri.bucket + "/" + aws::Sha256Hex(uri.key).substr(0, 32) +
-                          "-" + SafeEtag(head.etag);
+  const std::string dir = cache + "/s3/" + uri.bucket + "/" +
+                          aws::Sha256Hex(uri.key).substr(0, 32) + "-" + SafeEtag(head.etag);
   const std::string final = dir + "/" + CacheBaseName(uri.key);
   if (IsFileOfSize(final, head.size)) return final;
   SWEEP_RETURN_IF_ERROR(CreateDirectories(dir).WithContext("input cache"));

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "base/testing.h"
 #include "base/file.h"
+#include "base/testing.h"
 
 namespace sweep::storage {
 namespace {

@@ -2,7 +2,6 @@
 // training. Rows go to stdout (YAML, or a JSON array with --json); the count line goes to
 // stderr, so stdout stays parseable (`sweep expand s.yml --json | jq`).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <memory>
 
@@ -29,7 +28,8 @@ int RunExpand(const ExpandOptions& o) {
   StatusOr<Spec> spec = LoadSpec(o.spec, o.sets);
   if (!spec.ok()) return Fail("expand", spec.status());
   LogSpecWarnings(*spec);
-  const std::string out = o.json ? nlohmann::json(spec->rows).dump(2) + "\n" : RowsToYaml(spec->rows);
+  const std::string out =
+      o.json ? nlohmann::json(spec->rows).dump(2) + "\n" : RowsToYaml(spec->rows);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   std::fprintf(stderr, "%zu rows (%s, hash %s)\n", spec->rows.size(), spec->form.c_str(),
@@ -42,7 +42,8 @@ int RunValidate(const ExpandOptions& o) {
   if (!spec.ok()) return Fail("validate", spec.status());
   LogSpecWarnings(*spec);
   const std::vector<std::string> problems = ValidateRows(spec->rows);
-  for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", spec->source.c_str(), p.c_str());
+  for (const std::string& p : problems)
+    std::fprintf(stderr, "%s: %s\n", spec->source.c_str(), p.c_str());
   if (!problems.empty()) {
     std::fprintf(stderr, "%zu of %zu rows invalid\n", problems.size(), spec->rows.size());
     return ToInt(ExitCode::kBadInput);
@@ -63,8 +64,8 @@ void AddSpecOptions(CLI::App* cmd, ExpandOptions* o) {
 
 void AddExpandCommand(CLI::App& app, int* exit_code) {
   auto expand_opts = std::make_shared<ExpandOptions>();
-  CLI::App* expand = app.add_subcommand(
-      "expand", "Print the rows a spec expands to (count and hash on stderr)");
+  CLI::App* expand =
+      app.add_subcommand("expand", "Print the rows a spec expands to (count and hash on stderr)");
   AddSpecOptions(expand, expand_opts.get());
   expand->add_flag("--json", expand_opts->json, "Print a JSON array instead of YAML");
   expand->callback([expand_opts, exit_code] { *exit_code = RunExpand(*expand_opts); });

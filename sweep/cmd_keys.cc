@@ -1,7 +1,6 @@
 // `sweep keys`: the row keys a spec may set, with type, default, range and meaning, printed from
 // the one table in sweep/spec/row_keys.cc. `--markdown` prints README.md's "Row keys" table.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <memory>
 #include <string>

@@ -14,14 +14,15 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   RunOptions& o = *options;
   cmd->add_option("spec", o.spec_path, "Spec file (YAML: row list, defaults+runs, or W&B sweep)")
       ->required();
-  cmd->add_option("--storage", o.storage, "Results folder (or s3:// root)")
-      ->capture_default_str();
+  cmd->add_option("--storage", o.storage, "Results folder (or s3:// root)")->capture_default_str();
   cmd->add_option("-j,--jobs", o.jobs, "Workers at a time (default: CPUs / --threads)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o.threads, "Threads per worker (SWEEP_THREADS)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--retries", o.retries, "Extra attempts for exit codes 75 and 143")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--only", o.only, "Only these indices, e.g. 3,5-7");
   cmd->add_flag("--missing", o.missing, "Only rows without a result");
   cmd->add_flag("--failed", o.failed, "Only rows whose result says failed");

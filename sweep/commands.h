@@ -9,10 +9,10 @@ class App;
 
 namespace sweep {
 
-void AddExpandCommand(CLI::App& app, int* exit_code);    // expand, validate
-void AddRunCommand(CLI::App& app, int* exit_code);       // run
-void AddCollectCommand(CLI::App& app, int* exit_code);   // collect, status
-void AddSubmitCommand(CLI::App& app, int* exit_code);    // submit
-void AddKeysCommand(CLI::App& app, int* exit_code);      // keys
+void AddExpandCommand(CLI::App& app, int* exit_code);   // expand, validate
+void AddRunCommand(CLI::App& app, int* exit_code);      // run
+void AddCollectCommand(CLI::App& app, int* exit_code);  // collect, status
+void AddSubmitCommand(CLI::App& app, int* exit_code);   // submit
+void AddKeysCommand(CLI::App& app, int* exit_code);     // keys
 
 }  // namespace sweep

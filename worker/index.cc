@@ -39,7 +39,9 @@ StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env) {
       auto value = env(var);
       if (!value) continue;
       auto v = ParseCount(*value);
-      if (!v) return Status::InvalidArgument(std::string(var) + "='" + *value + "' is not a non-negative integer");
+      if (!v)
+        return Status::InvalidArgument(std::string(var) + "='" + *value +
+                                       "' is not a non-negative integer");
       index = static_cast<int>(*v);
       break;
     }
@@ -47,7 +49,8 @@ StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env) {
   if (index < 0) {
     return Status::InvalidArgument(
         "no array index: pass --index N or set AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID, "
-        "JOB_COMPLETION_INDEX, BATCH_TASK_INDEX or SWEEP_INDEX (a Batch job of size 1 has none: use --index 0)");
+        "JOB_COMPLETION_INDEX, BATCH_TASK_INDEX or SWEEP_INDEX (a Batch job of size 1 has none: "
+        "use --index 0)");
   }
   // The mapping `sweep submit` planned the parts with (sweep/spec/array_plan).
   return RowForIndex(index, env("SWEEP_INDEX_MAP"), env("SWEEP_INDEX_OFFSET"));

@@ -22,9 +22,15 @@ TEST(ResolveIndex, FlagWinsOverEnvironment) {
 }
 
 TEST(ResolveIndex, EnginesInDocumentedOrder) {
-  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "2"}, {"SLURM_ARRAY_TASK_ID", "3"}})), 2);
-  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"SLURM_ARRAY_TASK_ID", "3"}, {"JOB_COMPLETION_INDEX", "5"}})), 3);
-  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"JOB_COMPLETION_INDEX", "5"}, {"BATCH_TASK_INDEX", "6"}})), 5);
+  EXPECT_EQ(*ResolveIndex(std::nullopt,
+                          Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "2"}, {"SLURM_ARRAY_TASK_ID", "3"}})),
+            2);
+  EXPECT_EQ(*ResolveIndex(std::nullopt,
+                          Env({{"SLURM_ARRAY_TASK_ID", "3"}, {"JOB_COMPLETION_INDEX", "5"}})),
+            3);
+  EXPECT_EQ(
+      *ResolveIndex(std::nullopt, Env({{"JOB_COMPLETION_INDEX", "5"}, {"BATCH_TASK_INDEX", "6"}})),
+      5);
   EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"BATCH_TASK_INDEX", "6"}, {"SWEEP_INDEX", "7"}})), 6);
   EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"SWEEP_INDEX", "7"}})), 7);
 }
@@ -42,10 +48,15 @@ TEST(ResolveIndex, GarbageIsRejected) {
 }
 
 TEST(ResolveIndex, MapThenOffset) {
-  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "1"}, {"SWEEP_INDEX_MAP", "3,5,9"}})), 5);
-  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "7"}, {"SWEEP_INDEX_OFFSET", "10000"}})),
+  EXPECT_EQ(*ResolveIndex(std::nullopt,
+                          Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "1"}, {"SWEEP_INDEX_MAP", "3,5,9"}})),
+            5);
+  EXPECT_EQ(*ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "7"},
+                                             {"SWEEP_INDEX_OFFSET", "10000"}})),
             10007);
-  EXPECT_FALSE(ResolveIndex(std::nullopt, Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "3"}, {"SWEEP_INDEX_MAP", "3,5,9"}})).ok());
+  EXPECT_FALSE(ResolveIndex(std::nullopt,
+                            Env({{"AWS_BATCH_JOB_ARRAY_INDEX", "3"}, {"SWEEP_INDEX_MAP", "3,5,9"}}))
+                   .ok());
 }
 
 TEST(ResolveAttempt, NormalisedToOneBased) {

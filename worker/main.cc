@@ -30,9 +30,10 @@ const char* EnvOr(const char* name, const char* fallback) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"sweep-worker: train one row of a hyperparameter sweep and publish its model.\n"
-               "Exit codes: 0 ok, 1 internal error, 2 bad input (do not retry), 75 transient (retry),\n"
-               "143 stopped by SIGTERM (retry)."};
+  CLI::App app{
+      "sweep-worker: train one row of a hyperparameter sweep and publish its model.\n"
+      "Exit codes: 0 ok, 1 internal error, 2 bad input (do not retry), 75 transient (retry),\n"
+      "143 stopped by SIGTERM (retry)."};
   app.set_version_flag("--version", SWEEP_VERSION);
   std::optional<int> index;
   sweep::worker::WorkerOptions options;
@@ -41,14 +42,17 @@ int main(int argc, char** argv) {
   app.add_option("--index", index,
                  "Row to train. Default: AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID, "
                  "JOB_COMPLETION_INDEX, BATCH_TASK_INDEX, SWEEP_INDEX (first set)");
-  app.add_option("--params", options.params, "Hyperparameter file, local or s3:// (env SWEEP_PARAMS)");
-  app.add_option("--storage", options.storage, "Results root, folder or s3://bucket/prefix (env SWEEP_STORAGE)")
+  app.add_option("--params", options.params,
+                 "Hyperparameter file, local or s3:// (env SWEEP_PARAMS)");
+  app.add_option("--storage", options.storage,
+                 "Results root, folder or s3://bucket/prefix (env SWEEP_STORAGE)")
       ->capture_default_str();
   app.add_option("--set", options.overrides, "Override a row key, e.g. --set epochs=1 (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--threads", options.threads, "Training threads (default: the row's threads, else the CPU quota)")
+  app.add_option("--threads", options.threads,
+                 "Training threads (default: the row's threads, else the CPU quota)")
       ->check(CLI::NonNegativeNumber);
   try {
     app.parse(argc, argv);

@@ -69,7 +69,8 @@ storage::ModelFile ToModelFile(const model::Mlp& mlp) {
   return file;
 }
 
-void FillMetrics(const model::TrainReport& report, const model::Metrics& test, storage::RunResult* result) {
+void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
+                 storage::RunResult* result) {
   auto& m = result->metrics;
   PutMetric(m, "train_loss", report.train.loss);
   PutMetric(m, "train_accuracy", report.train.accuracy);
@@ -97,7 +98,8 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test, s
   result->seconds = report.seconds;
 }
 
-Status Publish(storage::Store& store, int index, const model::Mlp& mlp, storage::RunResult* result) {
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp,
+               storage::RunResult* result) {
   storage::ModelFile file = ToModelFile(mlp);
   file.attributes["sweep_params"] = result->params.dump();
   file.attributes["sweep_metrics"] = nlohmann::json(result->metrics).dump();

@@ -7,8 +7,8 @@
 #include "model/mlp.h"
 #include "model/train.h"
 #include "storage/keras_h5.h"
-#include "storage/store.h"
 #include "storage/result.h"
+#include "storage/store.h"
 
 namespace sweep::worker {
 
@@ -16,7 +16,8 @@ namespace sweep::worker {
 storage::ModelFile ToModelFile(const model::Mlp& mlp);
 
 // Fills metrics and history of `result` from the training report and the test metrics.
-void FillMetrics(const model::TrainReport& report, const model::Metrics& test, storage::RunResult* result);
+void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
+                 storage::RunResult* result);
 
 // Publishes {index}/model/model.h5, then {index}/result.json from `result` (its `model` field
 // set), each atomically; result.json last: its presence means the row is complete. The model's

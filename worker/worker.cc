@@ -8,8 +8,8 @@
 #include <iterator>
 
 #include "base/log.h"
-#include "model/train.h"
 #include "data/dataset_reader.h"
+#include "model/train.h"
 #include "storage/layout.h"
 #include "storage/store.h"
 #include "sweep/spec/row_config.h"
@@ -41,33 +41,37 @@ StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* 
                                                options.index, options.params, rows, rows - 1));
   }
   auto config = ConfigFromRow(spec.rows[options.index]);
-  if (!config.ok()) return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
+  if (!config.ok())
+    return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
   return config;
 }
 
 StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir, model::Loss loss) {
   std::string resolved = ResolveDataPath(path, base_dir);
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(resolved));
-  auto kind = loss == model::Loss::kMse ? data::TargetKind::kRegression : data::TargetKind::kClassLabels;
+  auto kind =
+      loss == model::Loss::kMse ? data::TargetKind::kRegression : data::TargetKind::kClassLabels;
   return data::ReadDataset(local, kind);
 }
 
 // The optional test set, checked against the training set's shape and classes.
-StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config, const std::string& base_dir,
-                                              const Dataset& train, int index) {
+StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config,
+                                              const std::string& base_dir, const Dataset& train,
+                                              int index) {
   if (config.data.test_dataset.empty()) return std::optional<Dataset>();
   auto loaded = LoadData(config.data.test_dataset, base_dir, config.network.loss);
   if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: test_dataset", index));
   Dataset test = std::move(loaded).value();
   if (test.cols != train.cols) {
-    return Status::InvalidArgument(fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}", index,
-                                               test.source, test.cols, train.source, train.cols));
+    return Status::InvalidArgument(
+        fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}", index,
+                    test.source, test.cols, train.source, train.cols));
   }
   if (train.num_classes > 0) {
     if (test.num_classes > train.num_classes) {
-      return Status::InvalidArgument(fmt::format("row {}: test_dataset {} has labels up to {} but dataset {} has {} classes",
-                                                 index, test.source, test.num_classes - 1, train.source,
-                                                 train.num_classes));
+      return Status::InvalidArgument(
+          fmt::format("row {}: test_dataset {} has labels up to {} but dataset {} has {} classes",
+                      index, test.source, test.num_classes - 1, train.source, train.num_classes));
     }
     test.num_classes = train.num_classes;
   }
@@ -88,7 +92,8 @@ void LogEpoch(const model::EpochRecord& e, int epochs) {
 }  // namespace
 
 std::string ResolveDataPath(const std::string& path, const std::string& base_dir) {
-  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) || path[0] == '/') {
+  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) ||
+      path[0] == '/') {
     return path;
   }
   return storage::JoinPath(base_dir, path);
@@ -104,11 +109,13 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
 
   auto loaded = LoadData(config.data.dataset, base_dir, config.network.loss);
-  if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
+  if (!loaded.ok())
+    return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
   Dataset train = std::move(loaded).value();
-  SWEEP_ASSIGN_OR_RETURN(std::optional<Dataset> test, LoadTestData(config, base_dir, train, options.index));
-  log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms", options.index,
-                        options.attempt, train.rows, train.cols,
+  SWEEP_ASSIGN_OR_RETURN(std::optional<Dataset> test,
+                         LoadTestData(config, base_dir, train, options.index));
+  log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms",
+                        options.index, options.attempt, train.rows, train.cols,
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
                         SecondsSince(start) * 1e3));
 
@@ -133,7 +140,8 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   result.seconds = SecondsSince(start);
   SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, &result).WithContext("publish"));
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
-  for (const auto& [name, value] : result.metrics) summary += fmt::format(" {}={:.4f}", name, value);
+  for (const auto& [name, value] : result.metrics)
+    summary += fmt::format(" {}={:.4f}", name, value);
   log::Info(summary);
   return Status::Ok();
 }

@@ -19,10 +19,10 @@ namespace sweep::worker {
 struct WorkerOptions {
   int index = 0;
   int attempt = 1;
-  std::string params;                 // spec path or s3:// URI
-  std::string storage = "/storage";   // folder or s3://bucket/prefix
-  std::vector<std::string> overrides; // "key=value", applied to the row (sweep/spec/spec.h)
-  int threads = 0;                    // 0 = the row's `threads`, else the CPU quota
+  std::string params;                  // spec path or s3:// URI
+  std::string storage = "/storage";    // folder or s3://bucket/prefix
+  std::vector<std::string> overrides;  // "key=value", applied to the row (sweep/spec/spec.h)
+  int threads = 0;                     // 0 = the row's `threads`, else the CPU quota
 };
 
 // Runs one row. `stop` is set by the signal handler. The returned status decides the exit

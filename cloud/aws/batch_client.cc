@@ -78,9 +78,9 @@ StatusOr<BatchEndpoint> ResolveBatchEndpoint(const std::string& region) {
 }
 
 cloud::HttpRequest SignedBatchRequest(const BatchEndpoint& endpoint, const std::string& path,
-                                        const std::string& body,
-                                        const aws::AwsCredentials& credentials,
-                                        const std::string& amz_date) {
+                                      const std::string& body,
+                                      const aws::AwsCredentials& credentials,
+                                      const std::string& amz_date) {
   aws::SigV4Request sig;
   sig.method = "POST";
   sig.host = aws::HostHeaderFor(endpoint.url);

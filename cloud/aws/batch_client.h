@@ -28,7 +28,7 @@ struct SubmitJobInput {
   std::string job_definition;  // name, name:revision or ARN
   int array_size = 0;          // 2..10,000, or 0 for a plain job (no arrayProperties)
   std::vector<std::pair<std::string, std::string>> environment;  // containerOverrides
-  std::vector<std::pair<std::string, std::string>> tags;  // needs IAM batch:TagResource
+  std::vector<std::pair<std::string, std::string>> tags;         // needs IAM batch:TagResource
 };
 
 // The SubmitJob request body (keys as in the Batch API). Pure; checks nothing.
@@ -49,9 +49,9 @@ StatusOr<BatchEndpoint> ResolveBatchEndpoint(const std::string& region);
 // The signed HTTP request for `body` at `path` ("/v1/submitjob"). Pure; `amz_date` as in
 // aws::AmzDate. `body` must outlive the request (it is referenced, not copied).
 cloud::HttpRequest SignedBatchRequest(const BatchEndpoint& endpoint, const std::string& path,
-                                        const std::string& body,
-                                        const aws::AwsCredentials& credentials,
-                                        const std::string& amz_date);
+                                      const std::string& body,
+                                      const aws::AwsCredentials& credentials,
+                                      const std::string& amz_date);
 
 struct SubmittedJob {
   std::string job_id;

@@ -55,8 +55,7 @@ TEST(CheckJobName, FollowsBatchRules) {
 TEST(SignedBatchRequest, MatchesBotocore) {
   const std::string body =
       R"({"jobName":"sweep-1","jobQueue":"q","jobDefinition":"d","arrayProperties":{"size":7}})";
-  aws::AwsCredentials creds{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                ""};
+  aws::AwsCredentials creds{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
   BatchEndpoint endpoint{"https://batch.us-east-1.amazonaws.com", "us-east-1"};
   cloud::HttpRequest req =
       SignedBatchRequest(endpoint, "/v1/submitjob", body, creds, "20130524T000000Z");

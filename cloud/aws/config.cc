@@ -46,8 +46,8 @@ AwsConfig LoadAwsConfig() {
     const IniFile ini = ParseIni(ss.str());
     if (const auto* section = ConfigSection(ini, config.profile)) config.settings = *section;
   }
-  for (std::string region : {GetEnv("AWS_REGION"), GetEnv("AWS_DEFAULT_REGION"),
-                             config.Setting("region")}) {
+  for (std::string region :
+       {GetEnv("AWS_REGION"), GetEnv("AWS_DEFAULT_REGION"), config.Setting("region")}) {
     if (!region.empty()) {
       config.region = region;
       break;

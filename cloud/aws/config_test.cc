@@ -27,10 +27,16 @@ class AwsConfigEnv : public ::testing::Test {
     unsetenv("AWS_CONFIG_FILE");
   }
 
-  static constexpr const char* kVariables[] = {
-      "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-      "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_BATCH",
-      "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"};
+  static constexpr const char* kVariables[] = {"AWS_PROFILE",
+                                               "AWS_DEFAULT_PROFILE",
+                                               "AWS_REGION",
+                                               "AWS_DEFAULT_REGION",
+                                               "AWS_ENDPOINT_URL",
+                                               "AWS_ENDPOINT_URL_S3",
+                                               "AWS_ENDPOINT_URL_BATCH",
+                                               "AWS_ENDPOINT_URL_STS",
+                                               "AWS_ENDPOINT_URL_SSO",
+                                               "AWS_ENDPOINT_URL_SSO_OIDC"};
   testing::TestDir tmp_;
 };
 

@@ -7,17 +7,16 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "base/strings.h"
 #include "base/file.h"
-#include "cloud/http.h"
+#include "base/strings.h"
 #include "cloud/aws/config.h"
 #include "cloud/aws/retry.h"
 #include "cloud/aws/sigv4.h"
 #include "cloud/aws/xml.h"
+#include "cloud/http.h"
 
 namespace sweep::aws {
 namespace {
@@ -67,7 +66,8 @@ bool AllowedHttpHost(const std::string& url) {
   return false;
 }
 
-StatusOr<TimedCredentials> FetchJson(cloud::HttpClient& http, cloud::HttpRequest req, const char* what) {
+StatusOr<TimedCredentials> FetchJson(cloud::HttpClient& http, cloud::HttpRequest req,
+                                     const char* what) {
   req.connect_timeout_ms = 2000;
   req.timeout_ms = 5000;
   return WithRetries(CredentialRetryPolicy(), [&]() -> StatusOr<TimedCredentials> {
@@ -111,7 +111,8 @@ StatusOr<TimedCredentials> ParseCredentialsJson(std::string_view text) {
 
 StatusOr<TimedCredentials> ParseProcessCredentials(std::string_view text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Status::InvalidArgument("credential_process: output is not a JSON object");
+  if (!j.is_object())
+    return Status::InvalidArgument("credential_process: output is not a JSON object");
   if (!j.contains("Version") || j["Version"] != 1) {
     return Status::InvalidArgument("credential_process: expected \"Version\": 1");
   }
@@ -121,7 +122,8 @@ StatusOr<TimedCredentials> ParseProcessCredentials(std::string_view text) {
 StatusOr<TimedCredentials> RunCredentialProcess(const std::string& command) {
   std::fflush(nullptr);  // a child inherits our stdio buffers' contents otherwise
   FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return Status::InvalidArgument("credential_process: cannot start: " + command);
+  if (pipe == nullptr)
+    return Status::InvalidArgument("credential_process: cannot start: " + command);
   std::string out;
   char buf[4096];
   for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) {
@@ -137,7 +139,8 @@ StatusOr<TimedCredentials> RunCredentialProcess(const std::string& command) {
 }
 
 bool WebIdentityFromEnv(WebIdentity* out) {
-  WebIdentity w{GetEnv("AWS_ROLE_ARN"), GetEnv("AWS_WEB_IDENTITY_TOKEN_FILE"), GetEnv("AWS_ROLE_SESSION_NAME")};
+  WebIdentity w{GetEnv("AWS_ROLE_ARN"), GetEnv("AWS_WEB_IDENTITY_TOKEN_FILE"),
+                GetEnv("AWS_ROLE_SESSION_NAME")};
   if (w.role_arn.empty() || w.token_file.empty()) return false;
   *out = std::move(w);
   return true;
@@ -168,11 +171,12 @@ StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity
   std::stringstream token;
   token << in.rdbuf();
   if (!in || Trim(token.str()).empty()) {
-    return Status::InvalidArgument("web identity: cannot read the token file " + identity.token_file);
+    return Status::InvalidArgument("web identity: cannot read the token file " +
+                                   identity.token_file);
   }
   const std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
-                           UriEncode(identity.role_arn) + "&RoleSessionName=" +
-                           UriEncode(SessionName(identity.session_name)) +
+                           UriEncode(identity.role_arn) +
+                           "&RoleSessionName=" + UriEncode(SessionName(identity.session_name)) +
                            "&WebIdentityToken=" + UriEncode(Trim(token.str()));
   return PostSts("AssumeRoleWithWebIdentity", body, nullptr);  // unsigned, as the API requires
 }
@@ -204,7 +208,8 @@ std::string AssumeRoleBody(const RoleToAssume& role) {
   std::string body = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + UriEncode(role.role_arn) +
                      "&RoleSessionName=" + UriEncode(SessionName(role.session_name));
   if (!role.external_id.empty()) body += "&ExternalId=" + UriEncode(role.external_id);
-  if (role.duration_seconds > 0) body += "&DurationSeconds=" + std::to_string(role.duration_seconds);
+  if (role.duration_seconds > 0)
+    body += "&DurationSeconds=" + std::to_string(role.duration_seconds);
   return body;
 }
 
@@ -220,8 +225,9 @@ StatusOr<TimedCredentials> FromContainer() {
     url = "http://169.254.170.2" + rel;
   } else if (std::string full = GetEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI"); !full.empty()) {
     if (full.rfind("https://", 0) != 0 && !AllowedHttpHost(full)) {
-      return Status::InvalidArgument("AWS_CONTAINER_CREDENTIALS_FULL_URI: http only on loopback "
-                                     "or 169.254.170.2/23");
+      return Status::InvalidArgument(
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI: http only on loopback "
+          "or 169.254.170.2/23");
     }
     url = full;
   } else {
@@ -232,7 +238,8 @@ StatusOr<TimedCredentials> FromContainer() {
   std::string token = GetEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
   if (std::string file = GetEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
     if (!ReadFile(file, &token).ok()) {
-      return Status::InvalidArgument("container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+      return Status::InvalidArgument(
+          "container: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     }
   }
   token = Trim(token);
@@ -270,8 +277,8 @@ StatusOr<TimedCredentials> FromImds() {
   if (!role.ok()) return role.status().WithContext("imds role");
   if (role->status == 404) return Status::NotFound("imds: no instance role");
   std::string name = Trim(role->body.substr(0, role->body.find('\n')));
-  if (role->status != 200) return FromHttp(role->status, "", "imds role: HTTP " +
-                                                               std::to_string(role->status));
+  if (role->status != 200)
+    return FromHttp(role->status, "", "imds role: HTTP " + std::to_string(role->status));
   if (name.empty()) return Status::Unavailable("imds role: empty role name");
   get.url += name;
   return FetchJson(http, get, "imds credentials");

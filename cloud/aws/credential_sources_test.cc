@@ -17,16 +17,18 @@ TEST(ProcessCredentials, DocumentedShape) {
   EXPECT_EQ(t->credentials.access_key_id, "ASIAP");
   EXPECT_EQ(t->credentials.session_token, "T");
   EXPECT_EQ(t->expiration, ParseIso8601("2026-11-23T12:00:00Z"));
-  auto no_expiry = ParseProcessCredentials(R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"S"})");
+  auto no_expiry =
+      ParseProcessCredentials(R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"S"})");
   ASSERT_OK(no_expiry);
   EXPECT_FALSE(no_expiry->expiration);
 }
 
 TEST(ProcessCredentials, WrongShapesAreInvalidArgument) {
-  for (const char* bad : {"", "not json", R"({"AccessKeyId":"A","SecretAccessKey":"S"})",
-                          R"({"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"})",
-                          R"({"Version":1,"AccessKeyId":"A"})",
-                          R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"})"}) {
+  for (const char* bad :
+       {"", "not json", R"({"AccessKeyId":"A","SecretAccessKey":"S"})",
+        R"({"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"})",
+        R"({"Version":1,"AccessKeyId":"A"})",
+        R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"})"}) {
     EXPECT_EQ(ParseProcessCredentials(bad).status().code(), StatusCode::kInvalidArgument) << bad;
   }
 }
@@ -43,7 +45,8 @@ TEST(ProcessCredentials, RunsTheCommandThroughTheShell) {
 }
 
 TEST(StsCredentials, ParsesTheAssumeRoleWithWebIdentityResponse) {
-  const char* xml = R"(<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  const char* xml =
+      R"(<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>system:serviceaccount:ml:sweep</SubjectFromWebIdentityToken>
     <Credentials>
@@ -64,7 +67,8 @@ TEST(StsCredentials, ParsesTheAssumeRoleWithWebIdentityResponse) {
 }
 
 TEST(StsEndpoint, OverrideThenRegionThenGlobal) {
-  for (const char* v : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"}) {
+  for (const char* v :
+       {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"}) {
     unsetenv(v);
   }
   EXPECT_EQ(StsEndpoint(), "https://sts.amazonaws.com/");
@@ -93,13 +97,15 @@ TEST(AssumeRole, FormBodyAndSignedRequest) {
   cloud::HttpRequest req;
   req.url = "https://sts.amazonaws.com/";
   req.body = body;
-  const cloud::HttpRequest signed_req = SignStsRequest(req, {"AKID", "SECRET", "TOKEN"}, "20261123T120000Z");
+  const cloud::HttpRequest signed_req =
+      SignStsRequest(req, {"AKID", "SECRET", "TOKEN"}, "20261123T120000Z");
   std::string auth, token;
   for (const auto& [k, v] : signed_req.headers) {
     if (k == "Authorization") auth = v;
     if (k == "x-amz-security-token") token = v;
   }
-  EXPECT_EQ(auth.rfind("AWS4-HMAC-SHA256 Credential=AKID/20261123/us-east-1/sts/aws4_request, ", 0), 0u)
+  EXPECT_EQ(auth.rfind("AWS4-HMAC-SHA256 Credential=AKID/20261123/us-east-1/sts/aws4_request, ", 0),
+            0u)
       << auth;
   EXPECT_EQ(token, "TOKEN");
   setenv("AWS_REGION", "eu-west-1", 1);

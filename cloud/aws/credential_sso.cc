@@ -4,14 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
-#include "base/file.h"
 #include "cloud/aws/config.h"
 #include "cloud/aws/retry.h"
-#include "cloud/http.h"
 #include "cloud/aws/sha1.h"
 #include "cloud/aws/sigv4.h"
+#include "cloud/http.h"
 
 namespace sweep::aws {
 namespace {
@@ -151,11 +151,12 @@ Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::s
       str("refreshToken").empty() || str("clientId").empty() || str("clientSecret").empty()) {
     return Status::Ok();
   }
-  const std::string body = json{{"clientId", str("clientId")},
-                                {"clientSecret", str("clientSecret")},
-                                {"grantType", "refresh_token"},
-                                {"refreshToken", str("refreshToken")}}
-                               .dump();
+  const std::string body = json{
+      {"clientId", str("clientId")},
+      {"clientSecret", str("clientSecret")},
+      {"grantType", "refresh_token"},
+      {"refreshToken",
+       str("refreshToken")}}.dump();
   cloud::HttpRequest req;
   req.method = "POST";
   req.url = SsoOidcEndpoint(p.region) + "/token";
@@ -164,9 +165,8 @@ Status RefreshSsoTokenIfDue(const SsoProfile& p, const std::string& path, std::s
   req.connect_timeout_ms = 3000;
   req.timeout_ms = 10000;
   cloud::HttpClient http;
-  SWEEP_ASSIGN_OR_RETURN(json answer, WithRetries(CredentialRetryPolicy(), [&]() {
-    return CreateToken(http, req, p);
-  }));
+  SWEEP_ASSIGN_OR_RETURN(json answer, WithRetries(CredentialRetryPolicy(),
+                                                  [&]() { return CreateToken(http, req, p); }));
   if (!answer.is_object() || !answer.contains("accessToken") ||
       !answer["accessToken"].is_string() || !answer.contains("expiresIn") ||
       !answer["expiresIn"].is_number_integer()) {

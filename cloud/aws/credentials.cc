@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
-#include "base/file.h"
 #include "cloud/aws/credential_sources.h"
 #include "cloud/aws/credential_sso.h"
 
@@ -21,7 +21,8 @@ std::string HomeFile(const char* env_override, const char* rel) {
 
 StatusOr<TimedCredentials> FromEnvironment() {
   TimedCredentials t;
-  t.credentials = {GetEnv("AWS_ACCESS_KEY_ID"), GetEnv("AWS_SECRET_ACCESS_KEY"), GetEnv("AWS_SESSION_TOKEN")};
+  t.credentials = {GetEnv("AWS_ACCESS_KEY_ID"), GetEnv("AWS_SECRET_ACCESS_KEY"),
+                   GetEnv("AWS_SESSION_TOKEN")};
   if (t.credentials.access_key_id.empty() || t.credentials.secret_access_key.empty()) {
     return Status::NotFound("environment: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY not set");
   }
@@ -29,8 +30,7 @@ StatusOr<TimedCredentials> FromEnvironment() {
 }
 
 bool KeysFromSection(const std::map<std::string, std::string>* s, TimedCredentials* t) {
-  t->credentials = {SectionValue(s, "aws_access_key_id"),
-                    SectionValue(s, "aws_secret_access_key"),
+  t->credentials = {SectionValue(s, "aws_access_key_id"), SectionValue(s, "aws_secret_access_key"),
                     SectionValue(s, "aws_session_token")};
   return !t->credentials.access_key_id.empty() && !t->credentials.secret_access_key.empty();
 }
@@ -59,7 +59,8 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
 
 // The credentials a role profile assumes its role with: its source_profile's (the profile's
 // own keys when it names itself), or its credential_source.
-StatusOr<TimedCredentials> RoleSourceCredentials(const SharedFiles& files, const std::string& profile,
+StatusOr<TimedCredentials> RoleSourceCredentials(const SharedFiles& files,
+                                                 const std::string& profile,
                                                  const std::map<std::string, std::string>* s,
                                                  int depth, std::string* source) {
   const std::string named = SectionValue(s, "source_profile");
@@ -80,11 +81,13 @@ StatusOr<TimedCredentials> RoleSourceCredentials(const SharedFiles& files, const
   if (kind == "Environment") return FromEnvironment();
   if (kind == "Ec2InstanceMetadata") return FromImds();
   if (kind == "EcsContainer") return FromContainer();
-  return Status::InvalidArgument(
-      "profile " + profile + (kind.empty() ? ": role_arn needs source_profile, credential_source or "
-                                             "web_identity_token_file"
-                                           : ": credential_source " + kind + " is not one of "
-                                             "Environment, Ec2InstanceMetadata, EcsContainer"));
+  return Status::InvalidArgument("profile " + profile +
+                                 (kind.empty()
+                                      ? ": role_arn needs source_profile, credential_source or "
+                                        "web_identity_token_file"
+                                      : ": credential_source " + kind +
+                                            " is not one of "
+                                            "Environment, Ec2InstanceMetadata, EcsContainer"));
 }
 
 // A profile's role_arn: assumed with web identity, or with a source's credentials (AssumeRole).
@@ -99,12 +102,13 @@ StatusOr<TimedCredentials> FromRole(const SharedFiles& files, const std::string&
   }
   if (!SectionValue(s, "mfa_serial").empty()) {
     return Status::InvalidArgument(
-        "profile " + profile + ": mfa_serial needs a code typed at a prompt, which a worker has "
-        "none of; use credential_process (e.g. `aws configure export-credentials --format process`) "
+        "profile " + profile +
+        ": mfa_serial needs a code typed at a prompt, which a worker has "
+        "none of; use credential_process (e.g. `aws configure export-credentials --format "
+        "process`) "
         "or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
   }
-  RoleToAssume r{role, SectionValue(s, "role_session_name"), SectionValue(s, "external_id"),
-                 0};
+  RoleToAssume r{role, SectionValue(s, "role_session_name"), SectionValue(s, "external_id"), 0};
   if (const std::string d = SectionValue(s, "duration_seconds"); !d.empty()) {
     char* end = nullptr;
     const long v = std::strtol(d.c_str(), &end, 10);
@@ -129,8 +133,8 @@ StatusOr<TimedCredentials> FromRole(const SharedFiles& files, const std::string&
 }
 
 // One profile, in the SDKs' order: role_arn (unless `allow_role` is false: a profile that is
-// its own source_profile lends its keys), SSO (config file only), static keys, credential_process. The credentials file
-// wins over the config file. NotFound when the profile has none of them.
+// its own source_profile lends its keys), SSO (config file only), static keys, credential_process.
+// The credentials file wins over the config file. NotFound when the profile has none of them.
 StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const std::string& profile,
                                               int depth, bool allow_role, std::string* source) {
   const auto* cred = files.CredSection(profile);
@@ -165,7 +169,8 @@ StatusOr<TimedCredentials> ProfileCredentials(const SharedFiles& files, const st
     }
   }
   if (cred == nullptr && config == nullptr) return Status::NotFound("no profile " + profile);
-  return Status::NotFound("profile " + profile + ": no keys, credential_process, role_arn or sso_*");
+  return Status::NotFound("profile " + profile +
+                          ": no keys, credential_process, role_arn or sso_*");
 }
 
 StatusOr<TimedCredentials> FromProfile(std::string* source) {
@@ -176,8 +181,8 @@ StatusOr<TimedCredentials> FromProfile(std::string* source) {
   if (named && t.status().code() == StatusCode::kNotFound) {
     return Status::InvalidArgument("profile " + profile + ": no aws_access_key_id/" +
                                    "aws_secret_access_key, credential_process, role_arn or " +
-                                   "sso_session/sso_account_id in " +
-                                   files.cred_path + " or " + files.config_path);
+                                   "sso_session/sso_account_id in " + files.cred_path + " or " +
+                                   files.config_path);
   }
   return t;
 }
@@ -224,7 +229,9 @@ const std::map<std::string, std::string>* ConfigSection(const IniFile& config,
   return it == config.end() ? nullptr : &it->second;
 }
 
-std::string SharedCredentialsPath() { return HomeFile("AWS_SHARED_CREDENTIALS_FILE", "credentials"); }
+std::string SharedCredentialsPath() {
+  return HomeFile("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+}
 std::string SharedConfigPath() { return HomeFile("AWS_CONFIG_FILE", "config"); }
 
 std::string ProfileName() {
@@ -236,7 +243,8 @@ std::string ProfileName() {
 std::optional<std::time_t> ParseIso8601(std::string_view s) {
   std::tm tm{};
   int y, mo, d, h, mi, sec;
-  if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+  if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) !=
+      6) {
     return std::nullopt;
   }
   tm.tm_year = y - 1900;
@@ -275,9 +283,9 @@ StatusOr<TimedCredentials> CredentialProvider::Resolve(std::string* source) {
   if (imds.ok()) *source = "imds";
   if (imds.ok() || imds.status().code() != StatusCode::kNotFound) return imds;
   return Status::InvalidArgument(
-      "no AWS credentials: tried environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), profile " +
-      ProfileName() +
-      ", container (AWS_CONTAINER_CREDENTIALS_*), EC2 instance metadata");
+      "no AWS credentials: tried environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), "
+      "profile " +
+      ProfileName() + ", container (AWS_CONTAINER_CREDENTIALS_*), EC2 instance metadata");
 }
 
 StatusOr<AwsCredentials> CredentialProvider::Get() {
@@ -291,7 +299,8 @@ StatusOr<AwsCredentials> CredentialProvider::Get() {
   if (!fresh.ok()) {
     // A failed refresh keeps credentials that have not expired yet.
     if (cached_ && cached_->expiration && now < *cached_->expiration) {
-      log::Warn("credential refresh failed, using current credentials: " + fresh.status().ToString());
+      log::Warn("credential refresh failed, using current credentials: " +
+                fresh.status().ToString());
       return cached_->credentials;
     }
     return fresh.status();

@@ -43,7 +43,8 @@ TEST(ParseCredentialsJson, ContainerAndImdsShapes) {
   EXPECT_OK(imds);
   EXPECT_FALSE(ParseCredentialsJson(R"({"Code":"Failure"})").ok());
   EXPECT_EQ(ParseCredentialsJson("not json").status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(ParseCredentialsJson(R"({"AccessKeyId":"A"})").status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ParseCredentialsJson(R"({"AccessKeyId":"A"})").status().code(),
+            StatusCode::kCorruption);
 }
 
 TEST(ParseIso8601, UtcSeconds) {
@@ -71,14 +72,24 @@ class CredentialChain : public ::testing::Test {
   }
   void Write(const char* name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
-  static constexpr const char* kVars[] = {
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-      "AWS_DEFAULT_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
-      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-      "AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-      "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "HOME",
-      "AWS_ENDPOINT_URL_SSO"};
+  static constexpr const char* kVars[] = {"AWS_ACCESS_KEY_ID",
+                                          "AWS_SECRET_ACCESS_KEY",
+                                          "AWS_SESSION_TOKEN",
+                                          "AWS_PROFILE",
+                                          "AWS_DEFAULT_PROFILE",
+                                          "AWS_SHARED_CREDENTIALS_FILE",
+                                          "AWS_CONFIG_FILE",
+                                          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                          "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                          "AWS_EC2_METADATA_DISABLED",
+                                          "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                                          "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                          "AWS_ROLE_ARN",
+                                          "AWS_ROLE_SESSION_NAME",
+                                          "HOME",
+                                          "AWS_ENDPOINT_URL_SSO"};
   std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
   sweep::testing::TestDir tmp_;
   const std::filesystem::path dir_ = tmp_.path();
@@ -113,9 +124,10 @@ TEST_F(CredentialChain, NamedProfileFromCredentialsThenConfig) {
 }
 
 TEST_F(CredentialChain, ProfileCredentialProcess) {
-  Write("config", "[profile sso]\ncredential_process = echo '{\"Version\": 1, "
-                  "\"AccessKeyId\": \"PROC\", \"SecretAccessKey\": \"S\", "
-                  "\"SessionToken\": \"T\"}'\n");
+  Write("config",
+        "[profile sso]\ncredential_process = echo '{\"Version\": 1, "
+        "\"AccessKeyId\": \"PROC\", \"SecretAccessKey\": \"S\", "
+        "\"SessionToken\": \"T\"}'\n");
   setenv("AWS_PROFILE", "sso", 1);
   CredentialProvider p;
   auto c = p.Get();
@@ -136,16 +148,17 @@ TEST_F(CredentialChain, ProfileStaticKeysWinOverCredentialProcess) {
 // Each of these fails before any request to STS (tests/s3_credentials_test.sh runs AssumeRole
 // against a loopback STS that checks the signature with botocore).
 TEST_F(CredentialChain, RoleProfileErrorsNameTheProfileAndTheFix) {
-  Write("config",
-        "[profile bare]\nrole_arn = arn:aws:iam::1:role/r\n"
-        "[profile mfa]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = bare\nmfa_serial = x\n"
-        "[profile ghost-source]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = nobody\n"
-        "[profile cycle-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = cycle-b\n"
-        "[profile cycle-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = cycle-a\n"
-        "[profile long]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n"
-        "duration_seconds = 60\n"
-        "[profile odd-source]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Laptop\n"
-        "[profile env-source]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n");
+  Write(
+      "config",
+      "[profile bare]\nrole_arn = arn:aws:iam::1:role/r\n"
+      "[profile mfa]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = bare\nmfa_serial = x\n"
+      "[profile ghost-source]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = nobody\n"
+      "[profile cycle-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = cycle-b\n"
+      "[profile cycle-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = cycle-a\n"
+      "[profile long]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n"
+      "duration_seconds = 60\n"
+      "[profile odd-source]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Laptop\n"
+      "[profile env-source]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n");
   const std::pair<const char*, const char*> cases[] = {
       {"bare", "role_arn needs source_profile, credential_source or web_identity_token_file"},
       {"mfa", "mfa_serial"},
@@ -188,16 +201,19 @@ TEST_F(CredentialChain, ProfileNamingItselfLendsItsKeysNotItsRole) {
 // (tests/s3_credentials_test.sh trades a token at a loopback portal).
 TEST_F(CredentialChain, SsoProfileWithoutTokenSaysHowToLogIn) {
   setenv("HOME", dir_.c_str(), 1);
-  Write("config", "[profile dev]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n"
-                  "sso_account_id = 1\nsso_role_name = R\naws_access_key_id = KEYS\n"
-                  "aws_secret_access_key = S\n");
+  Write("config",
+        "[profile dev]\nsso_start_url = https://x/start\nsso_region = eu-west-1\n"
+        "sso_account_id = 1\nsso_role_name = R\naws_access_key_id = KEYS\n"
+        "aws_secret_access_key = S\n");
   setenv("AWS_PROFILE", "dev", 1);
   CredentialProvider p;
   auto c = p.Get();
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(c.status().message().find("profile dev: not logged in to SSO (start URL https://x/start"),
-            std::string::npos) << c.status().ToString();
+  EXPECT_NE(
+      c.status().message().find("profile dev: not logged in to SSO (start URL https://x/start"),
+      std::string::npos)
+      << c.status().ToString();
   EXPECT_NE(c.status().message().find("aws sso login --profile dev"), std::string::npos);
 }
 

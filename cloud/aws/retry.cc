@@ -11,16 +11,24 @@ namespace sweep::aws {
 namespace {
 
 // botocore's standard-mode throttling codes (retryhandler.py and retries/standard.py).
-constexpr std::string_view kThrottlingCodes[] = {
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-    "RequestThrottled", "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException"};
+constexpr std::string_view kThrottlingCodes[] = {"Throttling",
+                                                 "ThrottlingException",
+                                                 "ThrottledException",
+                                                 "RequestThrottledException",
+                                                 "TooManyRequestsException",
+                                                 "ProvisionedThroughputExceededException",
+                                                 "TransactionInProgressException",
+                                                 "RequestLimitExceeded",
+                                                 "BandwidthLimitExceeded",
+                                                 "RequestThrottled",
+                                                 "SlowDown",
+                                                 "PriorRequestNotComplete",
+                                                 "EC2ThrottledException"};
 
 // Transient without being throttling: the request may have run (or the clock was off).
-constexpr std::string_view kTransientCodes[] = {
-    "RequestTimeout", "RequestTimeoutException", "RequestTimeTooSkewed", "IDPCommunicationError",
-    "InternalError", "ServiceUnavailable"};
+constexpr std::string_view kTransientCodes[] = {"RequestTimeout",       "RequestTimeoutException",
+                                                "RequestTimeTooSkewed", "IDPCommunicationError",
+                                                "InternalError",        "ServiceUnavailable"};
 
 bool Contains(const std::string_view* begin, const std::string_view* end, std::string_view v) {
   return !v.empty() && std::find(begin, end, v) != end;
@@ -41,8 +49,7 @@ class SteadyClock : public RetryClock {
 }  // namespace
 
 bool IsThrottling(long status, std::string_view code) {
-  return status == 429 ||
-         Contains(std::begin(kThrottlingCodes), std::end(kThrottlingCodes), code);
+  return status == 429 || Contains(std::begin(kThrottlingCodes), std::end(kThrottlingCodes), code);
 }
 
 Status FromHttp(long status, std::string_view code, std::string message) {

@@ -31,10 +31,10 @@ bool IsThrottling(long status, std::string_view aws_error_code);
 Status FromHttp(long status, std::string_view aws_error_code, std::string message);
 
 struct RetryPolicy {
-  int max_attempts = 6;           // first try included
-  double base_delay_ms = 200;     // the first backoff is drawn from [0, base]
-  double max_delay_ms = 20000;    // cap on one backoff
-  double max_total_ms = 120000;   // no pause may end later than this after the first attempt
+  int max_attempts = 6;          // first try included
+  double base_delay_ms = 200;    // the first backoff is drawn from [0, base]
+  double max_delay_ms = 20000;   // cap on one backoff
+  double max_total_ms = 120000;  // no pause may end later than this after the first attempt
 };
 
 // For credential endpoints (STS, SSO, container, IMDS): every program start waits on them, so

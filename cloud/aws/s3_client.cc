@@ -14,8 +14,11 @@ namespace sweep::aws {
 struct S3Client::Call {
   Call(std::string op_, std::string method_, std::string bucket_, std::string key_,
        cloud::HeaderList query_ = {})
-      : op(std::move(op_)), method(std::move(method_)), bucket(std::move(bucket_)),
-        key(std::move(key_)), query(std::move(query_)) {}
+      : op(std::move(op_)),
+        method(std::move(method_)),
+        bucket(std::move(bucket_)),
+        key(std::move(key_)),
+        query(std::move(query_)) {}
 
   std::string op;      // "GetObject": names the operation in messages
   std::string method;  // HTTP verb
@@ -47,12 +50,12 @@ std::string OneLine(std::string s, size_t max = 200) {
 }
 
 bool IsHostIpOrLocal(std::string_view host) {
-  host = host.substr(0, host.rfind(':') == std::string_view::npos || host[0] == '['
-                            ? host.size() : host.rfind(':'));
+  host =
+      host.substr(0, host.rfind(':') == std::string_view::npos || host[0] == '[' ? host.size()
+                                                                                 : host.rfind(':'));
   if (host == "localhost" || (!host.empty() && host[0] == '[')) return true;
-  return !host.empty() && std::all_of(host.begin(), host.end(), [](unsigned char c) {
-    return std::isdigit(c) || c == '.';
-  });
+  return !host.empty() && std::all_of(host.begin(), host.end(),
+                                      [](unsigned char c) { return std::isdigit(c) || c == '.'; });
 }
 
 bool IsDnsCompatibleBucket(const std::string& b) {
@@ -73,7 +76,8 @@ std::string S3Path(const std::string& bucket, const std::string& key) {
 }  // namespace
 
 S3Client::S3Client(S3Config config, std::shared_ptr<CredentialProvider> credentials)
-    : config_(std::move(config)), credentials_(std::move(credentials)),
+    : config_(std::move(config)),
+      credentials_(std::move(credentials)),
       rng_(std::random_device{}()) {}
 
 StatusOr<cloud::HttpResponse> S3Client::SendOnce(const Call& call) {
@@ -118,8 +122,8 @@ Status S3Client::ErrorFor(const Call& call, const cloud::HttpResponse& r) const 
   // HEAD responses have no body: name the status the way botocore does.
   if (code.empty() && r.status == 404) code = "NotFound";
   if (code.empty() && r.status == 403) code = "Forbidden";
-  std::string msg = "S3 " + call.op + " " + S3Path(call.bucket, call.key) + ": HTTP " +
-                    std::to_string(r.status);
+  std::string msg =
+      "S3 " + call.op + " " + S3Path(call.bucket, call.key) + ": HTTP " + std::to_string(r.status);
   if (!code.empty()) msg += " " + OneLine(code, 64);
   if (std::string m = FirstXml(r.body, "Message"); !m.empty()) msg += ": " + OneLine(m);
   msg += CredentialsNote();
@@ -159,8 +163,8 @@ StatusOr<std::string> S3Client::Get(const std::string& bucket, const std::string
                                     std::optional<ByteRange> range) {
   Call call{"GetObject", "GET", bucket, key};
   if (range) {
-    call.headers.emplace_back("Range", "bytes=" + std::to_string(range->first) + "-" +
-                                           std::to_string(range->last));
+    call.headers.emplace_back(
+        "Range", "bytes=" + std::to_string(range->first) + "-" + std::to_string(range->last));
   }
   SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse r, Send(call));
   return std::move(r.body);
@@ -172,8 +176,8 @@ StatusOr<S3Object> S3Client::GetToFile(const std::string& bucket, const std::str
   Call call{"GetObject", "GET", bucket, key};
   call.response_file = local_path;
   if (range) {
-    call.headers.emplace_back("Range", "bytes=" + std::to_string(range->first) + "-" +
-                                           std::to_string(range->last));
+    call.headers.emplace_back(
+        "Range", "bytes=" + std::to_string(range->first) + "-" + std::to_string(range->last));
   }
   SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse r, Send(call));
   return S3Object{key, std::atoll(r.Header("content-length").c_str()), Unquote(r.Header("etag"))};
@@ -246,7 +250,10 @@ StatusOr<std::string> S3Client::UploadParts(const std::string& bucket, const std
   std::string xml = "<CompleteMultipartUpload>";
   int part = 1;
   for (int64_t offset = 0; offset < size; offset += part_size, ++part) {
-    Call call{"UploadPart", "PUT", bucket, key,
+    Call call{"UploadPart",
+              "PUT",
+              bucket,
+              key,
               {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}}};
     call.body_file = local_path;
     call.body_offset = offset;

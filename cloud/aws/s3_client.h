@@ -32,7 +32,7 @@ namespace sweep::aws {
 
 struct S3Config {
   std::string region = "us-east-1";
-  std::string endpoint;            // "" = https://s3.{region}.amazonaws.com; else scheme://host[:port]
+  std::string endpoint;  // "" = https://s3.{region}.amazonaws.com; else scheme://host[:port]
   bool force_path_style = false;
   RetryPolicy retry;
   int64_t multipart_threshold = 16 << 20;  // PutFile uses multipart at or above this size

@@ -48,9 +48,9 @@ StatusOr<S3Uri> ParseS3Uri(std::string_view uri) {
   if (slash != std::string_view::npos) out.key = std::string(rest.substr(slash + 1));
   // Lenient on purpose (legacy buckets, test servers): S3 itself rejects names it dislikes.
   const bool bucket_ok = !out.bucket.empty() && out.bucket.size() <= 255 &&
-      std::all_of(out.bucket.begin(), out.bucket.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '-' || c == '.' || c == '_';
-      });
+                         std::all_of(out.bucket.begin(), out.bucket.end(), [](unsigned char c) {
+                           return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+                         });
   if (!bucket_ok) {
     return Status::InvalidArgument(Quoted(uri) + ": bad bucket name " + Quoted(out.bucket));
   }

@@ -46,7 +46,7 @@ bool NeverSigned(const std::string& lower_name) {
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" lines
+  std::string block;         // "name:value\n" lines
   std::string signed_names;  // "host;range;x-amz-date"
 };
 
@@ -167,8 +167,8 @@ SigV4Result SignV4(const SigV4Request& r, const AwsCredentials& credentials) {
                              "\n" + ch.block + "\n" + ch.signed_names + "\n" + r.payload_hash;
   const std::string date = r.amz_date.substr(0, 8);
   const std::string scope = date + "/" + r.region + "/" + r.service + "/aws4_request";
-  result.string_to_sign = "AWS4-HMAC-SHA256\n" + r.amz_date + "\n" + scope + "\n" +
-                          Sha256Hex(result.canonical_request);
+  result.string_to_sign =
+      "AWS4-HMAC-SHA256\n" + r.amz_date + "\n" + scope + "\n" + Sha256Hex(result.canonical_request);
 
   std::string key = HmacSha256("AWS4" + credentials.secret_access_key, date);
   key = HmacSha256(key, r.region);

@@ -45,8 +45,8 @@ struct SigV4Request {
   std::string host;           // Host header value: "b.s3.us-east-1.amazonaws.com", "127.0.0.1:4568"
                               // (include the port only when it is not the scheme's default)
   std::string canonical_uri;  // encoded path as sent: "/bucket/my%20key.txt", "/v1/submitjob"
-  cloud::HeaderList query;           // raw (unencoded) name/value pairs, any order; value "" allowed
-  cloud::HeaderList headers;         // extra headers to sign and send (Range, Content-Type, x-amz-*...)
+  cloud::HeaderList query;    // raw (unencoded) name/value pairs, any order; value "" allowed
+  cloud::HeaderList headers;  // extra headers to sign and send (Range, Content-Type, x-amz-*...)
   std::string payload_hash;   // lowercase hex SHA-256 of the body, or kUnsignedPayload
   std::string service;        // "s3", "batch"
   std::string region;         // "us-east-1"
@@ -83,7 +83,8 @@ std::string AmzDate(std::time_t t);
 // bytes each %XX uppercase). `keep_slash` keeps '/' (for object keys in paths).
 std::string UriEncode(std::string_view s, bool keep_slash = false);
 
-// UriEncode(path, /*keep_slash=*/true): an S3 object path ("/bucket/a b/c~d" -> "/bucket/a%20b/c~d").
+// UriEncode(path, /*keep_slash=*/true): an S3 object path ("/bucket/a b/c~d" ->
+// "/bucket/a%20b/c~d").
 std::string UriEncodePath(std::string_view path);
 
 // Lowercase hex SHA-256 of `data`.

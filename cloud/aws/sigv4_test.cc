@@ -13,15 +13,16 @@ const AwsCredentials kDocCredentials{"AKIAIOSFODNN7EXAMPLE",
 SigV4Request Request(std::string method, std::string host, std::string uri, cloud::HeaderList query,
                      std::string payload_hash, std::string service = "s3",
                      std::string region = "us-east-1", std::string date = "20130524T000000Z") {
-  return SigV4Request{std::move(method), std::move(host),        std::move(uri),
-                      std::move(query),  {},                     std::move(payload_hash),
-                      std::move(service), std::move(region),     std::move(date)};
+  return SigV4Request{
+      std::move(method),       std::move(host),    std::move(uri),    std::move(query), {},
+      std::move(payload_hash), std::move(service), std::move(region), std::move(date)};
 }
 
 // The GET example of the AWS S3 documentation ("Signature Calculations for the Authorization
 // Header: Transferring Payload in a Single Chunk").
 TEST(HostHeaderFor, DropsTheSchemesDefaultPortAndAnyPath) {
-  EXPECT_EQ(HostHeaderFor("https://batch.us-east-1.amazonaws.com:443"), "batch.us-east-1.amazonaws.com");
+  EXPECT_EQ(HostHeaderFor("https://batch.us-east-1.amazonaws.com:443"),
+            "batch.us-east-1.amazonaws.com");
   EXPECT_EQ(HostHeaderFor("https://sts.amazonaws.com/"), "sts.amazonaws.com");
   EXPECT_EQ(HostHeaderFor("http://127.0.0.1:9000"), "127.0.0.1:9000");
   EXPECT_EQ(HostHeaderFor("http://h:80/x"), "h");
@@ -42,8 +43,9 @@ TEST(SigV4, MatchesAwsDocumentationGetObjectExample) {
 TEST(SigV4, MatchesAwsDocumentationListObjectsExample) {
   SigV4Request r = Request("GET", "examplebucket.s3.amazonaws.com", "/",
                            {{"prefix", "J"}, {"max-keys", "2"}}, Sha256Hex(""));
-  EXPECT_NE(SignV4(r, kDocCredentials).authorization.find(
-                "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"),
+  EXPECT_NE(SignV4(r, kDocCredentials)
+                .authorization.find(
+                    "Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"),
             std::string::npos);
 }
 
@@ -65,7 +67,8 @@ TEST(Sign, UrlAndHeadersMatchWhatWasSigned) {
 
 TEST(SigV4, SortsQueryAndSignsEmptyValues) {
   SigV4Request r = Request("POST", "b.s3.amazonaws.com", "/k", {{"uploads", ""}}, Sha256Hex(""));
-  EXPECT_NE(SignV4(r, kDocCredentials).canonical_request.find("\n/k\nuploads=\n"), std::string::npos);
+  EXPECT_NE(SignV4(r, kDocCredentials).canonical_request.find("\n/k\nuploads=\n"),
+            std::string::npos);
   r.query = {{"uploadId", "x y"}, {"partNumber", "2"}};
   EXPECT_NE(SignV4(r, kDocCredentials).canonical_request.find("\npartNumber=2&uploadId=x%20y\n"),
             std::string::npos);

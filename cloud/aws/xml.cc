@@ -19,13 +19,21 @@ std::vector<std::string> XmlValues(std::string_view xml, const std::string& tag)
         continue;
       }
       const size_t semi = raw.find(';', i);
-      if (semi == std::string_view::npos) { v += raw[i]; continue; }
+      if (semi == std::string_view::npos) {
+        v += raw[i];
+        continue;
+      }
       std::string_view ent = raw.substr(i + 1, semi - i - 1);
-      if (ent == "amp") v += '&';
-      else if (ent == "lt") v += '<';
-      else if (ent == "gt") v += '>';
-      else if (ent == "quot") v += '"';
-      else if (ent == "apos") v += '\'';
+      if (ent == "amp")
+        v += '&';
+      else if (ent == "lt")
+        v += '<';
+      else if (ent == "gt")
+        v += '>';
+      else if (ent == "quot")
+        v += '"';
+      else if (ent == "apos")
+        v += '\'';
       else if (!ent.empty() && ent[0] == '#') {
         const long cp = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X')
                             ? std::strtol(std::string(ent.substr(2)).c_str(), nullptr, 16)

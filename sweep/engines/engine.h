@@ -47,7 +47,7 @@ struct SubmitOptions {
 
 // One submission, resolved; what every engine is handed.
 struct ArraySubmission {
-  const SubmitOptions& options;         // storage already absolute (or s3://)
+  const SubmitOptions& options;  // storage already absolute (or s3://)
   const Spec& spec;
   const std::vector<ArrayPart>& parts;  // within the engine's Limits()
   std::string params;                   // the spec as the workers see it

@@ -18,13 +18,13 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "storage/layout.h"
-#include "sweep/results/scan.h"
+#include "storage/store.h"
 #include "sweep/engines/job_templates.h"
 #include "sweep/results/leaderboard.h"
-#include "storage/store.h"
-#include "sweep/spec/plan.h"
+#include "sweep/results/scan.h"
 #include "sweep/run/child_process.h"
 #include "sweep/run/worker_path.h"
+#include "sweep/spec/plan.h"
 
 extern char** environ;
 
@@ -224,9 +224,8 @@ Status SlurmEngine::Submit(const ArraySubmission& run, std::ostream& out) const 
   SWEEP_ASSIGN_OR_RETURN(const std::string worker,
                          FindWorker(run.options.worker, WorkerHost::kOnNodes));
   if (run.options.dry_run) {
-    std::string script =
-        run.options.sbatch_script.empty() ? storage::SlurmScriptPath(log_dir)
-                                          : run.options.sbatch_script;
+    std::string script = run.options.sbatch_script.empty() ? storage::SlurmScriptPath(log_dir)
+                                                           : run.options.sbatch_script;
     for (size_t i = 0; i < run.parts.size(); ++i) {
       std::string line;
       for (const auto& kv : SlurmTaskEnv({}, run, run.parts[i], worker))

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "base/status.h"
-#include "sweep/spec/array_plan.h"
 #include "sweep/engines/engine.h"
+#include "sweep/spec/array_plan.h"
 
 namespace sweep {
 

@@ -8,8 +8,8 @@
 
 #include "base/log.h"
 #include "base/strings.h"
-#include "storage/layout.h"
 #include "cloud/aws/batch_client.h"
+#include "storage/layout.h"
 #include "sweep/engines/engine.h"
 #include "sweep/results/scan.h"
 #include "sweep/results/selection.h"

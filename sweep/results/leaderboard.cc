@@ -60,8 +60,8 @@ MetricChoice ChooseMetric(const std::optional<std::string>& metric,
 bool MaximizeByDefault(std::string_view metric) { return !EndsWith(metric, "loss"); }
 
 std::optional<std::string> FallbackMetric(const std::set<std::string>& seen) {
-  for (const char* name : {"val_accuracy", "test_accuracy", "train_accuracy", "val_loss",
-                           "test_loss", "train_loss"}) {
+  for (const char* name :
+       {"val_accuracy", "test_accuracy", "train_accuracy", "val_loss", "test_loss", "train_loss"}) {
     if (seen.count(name)) return name;
   }
   if (seen.empty()) return std::nullopt;
@@ -199,7 +199,8 @@ Status Collect(const CollectOptions& o) {
   std::string summary = RenderSummary(scan, board);
   if (!o.output.empty()) {
     SWEEP_RETURN_IF_ERROR(WriteFileAtomic(o.output, data).WithContext(o.output));
-    std::fprintf(stdout, "wrote %zu rows to %s\n%s", std::min<size_t>(board.order.size(), o.top > 0 ? o.top : board.order.size()),
+    std::fprintf(stdout, "wrote %zu rows to %s\n%s",
+                 std::min<size_t>(board.order.size(), o.top > 0 ? o.top : board.order.size()),
                  o.output.c_str(), summary.c_str());
     return Status::Ok();
   }

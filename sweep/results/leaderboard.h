@@ -78,8 +78,8 @@ struct CollectOptions {
   std::optional<std::string> metric;
   std::optional<std::string> goal;  // "max"/"min" (also maximize/minimize)
   std::string format = "table";
-  int top = 0;                      // 0 = all
-  std::string output;               // "" = stdout
+  int top = 0;         // 0 = all
+  std::string output;  // "" = stdout
 };
 
 // `sweep collect`: the leaderboard on stdout (or `output`) and the summary. For csv and json

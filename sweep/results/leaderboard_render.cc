@@ -51,8 +51,8 @@ json MetricValue(const RowRecord& row, const std::string& name) {
 
 Grid MakeGrid(const Scan& scan, const Leaderboard& board, bool wide, int top) {
   Grid grid;
-  const std::set<std::string> fixed = {"rank", "index", "epochs", "seconds", "model",
-                                       board.metric.name};
+  const std::set<std::string> fixed = {"rank",    "index", "epochs",
+                                       "seconds", "model", board.metric.name};
   grid.columns.push_back({"rank", true});
   grid.columns.push_back({"index", true});
   for (const auto& key : board.param_keys) {
@@ -158,7 +158,8 @@ std::string RenderAligned(const Grid& grid, bool markdown) {
     for (size_t c = 0; c < row.size(); ++c) {
       std::string cell = HumanCell(row[c], grid.columns[c]);
       if (markdown) {
-        for (size_t p = 0; (p = cell.find('|', p)) != std::string::npos; p += 2) cell.insert(p, "\\");
+        for (size_t p = 0; (p = cell.find('|', p)) != std::string::npos; p += 2)
+          cell.insert(p, "\\");
       }
       width[c] = std::max(width[c], cell.size());
       cells.push_back(std::move(cell));
@@ -194,14 +195,17 @@ std::string RenderAligned(const Grid& grid, bool markdown) {
 
 }  // namespace
 
-std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format format,
-                              int top) {
+std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format format, int top) {
   Grid grid = MakeGrid(scan, board, format == Format::kCsv || format == Format::kJson, top);
   switch (format) {
-    case Format::kCsv: return RenderCsv(grid);
-    case Format::kJson: return RenderJson(grid);
-    case Format::kMd: return RenderAligned(grid, true);
-    case Format::kTable: return RenderAligned(grid, false);
+    case Format::kCsv:
+      return RenderCsv(grid);
+    case Format::kJson:
+      return RenderJson(grid);
+    case Format::kMd:
+      return RenderAligned(grid, true);
+    case Format::kTable:
+      return RenderAligned(grid, false);
   }
   return "";
 }
@@ -246,8 +250,8 @@ std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
   }
   for (int i : failed) {
     const storage::RunResult& r = *scan.rows[i].result;
-    out += "failed: " + std::to_string(i) + " (exit " + std::to_string(r.exit_code) + "): " +
-           (r.error.empty() ? "no reason given" : r.error) + "\n";
+    out += "failed: " + std::to_string(i) + " (exit " + std::to_string(r.exit_code) +
+           "): " + (r.error.empty() ? "no reason given" : r.error) + "\n";
   }
   if (!unfinished.empty()) {
     out += "unfinished (a log but no result: running, or stopped before publishing): " +

@@ -61,8 +61,8 @@ Scan MakeScan() {
   scan.root = "/s";
   scan.expected = 5;
   auto p = [](double lr, json hidden) {
-    return json{{"learning_rate", lr}, {"hidden", hidden}, {"epochs", 3},
-                {"dataset", "zoo, \"v2\".csv"}};
+    return json{
+        {"learning_rate", lr}, {"hidden", hidden}, {"epochs", 3}, {"dataset", "zoo, \"v2\".csv"}};
   };
   scan.rows.push_back(Succeeded(0, p(0.1, {128, 64}), {{"val_accuracy", 0.8}, {"val_loss", 0.5}}));
   RowRecord failed;
@@ -142,9 +142,9 @@ TEST(RenderLeaderboard, CsvParsesBackWithQuotingAndLists) {
   Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
   auto rows = ParseCsv(RenderLeaderboard(scan, board, Format::kCsv, 0));
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"rank", "index", "dataset", "hidden",
-                                                "learning_rate", "val_accuracy", "epochs",
-                                                "seconds", "val_loss", "model"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"rank", "index", "dataset", "hidden", "learning_rate",
+                                      "val_accuracy", "epochs", "seconds", "val_loss", "model"}));
   for (const auto& r : rows) EXPECT_EQ(r.size(), rows[0].size());
   EXPECT_EQ(rows[1][1], "2");
   EXPECT_EQ(rows[1][2], "zoo, \"v2\".csv");
@@ -195,7 +195,8 @@ TEST(RenderSummary, NamesBestFailedMissingAndTheRerunCommand) {
   Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
   std::string s = RenderSummary(scan, board);
   EXPECT_NE(s.find("best: index 2 val_accuracy=0.9 (max) model /s/2/model/model.h5"),
-            std::string::npos) << s;
+            std::string::npos)
+      << s;
   EXPECT_NE(s.find("failed: 1 (exit 2): dataset nope.csv: not found"), std::string::npos) << s;
   EXPECT_NE(s.find("missing: 4"), std::string::npos) << s;
   EXPECT_NE(s.find("sweep run spec.yml --storage /s"), std::string::npos) << s;

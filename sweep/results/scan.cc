@@ -66,8 +66,10 @@ size_t SkipContainer(const std::string& text, size_t i) {
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -89,8 +91,10 @@ void DropHistory(std::string* text) {
   for (size_t i = 0; i < text->size(); ++i) {
     char c = (*text)[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '{' || c == '[') {
@@ -119,8 +123,8 @@ bool Exists(const std::string& path) {
 }
 
 struct Found {
-  std::vector<int> indices;              // index folders / keys found, sorted
-  std::vector<std::string> foreign;      // entries that are not part of the layout
+  std::vector<int> indices;          // index folders / keys found, sorted
+  std::vector<std::string> foreign;  // entries that are not part of the layout
 };
 
 Found ListLocalRoot(const std::string& root, Status* status) {
@@ -181,7 +185,8 @@ Status ScanStoreRows(storage::Store& store, Found* found,
   for (const std::string& key : *listed) {
     size_t slash = key.find('/');
     int index = 0;
-    if (slash == std::string::npos || !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
+    if (slash == std::string::npos ||
+        !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
       if (key != storage::kPlanFile && key.rfind(".", 0) != 0) found->foreign.push_back(key);
       continue;
     }
@@ -198,11 +203,16 @@ Status ScanStoreRows(storage::Store& store, Found* found,
 
 std::string_view RowStateName(RowState state) {
   switch (state) {
-    case RowState::kMissing: return "missing";
-    case RowState::kUnfinished: return "unfinished";
-    case RowState::kSucceeded: return "succeeded";
-    case RowState::kFailed: return "failed";
-    case RowState::kCorrupt: return "corrupt";
+    case RowState::kMissing:
+      return "missing";
+    case RowState::kUnfinished:
+      return "unfinished";
+    case RowState::kSucceeded:
+      return "succeeded";
+    case RowState::kFailed:
+      return "failed";
+    case RowState::kCorrupt:
+      return "corrupt";
   }
   return "?";
 }
@@ -283,7 +293,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
 
   scan.expected = options.expected >= 0 ? options.expected
                   : scan.plan           ? scan.plan->count()
-                  : (found.indices.empty() ? 0 : found.indices.back() + 1);
+                                        : (found.indices.empty() ? 0 : found.indices.back() + 1);
   std::vector<int> in_range;
   in_range.reserve(found.indices.size());
   for (int index : found.indices) {

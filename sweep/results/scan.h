@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/result.h"
 #include "sweep/results/engine_logs.h"
 #include "sweep/spec/plan.h"
-#include "storage/result.h"
 
 namespace sweep {
 
@@ -31,18 +31,18 @@ std::string_view RowStateName(RowState state);
 struct RowRecord {
   RowState state = RowState::kMissing;
   std::optional<storage::RunResult> result;  // set for kSucceeded and kFailed; `history` left empty
-                                    // by ScanStorage on local folders (not needed, costly)
-  std::string problem;              // why, for kCorrupt
-  std::optional<LoggedError> logged;  // kMissing: the reason an engine's log gives (local
+                                             // by ScanStorage on local folders (not needed, costly)
+  std::string problem;                       // why, for kCorrupt
+  std::optional<LoggedError> logged;         // kMissing: the reason an engine's log gives (local
                                       // storage, Slurm's {storage}/.slurm/*.out; engine_logs.h)
 };
 
 struct Scan {
   std::string root;
-  std::optional<Plan> plan;             // sweep.json, when present and readable
-  int expected = 0;                     // plan count, else 1 + the largest index found
-  std::vector<RowRecord> rows;          // rows[index], size == expected
-  std::vector<std::string> problems;    // corrupt files, foreign entries, indices past the plan
+  std::optional<Plan> plan;           // sweep.json, when present and readable
+  int expected = 0;                   // plan count, else 1 + the largest index found
+  std::vector<RowRecord> rows;        // rows[index], size == expected
+  std::vector<std::string> problems;  // corrupt files, foreign entries, indices past the plan
 
   std::vector<int> IndicesIn(RowState state) const;
 };

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "base/testing.h"
 #include "base/file.h"
+#include "base/testing.h"
 #include "storage/layout.h"
 
 namespace sweep {
@@ -47,9 +47,9 @@ TEST(ClassifyRow, StatesFromResultAndLog) {
 
 TEST(ClassifyRow, CorruptHalfWrittenForeignOrMisplacedResults) {
   std::string text = ToJsonText(Ok(1, 0.5));
-  for (const std::string& bad : {text.substr(0, text.size() / 2), std::string(""),
-                                 std::string("\x00\xff\xfe garbage", 12), std::string("[1,2]"),
-                                 std::string("{\"hello\": \"world\"}")}) {
+  for (const std::string& bad :
+       {text.substr(0, text.size() / 2), std::string(""), std::string("\x00\xff\xfe garbage", 12),
+        std::string("[1,2]"), std::string("{\"hello\": \"world\"}")}) {
     RowRecord rec = ClassifyRow(1, bad, false);
     EXPECT_EQ(rec.state, RowState::kCorrupt) << bad;
     EXPECT_FALSE(rec.problem.empty());
@@ -86,11 +86,11 @@ class ScanTest : public ::testing::Test {
 TEST_F(ScanTest, ClassifiesEveryIndexAndReportsProblems) {
   Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.8)));
   Write(storage::ResultPath(root_, 1), ToJsonText(Failed(1, "bad dataset")));
-  Write(storage::LogPath(root_, 2), "epoch 1\n");  // running or killed
+  Write(storage::LogPath(root_, 2), "epoch 1\n");                         // running or killed
   Write(storage::ResultPath(root_, 4), "{\"format_version\": 1, \"ind");  // torn
   Write(storage::ResultPath(root_, 5), ToJsonText(Ok(5, 0.9)));
   Write(root_ + "/notes.txt", "mine");
-  Write(root_ + "/007/result.json", "{}");  // not an index folder name
+  Write(root_ + "/007/result.json", "{}");         // not an index folder name
   Write(root_ + "/5/.result.json.tmp.12.0", "{");  // an interrupted atomic write: ignored
   StatusOr<Scan> scan = ScanStorage(root_);
   ASSERT_OK(scan);
@@ -138,14 +138,15 @@ TEST_F(ScanTest, MissingRowsShowTheReasonTheirSlurmLogGives) {
   EXPECT_EQ(scan->rows[1].logged->message, "dataset: gone");
   EXPECT_EQ(scan->rows[1].logged->path, root_ + "/.slurm/sweep-5_1.out");
   EXPECT_FALSE(scan->rows[0].logged.has_value());  // succeeded since: the old log is moot
-  EXPECT_TRUE(scan->problems.empty());              // .slurm is not a foreign entry
+  EXPECT_TRUE(scan->problems.empty());             // .slurm is not a foreign entry
 }
 
 // A Slurm row that started training has no worker.log in its folder: its task log says it runs.
 TEST_F(ScanTest, SlurmRowsThatStartedAreUnfinishedNotMissing) {
   Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.5)));
   Write(storage::ResultPath(root_, 3), ToJsonText(Ok(3, 0.5)));
-  Write(root_ + "/.slurm/sweep-5_1.out", "sweep: job 5_1 on n1\nrow 1 (attempt 1): ready\nepoch 1/9\n");
+  Write(root_ + "/.slurm/sweep-5_1.out",
+        "sweep: job 5_1 on n1\nrow 1 (attempt 1): ready\nepoch 1/9\n");
   StatusOr<Scan> scan = ScanStorage(root_);
   ASSERT_OK(scan);
   EXPECT_EQ(scan->IndicesIn(RowState::kUnfinished), (std::vector<int>{1}));
@@ -168,7 +169,8 @@ TEST_F(ScanTest, ManyRowsWithSeveralThreads) {
 
 TEST_F(ScanTest, SkipsHistoryWithoutBeingFooledByStrings) {
   storage::RunResult r = Ok(0, 0.75);
-  r.history = nlohmann::json::array({{{"epoch", 1}, {"note", "a]\"history\": [{"}}, {{"epoch", 2}}});
+  r.history =
+      nlohmann::json::array({{{"epoch", 1}, {"note", "a]\"history\": [{"}}, {{"epoch", 2}}});
   r.host = "history";
   Write(storage::ResultPath(root_, 0), ToJsonText(r));
   std::string torn = ToJsonText(r);

@@ -64,8 +64,8 @@ Selection SelectRows(const std::vector<RowState>& states, const SelectFlags& fla
     RowState s = states[i];
     bool take;
     if (filtered) {
-      bool is_missing = s == RowState::kMissing || s == RowState::kUnfinished ||
-                        s == RowState::kCorrupt;
+      bool is_missing =
+          s == RowState::kMissing || s == RowState::kUnfinished || s == RowState::kCorrupt;
       take = (flags.missing && is_missing) || (flags.failed && s == RowState::kFailed);
     } else {
       take = s != RowState::kSucceeded || flags.force;

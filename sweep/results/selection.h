@@ -29,9 +29,9 @@ struct SelectFlags {
 };
 
 struct Selection {
-  std::vector<int> run;      // indices to start, ascending
-  std::vector<int> skipped;  // in scope but left alone (already succeeded, or filtered out)
-  int succeeded_skipped = 0; // of `skipped`, those that already succeeded
+  std::vector<int> run;       // indices to start, ascending
+  std::vector<int> skipped;   // in scope but left alone (already succeeded, or filtered out)
+  int succeeded_skipped = 0;  // of `skipped`, those that already succeeded
 };
 
 // `states[i]` is row i's state; states.size() is the row count.

@@ -48,7 +48,8 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
   struct sigaction dfl;
   std::memset(&dfl, 0, sizeof(dfl));
   dfl.sa_handler = SIG_DFL;
-  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT}) sigaction(sig, &dfl, nullptr);
+  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGHUP, SIGQUIT})
+    sigaction(sig, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -81,7 +82,8 @@ StatusOr<pid_t> SpawnChild(const ChildSpec& spec) {
   }
   pid_t parent = getpid();
   pid_t pid = fork();
-  if (pid == 0) ExecChild(spec.program.c_str(), argv.data(), envp.data(), log_fd, pipe_fds[1], parent);
+  if (pid == 0)
+    ExecChild(spec.program.c_str(), argv.data(), envp.data(), log_fd, pipe_fds[1], parent);
   int fork_errno = errno;
   close(log_fd);
   close(pipe_fds[1]);

@@ -15,12 +15,12 @@
 namespace sweep {
 
 struct ChildSpec {
-  std::string program;                                  // path of the executable
-  std::vector<std::string> args;                        // argv[1..]
-  std::vector<std::pair<std::string, std::string>> env; // set on top of this process's env
-  std::vector<std::string> env_unset;                   // removed from the inherited env
-  std::string log_path;                                 // stdout and stderr go here
-  bool append_log = false;                              // else truncated
+  std::string program;                                   // path of the executable
+  std::vector<std::string> args;                         // argv[1..]
+  std::vector<std::pair<std::string, std::string>> env;  // set on top of this process's env
+  std::vector<std::string> env_unset;                    // removed from the inherited env
+  std::string log_path;                                  // stdout and stderr go here
+  bool append_log = false;                               // else truncated
 };
 
 // Starts the child (stdin /dev/null). Errors: Unavailable when fork fails or the log cannot be

@@ -42,8 +42,8 @@ std::string StatusLine(const ProgressCounts& c, double elapsed_s,
                        size_t width) {
   int done = c.succeeded + c.failed;
   char buf[256];
-  std::snprintf(buf, sizeof(buf), "%d/%d done, %d running, %d failed, %d skipped", done,
-                c.selected, c.running, c.failed, c.skipped);
+  std::snprintf(buf, sizeof(buf), "%d/%d done, %d running, %d failed, %d skipped", done, c.selected,
+                c.running, c.failed, c.skipped);
   std::string line = buf;
   line += " | " + FormatDuration(elapsed_s) + " elapsed";
   int left = c.selected - done;
@@ -72,8 +72,7 @@ void Progress::Line(const std::string& line) {
 }
 
 void Progress::Update(const ProgressCounts& counts, double elapsed_s,
-                      const std::optional<BestSoFar>& best, const std::string& metric,
-                      bool force) {
+                      const std::optional<BestSoFar>& best, const std::string& metric, bool force) {
   if (!live_) return;
   double now = NowSeconds();
   if (!force && last_draw_ >= 0 && now - last_draw_ < 0.1) return;

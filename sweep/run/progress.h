@@ -1,8 +1,8 @@
 // What `sweep run` shows while it works. On a terminal: finished-row lines scroll above one
 // status line that is redrawn in place ("4/6 done, 2 running, 1 failed, 3 skipped | 12.0s
-// elapsed, ETA 6.0s | best val_accuracy=0.9312 @3", @ = the row index). Elsewhere (pipes, CI logs): only
-// the plain finished-row lines, no control characters.
-// Not thread-safe: the runner's single loop owns it.
+// elapsed, ETA 6.0s | best val_accuracy=0.9312 @3", @ = the row index). Elsewhere (pipes, CI logs):
+// only the plain finished-row lines, no control characters. Not thread-safe: the runner's single
+// loop owns it.
 #pragma once
 
 #include <cstdio>
@@ -12,12 +12,12 @@
 namespace sweep {
 
 struct ProgressCounts {
-  int total = 0;       // rows in the plan
-  int selected = 0;    // rows this run starts
-  int succeeded = 0;   // of the selected rows, finished and succeeded
-  int failed = 0;      // of the selected rows, finally failed
+  int total = 0;      // rows in the plan
+  int selected = 0;   // rows this run starts
+  int succeeded = 0;  // of the selected rows, finished and succeeded
+  int failed = 0;     // of the selected rows, finally failed
   int running = 0;
-  int skipped = 0;     // rows left alone (already succeeded, or not selected)
+  int skipped = 0;  // rows left alone (already succeeded, or not selected)
 };
 
 struct BestSoFar {
@@ -41,8 +41,8 @@ class Progress {
   void Line(const std::string& line);
   // Redraws the status line when live and at least 100 ms passed since the last redraw
   // (or `force`).
-  void Update(const ProgressCounts& counts, double elapsed_s,
-              const std::optional<BestSoFar>& best, const std::string& metric, bool force = false);
+  void Update(const ProgressCounts& counts, double elapsed_s, const std::optional<BestSoFar>& best,
+              const std::string& metric, bool force = false);
   // Clears the status line (live) before the final summary.
   void Finish();
 

@@ -8,16 +8,16 @@
 
 #include "base/cpu.h"
 #include "base/exit_code.h"
-#include "base/log.h"
 #include "base/file.h"
+#include "base/log.h"
 #include "storage/layout.h"
 #include "storage/store.h"
 #include "sweep/results/scan.h"
-#include "sweep/spec/plan.h"
-#include "sweep/spec/row_config.h"
+#include "sweep/results/selection.h"
 #include "sweep/run/scheduler.h"
 #include "sweep/run/worker_path.h"
-#include "sweep/results/selection.h"
+#include "sweep/spec/plan.h"
+#include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
 
 namespace sweep {
@@ -103,8 +103,9 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   config.rerun_failed = RerunCommand(plan, o.storage, "--failed");
 
   std::fprintf(stderr, "sweep: %d rows in %s; running %zu (%d at a time, %d thread%s each)", count,
-               o.storage.c_str(), sel.run.size(), std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())),
-               o.threads, o.threads == 1 ? "" : "s");
+               o.storage.c_str(), sel.run.size(),
+               std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())), o.threads,
+               o.threads == 1 ? "" : "s");
   if (sel.succeeded_skipped > 0) {
     std::fprintf(stderr, ", skipping %d already succeeded (--force reruns them)",
                  sel.succeeded_skipped);

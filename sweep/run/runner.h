@@ -38,7 +38,7 @@ struct RunReport {
   int succeeded = 0;
   std::vector<int> failed;  // finally failed indices, ascending
   int skipped = 0;
-  int interrupted_by = 0;   // SIGINT/SIGTERM that stopped the run, 0 when none
+  int interrupted_by = 0;  // SIGINT/SIGTERM that stopped the run, 0 when none
 };
 
 // Runs the sweep, printing progress and a summary on stderr. Errors (before any row starts):

@@ -13,11 +13,11 @@
 
 #include "base/file.h"
 #include "storage/layout.h"
-#include "sweep/run/child_process.h"
+#include "storage/result.h"
 #include "sweep/results/leaderboard.h"
 #include "sweep/results/scan.h"
+#include "sweep/run/child_process.h"
 #include "sweep/run/progress.h"
-#include "storage/result.h"
 
 namespace sweep {
 namespace {
@@ -71,7 +71,9 @@ void RemoveTempFiles(const std::string& dir) {
   closedir(d);
 }
 
-std::string SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig); }
+std::string SignalName(int sig) {
+  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig);
+}
 
 struct Child {
   int index = 0;
@@ -83,7 +85,9 @@ struct Child {
 class Loop {
  public:
   Loop(const ScheduleConfig& config, storage::Store& store)
-      : c_(config), store_(store), local_root_(store.LocalPath("")),
+      : c_(config),
+        store_(store),
+        local_root_(store.LocalPath("")),
         progress_(stderr, config.live) {
     counts_.total = config.count;
     counts_.skipped = config.skipped;
@@ -187,8 +191,8 @@ class Loop {
       progress_.Line("row " + std::to_string(child.index) + " attempt " +
                      std::to_string(child.attempt) + " exited " + std::to_string(exit.code) +
                      " (transient): " + reason + "; retrying (attempt " +
-                     std::to_string(child.attempt + 1) + " of " +
-                     std::to_string(c_.retries + 1) + ")");
+                     std::to_string(child.attempt + 1) + " of " + std::to_string(c_.retries + 1) +
+                     ")");
       pending_.push_back({child.index, child.attempt + 1});
       return;
     }
@@ -225,7 +229,8 @@ class Loop {
   void Succeeded(const Child& child, const storage::RunResult& r, double took) {
     ++counts_.succeeded;
     ++report_.succeeded;
-    std::string line = "row " + std::to_string(child.index) + " succeeded in " + FormatDuration(took);
+    std::string line =
+        "row " + std::to_string(child.index) + " succeeded in " + FormatDuration(took);
     if (std::optional<double> v = MetricOf(r)) {
       char buf[96];
       std::snprintf(buf, sizeof(buf), " %s=%.4g", metric_.c_str(), *v);
@@ -274,7 +279,8 @@ class Loop {
 
   void KillAll() {
     killed_ = true;
-    if (!running_.empty()) progress_.Line("sweep: killing " + std::to_string(running_.size()) + " worker(s)");
+    if (!running_.empty())
+      progress_.Line("sweep: killing " + std::to_string(running_.size()) + " worker(s)");
     for (const auto& [pid, child] : running_) SignalGroup(pid, SIGKILL);
   }
 
@@ -287,15 +293,16 @@ class Loop {
     line += " in " + FormatDuration(took);
     if (best_) {
       char buf[96];
-      std::snprintf(buf, sizeof(buf), "; best row %d %s=%.4g (%s)", best_->index,
-                    metric_.c_str(), best_->value, maximize_ ? "max" : "min");
+      std::snprintf(buf, sizeof(buf), "; best row %d %s=%.4g (%s)", best_->index, metric_.c_str(),
+                    best_->value, maximize_ ? "max" : "min");
       line += buf;
       line += " " + storage::ModelPath(store_.root(), best_->index);
     }
     std::fprintf(stderr, "%s\n", line.c_str());
     if (report_.interrupted_by != 0) {
       std::sort(report_stopped_.begin(), report_stopped_.end());
-      std::fprintf(stderr, "sweep: interrupted by %s: %zu row(s) stopped (%s), %d not started; "
+      std::fprintf(stderr,
+                   "sweep: interrupted by %s: %zu row(s) stopped (%s), %d not started; "
                    "rerun the same command to resume\n",
                    SignalName(report_.interrupted_by).c_str(), report_stopped_.size(),
                    FormatIndexRanges(report_stopped_).c_str(), not_started_);

@@ -15,16 +15,16 @@ struct ScheduleConfig {
   std::string spec_arg;     // --params value
   std::string storage_arg;  // --storage value
   std::vector<std::string> sets;
-  int count = 0;            // AWS_BATCH_JOB_ARRAY_SIZE
+  int count = 0;  // AWS_BATCH_JOB_ARRAY_SIZE
   int jobs = 1;
   int threads = 1;
   int retries = 0;
   double stop_timeout_s = 10;
-  bool live = false;        // redrawn status line
-  std::string metric;       // "" = val_accuracy, else the first accuracy a result has
+  bool live = false;   // redrawn status line
+  std::string metric;  // "" = val_accuracy, else the first accuracy a result has
   bool maximize = true;
-  int skipped = 0;          // for the display
-  std::string rerun_failed; // command printed when rows failed
+  int skipped = 0;           // for the display
+  std::string rerun_failed;  // command printed when rows failed
 };
 
 // Runs `rows` (ascending indices) and returns what happened. Installs SIGINT/SIGTERM handlers

@@ -131,13 +131,14 @@ Status WritePlanOnce(storage::Store& store, const Plan& plan) {
     const Plan& old = **existing;
     if (old.rows_hash == plan.rows_hash) return Status::Ok();
     return Status::InvalidArgument(
-        storage::PlanPath(store.root()) + " belongs to another sweep: " + Describe(old) +
-        ", not " + Describe(plan) +
+        storage::PlanPath(store.root()) + " belongs to another sweep: " + Describe(old) + ", not " +
+        Describe(plan) +
         ". Running a different spec (or other --set values) here would mix results of two "
         "sweeps under the same indices. Use another --storage for this spec, or delete " +
         store.root() + " first if its results are no longer needed.");
   }
-  return store.Put(storage::PlanPath(""), PlanToText(plan)).WithContext(storage::PlanPath(store.root()));
+  return store.Put(storage::PlanPath(""), PlanToText(plan))
+      .WithContext(storage::PlanPath(store.root()));
 }
 
 }  // namespace sweep

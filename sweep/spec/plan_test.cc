@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "base/testing.h"
 #include "base/file.h"
+#include "base/testing.h"
 
 namespace sweep {
 namespace {
@@ -92,10 +92,11 @@ TEST_F(PlanTest, ReadPlanIsEmptyWhenAbsent) {
 }
 
 TEST(ParsePlan, ReportsCorruptionWithoutThrowing) {
-  for (const char* bad : {"", "[]", "{", "{\"format_version\": 1}",
-                          "{\"format_version\": 9, \"rows\": [], \"rows_hash\": \"x\"}",
-                          "{\"format_version\": 1, \"rows\": 3, \"rows_hash\": \"x\"}",
-                          "{\"format_version\": 1, \"rows\": [], \"rows_hash\": \"x\", \"count\": 2}"}) {
+  for (const char* bad :
+       {"", "[]", "{", "{\"format_version\": 1}",
+        "{\"format_version\": 9, \"rows\": [], \"rows_hash\": \"x\"}",
+        "{\"format_version\": 1, \"rows\": 3, \"rows_hash\": \"x\"}",
+        "{\"format_version\": 1, \"rows\": [], \"rows_hash\": \"x\", \"count\": 2}"}) {
     StatusOr<Plan> p = ParsePlan(bad);
     EXPECT_FALSE(p.ok()) << bad;
     if (!p.ok()) {

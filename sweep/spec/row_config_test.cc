@@ -64,7 +64,8 @@ TEST(RowConfig, DefaultsAndSingleIntHidden) {
 TEST(RowConfig, UnknownKeySuggestsNearest) {
   EXPECT_EQ(ErrorOf(json::parse(R"({"dataset": "d", "lerning_rate": 0.1})")),
             "lerning_rate: unknown key (did you mean 'learning_rate'?)");
-  EXPECT_EQ(ErrorOf(json::parse(R"({"dataset": "d", "zzzzzzzzzz": 1})")), "zzzzzzzzzz: unknown key");
+  EXPECT_EQ(ErrorOf(json::parse(R"({"dataset": "d", "zzzzzzzzzz": 1})")),
+            "zzzzzzzzzz: unknown key");
 }
 
 TEST(RowConfig, TypeErrorsNameTheKey) {
@@ -83,7 +84,8 @@ TEST(RowConfig, TypeErrorsNameTheKey) {
             "hidden: expected a list of integers, got [64,\"x\"]");
   EXPECT_EQ(with("seed", -1), "seed: expected an integer >= 0, got -1");
   EXPECT_EQ(with("batch_size", 1e12), "batch_size: expected a 32-bit integer, got 1000000000000.0");
-  EXPECT_EQ(with("activation", "relux").rfind("activation must be one of relu, tanh, sigmoid", 0), 0u);
+  EXPECT_EQ(with("activation", "relux").rfind("activation must be one of relu, tanh, sigmoid", 0),
+            0u);
   EXPECT_EQ(ErrorOf(json::array()), "expected a mapping of row keys, got []");
 }
 
@@ -97,9 +99,9 @@ TEST(RowConfig, ValidateRowsReportsEachBadRowByIndex) {
   const std::vector<json> rows = {json::parse(R"({"dataset": "d"})"),
                                   json::parse(R"({"dataset": "d", "learning_rate": -1})"),
                                   json::parse(R"({"dataset": "d", "epochs": "ten"})")};
-  EXPECT_EQ(ValidateRows(rows), (std::vector<std::string>{
-                                    "row 1: learning_rate must be > 0, got -1",
-                                    "row 2: epochs: expected an integer, got \"ten\""}));
+  EXPECT_EQ(ValidateRows(rows),
+            (std::vector<std::string>{"row 1: learning_rate must be > 0, got -1",
+                                      "row 2: epochs: expected an integer, got \"ten\""}));
   EXPECT_TRUE(ValidateRows({rows[0]}).empty());
 }
 

@@ -59,8 +59,8 @@ Status ReadInt64(const std::string& key, const json& v, int64_t lo, int64_t hi, 
 
 Status ReadInt(const std::string& key, const json& v, int* out) {
   int64_t i = 0;
-  SWEEP_RETURN_IF_ERROR(ReadInt64(key, v, std::numeric_limits<int>::min(),
-                                  std::numeric_limits<int>::max(), &i));
+  SWEEP_RETURN_IF_ERROR(
+      ReadInt64(key, v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), &i));
   *out = static_cast<int>(i);
   return Status::Ok();
 }
@@ -132,25 +132,26 @@ std::vector<double> HiddenValues(const TrainConfig& c) {
   [](const std::string& k, const json& v, TrainConfig* c) { return read(k, v, &c->field); }
 #define SWEEP_VALUE(field) \
   [](const TrainConfig& c) { return std::vector<double>{static_cast<double>(c.field)}; }
-#define SWEEP_STRING(field) \
+#define SWEEP_STRING(field)                          \
   KeyType::kString, SWEEP_SETTER(ReadString, field), \
       [](const TrainConfig& c) { return json(c.field); }, nullptr, kNoRange, nullptr
-#define SWEEP_BOOL(field) \
+#define SWEEP_BOOL(field)                        \
   KeyType::kBool, SWEEP_SETTER(ReadBool, field), \
       [](const TrainConfig& c) { return json(c.field); }, nullptr, kNoRange, nullptr
-#define SWEEP_INT(field, range) \
+#define SWEEP_INT(field, range)                    \
   KeyType::kInteger, SWEEP_SETTER(ReadInt, field), \
       [](const TrainConfig& c) { return json(c.field); }, SWEEP_VALUE(field), range, nullptr
-#define SWEEP_FLOAT(field, range) \
-  KeyType::kNumber, SWEEP_SETTER(ReadFloat, field), \
-      [](const TrainConfig& c) { return FloatToJson(c.field); }, SWEEP_VALUE(field), range, nullptr
-#define SWEEP_ENUM(field, Type)                                                          \
-  KeyType::kChoice,                                                                      \
-      [](const std::string& k, const json& v, TrainConfig* c) {                          \
-        return ReadEnum(k, v, &model::Parse##Type, &c->field);                           \
-      },                                                                                 \
-      [](const TrainConfig& c) { return json(std::string(model::ToString(c.field))); }, \
-      nullptr, kNoRange, &model::ChoiceNames<model::Type>
+#define SWEEP_FLOAT(field, range)                                                           \
+  KeyType::kNumber, SWEEP_SETTER(ReadFloat, field),                                         \
+      [](const TrainConfig& c) { return FloatToJson(c.field); }, SWEEP_VALUE(field), range, \
+      nullptr
+#define SWEEP_ENUM(field, Type)                                                                  \
+  KeyType::kChoice,                                                                              \
+      [](const std::string& k, const json& v, TrainConfig* c) {                                  \
+        return ReadEnum(k, v, &model::Parse##Type, &c->field);                                   \
+      },                                                                                         \
+      [](const TrainConfig& c) { return json(std::string(model::ToString(c.field))); }, nullptr, \
+      kNoRange, &model::ChoiceNames<model::Type>
 
 // name, type..choices (one macro), default text ("" = TrainConfig's), doc.
 const RowKey kRowKeys[] = {
@@ -191,8 +192,8 @@ const RowKey kRowKeys[] = {
      "samples per step. Batches are reshuffled every epoch"},
     {"epochs", SWEEP_INT(epochs, AtLeast(1)), "", "passes over the training rows"},
     {"seed", KeyType::kInteger, SWEEP_SETTER(ReadSeed, seed),
-     [](const TrainConfig& c) { return json(c.seed); }, SWEEP_VALUE(seed), AtLeast(0), nullptr,
-     "", "init, shuffling and validation split: same seed, build and thread count → "
+     [](const TrainConfig& c) { return json(c.seed); }, SWEEP_VALUE(seed), AtLeast(0), nullptr, "",
+     "init, shuffling and validation split: same seed, build and thread count → "
      "bit-identical weights"},
     {"validation_split", SWEEP_FLOAT(data.validation_split, kUnitHalfOpen), "",
      "fraction of training rows held out → `val_loss`, `val_accuracy`"},

@@ -40,7 +40,7 @@ struct RowKey {
   // kInteger/kNumber/kIntegers keys with a range: the value(s) to check; else nullptr.
   std::vector<double> (*values)(const model::TrainConfig& config);
   Range range;
-  std::string (*choices)();  // kChoice: "relu, tanh, sigmoid"; else nullptr
+  std::string (*choices)();       // kChoice: "relu, tanh, sigmoid"; else nullptr
   std::string_view default_text;  // "" = the TrainConfig default, printed by `get`
   std::string_view doc;           // one line, Markdown (backticks)
 };

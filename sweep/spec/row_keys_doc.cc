@@ -81,12 +81,18 @@ Status CheckRanges(const model::TrainConfig& config) {
 
 std::string_view TypeName(KeyType type) {
   switch (type) {
-    case KeyType::kString: return "string";
-    case KeyType::kInteger: return "integer";
-    case KeyType::kNumber: return "number";
-    case KeyType::kBool: return "true/false";
-    case KeyType::kChoice: return "choice";
-    case KeyType::kIntegers: return "integer list";
+    case KeyType::kString:
+      return "string";
+    case KeyType::kInteger:
+      return "integer";
+    case KeyType::kNumber:
+      return "number";
+    case KeyType::kBool:
+      return "true/false";
+    case KeyType::kChoice:
+      return "choice";
+    case KeyType::kIntegers:
+      return "integer list";
   }
   return "?";
 }
@@ -115,8 +121,7 @@ std::string RowKeysMarkdown() {
     const std::string range = RangeText(k);
     out += "| `" + std::string(k.name) + "` | " + std::string(TypeName(k.type)) + " | " +
            Cell(DefaultText(k), k.default_text.empty()) + " | " +
-           (k.choices != nullptr ? Backticked(range) : range) + " | " + std::string(k.doc) +
-           " |\n";
+           (k.choices != nullptr ? Backticked(range) : range) + " | " + std::string(k.doc) + " |\n";
   }
   return out;
 }

@@ -95,7 +95,10 @@ TEST(RowKeys, RangeMessagesNameTheRowKey) {
       {"lr_step_epochs must be >= 1, got 0", [](TrainConfig* c) { c->schedule.step_epochs = 0; }},
       {"lr_gamma must be in (0, 1], got 1.5", [](TrainConfig* c) { c->schedule.gamma = 1.5f; }},
       {"lr_min must be >= 0, got -1", [](TrainConfig* c) { c->schedule.min_lr = -1; }},
-      {"hidden[1] must be >= 1, got 0", [](TrainConfig* c) { c->network.hidden = {8, 0}; }},
+      {"hidden[1] must be >= 1, got 0",
+       [](TrainConfig* c) {
+         c->network.hidden = {8, 0};
+       }},
   };
   for (const BadCase& bad : cases) {
     TrainConfig c;
@@ -121,8 +124,7 @@ TEST(RowKeys, ConfigFromRowChecksRanges) {
 TEST(RowKeys, MarkdownHasOneLinePerKey) {
   const std::string md = RowKeysMarkdown();
   EXPECT_EQ(md.rfind("| key | type | default | range | meaning |\n|---|---|---|---|---|\n", 0), 0u);
-  EXPECT_EQ(static_cast<size_t>(std::count(md.begin(), md.end(), '\n')),
-            AllRowKeys().size() + 2);
+  EXPECT_EQ(static_cast<size_t>(std::count(md.begin(), md.end(), '\n')), AllRowKeys().size() + 2);
   EXPECT_NE(md.find("\n| `learning_rate` | number | `0.001` | > 0 | initial step size |\n"),
             std::string::npos);
   EXPECT_NE(md.find("\n| `dataset` | string | required |  | training data (see Data) |\n"),

@@ -85,7 +85,8 @@ ojson ResolvePlainScalar(const std::string& s) {
     const char* end = s.data() + s.size();
     auto r = std::from_chars(s.data() + 2, end, u, s[1] == 'x' ? 16 : 8);
     if (r.ec == std::errc() && r.ptr == end) {
-      if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return static_cast<int64_t>(u);
+      if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        return static_cast<int64_t>(u);
       return u;
     }
   }
@@ -94,7 +95,8 @@ ojson ResolvePlainScalar(const std::string& s) {
   bool negative = !t.empty() && t[0] == '-';
   if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.erase(0, 1);
   if (t == ".inf" || t == ".Inf" || t == ".INF") {
-    return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    return negative ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
   }
   if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
   return s;
@@ -103,11 +105,15 @@ ojson ResolvePlainScalar(const std::string& s) {
 Status ToJson(const YAML::Node& node, ojson* out) {
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: *out = nullptr; return Status::Ok();
+    case YAML::NodeType::Null:
+      *out = nullptr;
+      return Status::Ok();
     case YAML::NodeType::Scalar: {
       const std::string& tag = node.Tag();
-      if (tag == "!" || tag == "tag:yaml.org,2002:str") *out = node.Scalar();  // quoted / !!str
-      else *out = ResolvePlainScalar(node.Scalar());
+      if (tag == "!" || tag == "tag:yaml.org,2002:str")
+        *out = node.Scalar();  // quoted / !!str
+      else
+        *out = ResolvePlainScalar(node.Scalar());
       return Status::Ok();
     }
     case YAML::NodeType::Sequence: {
@@ -212,7 +218,8 @@ Status Expand(const YAML::Node& root, const ojson& doc, Spec* spec) {
   }
   return Status::InvalidArgument(
       "expected a sequence of rows, a mapping with 'runs:' (and optional 'defaults:'), or a "
-      "W&B sweep with 'method:' and 'parameters:'; got " + Describe(doc));
+      "W&B sweep with 'method:' and 'parameters:'; got " +
+      Describe(doc));
 }
 
 }  // namespace

@@ -41,13 +41,13 @@ struct MetricGoal {
 };
 
 struct Spec {
-  std::string form;                  // "list", "defaults+runs", "grid" or "random"
-  std::vector<nlohmann::json> rows;  // each a JSON object: row key -> value
-  std::optional<MetricGoal> metric;  // from the spec's `metric:`, if any
-  std::string base_dir;              // folder (or s3 prefix) relative data paths resolve against
-  std::string source;                // file name or URI, for messages
-  std::vector<std::string> warnings; // accepted but ignored settings; `sweep` commands print
-                                     // them (PrintSpecWarnings), workers stay quiet
+  std::string form;                   // "list", "defaults+runs", "grid" or "random"
+  std::vector<nlohmann::json> rows;   // each a JSON object: row key -> value
+  std::optional<MetricGoal> metric;   // from the spec's `metric:`, if any
+  std::string base_dir;               // folder (or s3 prefix) relative data paths resolve against
+  std::string source;                 // file name or URI, for messages
+  std::vector<std::string> warnings;  // accepted but ignored settings; `sweep` commands print
+                                      // them (PrintSpecWarnings), workers stay quiet
 };
 
 // Parses and expands. `source` names the file in messages; `base_dir` is stored as is.

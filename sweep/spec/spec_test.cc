@@ -134,7 +134,8 @@ TEST(Spec, WrongShapesAreClearErrors) {
     EXPECT_EQ(spec.status().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(spec.status().message().rfind("spec.yml: ", 0), 0u);
   }
-  EXPECT_NE(Parse("hello").status().message().find("expected a sequence of rows"), std::string::npos);
+  EXPECT_NE(Parse("hello").status().message().find("expected a sequence of rows"),
+            std::string::npos);
   EXPECT_NE(Parse("- 3\n").status().message().find("line 1: row 0: expected a mapping"),
             std::string::npos)
       << Parse("- 3\n").status().message();
@@ -159,9 +160,9 @@ TEST(Spec, DuplicateKeysAreAnError) {
 TEST(Spec, OverridesApplyToEveryRowAndDedupe) {
   auto spec = Parse("- {dataset: a, epochs: 5}\n- {dataset: a, epochs: 7}\n");
   ASSERT_OK(spec);
-  ASSERT_OK(ApplyOverrides({"epochs=1", "hidden=[64,32]", "dataset=synthetic:blobs", "lr = 1e-3",
-                            "test_dataset="},
-                           &*spec));
+  ASSERT_OK(ApplyOverrides(
+      {"epochs=1", "hidden=[64,32]", "dataset=synthetic:blobs", "lr = 1e-3", "test_dataset="},
+      &*spec));
   ASSERT_EQ(spec->rows.size(), 1u);  // both rows became identical
   EXPECT_EQ(spec->rows[0], json::parse(R"({"dataset":"synthetic:blobs","epochs":1,
       "hidden":[64,32],"lr":0.001,"test_dataset":""})"));
@@ -183,9 +184,10 @@ TEST(Spec, RowsToYamlRoundTripsAndPrintsShortFloats) {
       "   name: 'yes', num: '12', w: 2.0, weird: 'a b\"c', x: null}\n");
   ASSERT_OK(spec);
   const std::string yaml = RowsToYaml(spec->rows);
-  EXPECT_EQ(yaml,
-            "- {dataset: \"synthetic:blobs\", hidden: [128, 64], learning_rate: 0.001, name: \"yes\", "
-            "nesterov: true, num: \"12\", w: 2.0, weird: \"a b\\\"c\", x: null}\n");
+  EXPECT_EQ(
+      yaml,
+      "- {dataset: \"synthetic:blobs\", hidden: [128, 64], learning_rate: 0.001, name: \"yes\", "
+      "nesterov: true, num: \"12\", w: 2.0, weird: \"a b\\\"c\", x: null}\n");
   auto again = Parse(yaml);
   ASSERT_OK(again);
   EXPECT_EQ(again->rows, spec->rows);

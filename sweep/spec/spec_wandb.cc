@@ -15,8 +15,18 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 enum class Dist {
-  kConstant, kCategorical, kIntUniform, kUniform, kQUniform, kLogUniform, kLogUniformValues,
-  kQLogUniformValues, kNormal, kQNormal, kLogNormal, kQLogNormal
+  kConstant,
+  kCategorical,
+  kIntUniform,
+  kUniform,
+  kQUniform,
+  kLogUniform,
+  kLogUniformValues,
+  kQLogUniformValues,
+  kNormal,
+  kQNormal,
+  kLogNormal,
+  kQLogNormal
 };
 
 struct DistInfo {
@@ -46,11 +56,11 @@ const std::vector<DistInfo>& Dists() {
 struct Param {
   std::string name;
   const DistInfo* info = nullptr;
-  nlohmann::json value;                  // constant
-  std::vector<nlohmann::json> values;    // categorical
-  std::vector<double> cumulative;        // categorical with probabilities
+  nlohmann::json value;                // constant
+  std::vector<nlohmann::json> values;  // categorical
+  std::vector<double> cumulative;      // categorical with probabilities
   double min = 0, max = 0, mu = 0, sigma = 1, q = 1;
-  bool int_q = true;                     // q is an integer (or omitted): quantised values are ints
+  bool int_q = true;  // q is an integer (or omitted): quantised values are ints
 };
 
 Status Bad(const std::string& path, const std::string& message) {
@@ -85,12 +95,13 @@ StatusOr<const DistInfo*> FindDist(const ojson& p, const std::string& path) {
     if (name == d.name) return &d;
     names.push_back(d.name);
   }
-  return Bad(path + ".distribution", "unknown distribution '" + name + "'" + DidYouMean(name, names));
+  return Bad(path + ".distribution",
+             "unknown distribution '" + name + "'" + DidYouMean(name, names));
 }
 
 Status CheckKeys(const ojson& p, const DistInfo& info, const std::string& path) {
-  static const std::vector<std::string> kAll = {"distribution", "value", "values", "probabilities",
-                                                "min", "max", "mu", "sigma", "q"};
+  static const std::vector<std::string> kAll = {
+      "distribution", "value", "values", "probabilities", "min", "max", "mu", "sigma", "q"};
   for (const auto& [key, unused] : p.items()) {
     if (key == "distribution") continue;
     if (std::find(kAll.begin(), kAll.end(), key) == kAll.end()) {
@@ -130,7 +141,8 @@ Status FillCategorical(const ojson& p, const std::string& path, Param* param) {
 StatusOr<Param> ParseParam(const std::string& name, const ojson& p) {
   const std::string path = "parameters." + name;
   if (!p.is_object()) return Bad(path, "expected a mapping with value, values or distribution");
-  if (p.contains("parameters")) return Bad(path, "nested parameters are not supported; flatten them");
+  if (p.contains("parameters"))
+    return Bad(path, "nested parameters are not supported; flatten them");
   Param param;
   param.name = name;
   SWEEP_ASSIGN_OR_RETURN(param.info, FindDist(p, path));
@@ -177,7 +189,8 @@ nlohmann::json Quantise(double x, const Param& p) {
 
 nlohmann::json Draw(const Param& p, RowRng& rng) {
   switch (p.info->dist) {
-    case Dist::kConstant: return p.value;
+    case Dist::kConstant:
+      return p.value;
     case Dist::kCategorical: {
       if (p.cumulative.empty()) return p.values[UniformInt(rng, 0, p.values.size() - 1)];
       const double u = Uniform01(rng) * p.cumulative.back();
@@ -188,15 +201,24 @@ nlohmann::json Draw(const Param& p, RowRng& rng) {
     }
     case Dist::kIntUniform:
       return UniformInt(rng, static_cast<int64_t>(p.min), static_cast<int64_t>(p.max));
-    case Dist::kUniform: return UniformReal(rng, p.min, p.max);
-    case Dist::kQUniform: return Quantise(UniformReal(rng, p.min, p.max), p);
-    case Dist::kLogUniform: return std::exp(UniformReal(rng, p.min, p.max));  // exponents
-    case Dist::kLogUniformValues: return LogUniform(rng, p.min, p.max);
-    case Dist::kQLogUniformValues: return Quantise(LogUniform(rng, p.min, p.max), p);
-    case Dist::kNormal: return Normal(rng, p.mu, p.sigma);
-    case Dist::kQNormal: return Quantise(Normal(rng, p.mu, p.sigma), p);
-    case Dist::kLogNormal: return LogNormal(rng, p.mu, p.sigma);
-    case Dist::kQLogNormal: return Quantise(LogNormal(rng, p.mu, p.sigma), p);
+    case Dist::kUniform:
+      return UniformReal(rng, p.min, p.max);
+    case Dist::kQUniform:
+      return Quantise(UniformReal(rng, p.min, p.max), p);
+    case Dist::kLogUniform:
+      return std::exp(UniformReal(rng, p.min, p.max));  // exponents
+    case Dist::kLogUniformValues:
+      return LogUniform(rng, p.min, p.max);
+    case Dist::kQLogUniformValues:
+      return Quantise(LogUniform(rng, p.min, p.max), p);
+    case Dist::kNormal:
+      return Normal(rng, p.mu, p.sigma);
+    case Dist::kQNormal:
+      return Quantise(Normal(rng, p.mu, p.sigma), p);
+    case Dist::kLogNormal:
+      return LogNormal(rng, p.mu, p.sigma);
+    case Dist::kQLogNormal:
+      return Quantise(LogNormal(rng, p.mu, p.sigma), p);
   }
   return nullptr;
 }
@@ -228,8 +250,8 @@ StatusOr<int64_t> NonNegativeInt(const ojson& doc, const char* key) {
 
 Status CheckTopKeys(const ojson& doc) {
   static const std::vector<std::string> kKeys = {
-      "method", "metric", "parameters", "run_cap", "seed", "defaults", "command", "program",
-      "name", "description", "project", "entity", "early_terminate"};
+      "method",  "metric", "parameters",  "run_cap", "seed",   "defaults",       "command",
+      "program", "name",   "description", "project", "entity", "early_terminate"};
   for (const auto& [key, unused] : doc.items()) {
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       return Bad(key, "unknown key" + DidYouMean(key, kKeys));
@@ -271,8 +293,9 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
   if (!doc.contains("method")) return Bad("method", "required key missing (grid or random)");
   const std::string method = doc["method"].is_string() ? doc["method"].get<std::string>() : "";
   if (method == "bayes") {
-    return Bad("method", "bayes is not supported (it needs a server fitting a model between "
-                         "runs); use method: random");
+    return Bad("method",
+               "bayes is not supported (it needs a server fitting a model between "
+               "runs); use method: random");
   }
   if (method != "grid" && method != "random") {
     return Bad("method", "expected grid or random, got " + doc["method"].dump() +
@@ -295,8 +318,10 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
     SWEEP_ASSIGN_OR_RETURN(Param param, ParseParam(name, p));
     const Dist d = param.info->dist;
     if (method == "grid" && d != Dist::kConstant && d != Dist::kCategorical) {
-      return Bad("parameters." + name, "method: grid takes only value or values (as in W&B); "
-                 "distribution " + std::string(param.info->name) + " needs method: random");
+      return Bad("parameters." + name,
+                 "method: grid takes only value or values (as in W&B); "
+                 "distribution " +
+                     std::string(param.info->name) + " needs method: random");
     }
     if (method == "grid" && !param.cumulative.empty()) {
       return Bad("parameters." + name + ".probabilities", "applies to method: random only");

@@ -1,3 +1,5 @@
+#include "sweep/spec/spec_wandb.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -5,7 +7,6 @@
 
 #include "base/testing.h"
 #include "sweep/spec/spec.h"
-#include "sweep/spec/spec_wandb.h"
 
 namespace sweep {
 namespace {
@@ -74,22 +75,31 @@ TEST(WandbGrid, ProductOrderLastParameterFastest) {
   EXPECT_EQ(spec->metric->name, "val_accuracy");
   EXPECT_TRUE(spec->metric->maximize);
   const char* expected[] = {
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[64],"learning_rate":0.1,"optimizer":"adam"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[64],"learning_rate":0.01,"optimizer":"adam"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[128,64],"learning_rate":0.1,"optimizer":"adam"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[128,64],"learning_rate":0.01,"optimizer":"adam"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[64],"learning_rate":0.1,"optimizer":"sgd"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[64],"learning_rate":0.01,"optimizer":"sgd"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[128,64],"learning_rate":0.1,"optimizer":"sgd"})",
-      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,"hidden":[128,64],"learning_rate":0.01,"optimizer":"sgd"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[64],"learning_rate":0.1,"optimizer":"adam"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[64],"learning_rate":0.01,"optimizer":"adam"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[128,64],"learning_rate":0.1,"optimizer":"adam"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[128,64],"learning_rate":0.01,"optimizer":"adam"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[64],"learning_rate":0.1,"optimizer":"sgd"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[64],"learning_rate":0.01,"optimizer":"sgd"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[128,64],"learning_rate":0.1,"optimizer":"sgd"})",
+      R"({"batch_size":32,"dataset":"synthetic:blobs","epochs":2,)"
+      R"("hidden":[128,64],"learning_rate":0.01,"optimizer":"sgd"})",
   };
   ASSERT_EQ(spec->rows.size(), 8u);
   for (size_t i = 0; i < 8; ++i) EXPECT_EQ(spec->rows[i].dump(), expected[i]) << i;
 }
 
 TEST(WandbGrid, RunCapKeepsFirstRowsAndDuplicatesDropped) {
-  auto capped = Parse("method: grid\nrun_cap: 3\nparameters:\n  a: {values: [1, 2]}\n"
-                      "  b: {values: [x, y]}\n");
+  auto capped = Parse(
+      "method: grid\nrun_cap: 3\nparameters:\n  a: {values: [1, 2]}\n"
+      "  b: {values: [x, y]}\n");
   ASSERT_OK(capped);
   ASSERT_EQ(capped->rows.size(), 3u);
   EXPECT_EQ(capped->rows[2].dump(), R"({"a":2,"b":"x"})");
@@ -103,23 +113,24 @@ TEST(WandbGrid, RejectsDistributionsAndBayes) {
                        "sweep.yml: parameters.lr: method: grid takes only value or values"));
   EXPECT_TRUE(Contains(ErrorOf("method: bayes\nparameters:\n  a: {values: [1]}\n"),
                        "method: bayes is not supported"));
-  EXPECT_TRUE(Contains(ErrorOf("method: gird\nparameters:\n  a: {values: [1]}\n"),
-                       "did you mean 'grid'"));
+  EXPECT_TRUE(
+      Contains(ErrorOf("method: gird\nparameters:\n  a: {values: [1]}\n"), "did you mean 'grid'"));
   EXPECT_TRUE(Contains(ErrorOf("parameters:\n  a: {values: [1]}\n"), "method: required key"));
   EXPECT_TRUE(Contains(ErrorOf("method: grid\nparamters:\n  a: {values: [1]}\n"),
                        "paramters: unknown key (did you mean 'parameters'?)"));
   EXPECT_TRUE(Contains(ErrorOf("method: grid\nparameters:\n  a: {values: [1], mni: 2}\n"),
                        "parameters.a.mni: unknown key (did you mean 'min'?)"));
   EXPECT_TRUE(Contains(ErrorOf("method: grid\nparameters:\n  a: 3\n"), "parameters.a: expected"));
-  EXPECT_TRUE(Contains(
-      ErrorOf("method: grid\nparameters:\n  o: {parameters: {lr: {value: 1}}}\n"), "nested"));
+  EXPECT_TRUE(Contains(ErrorOf("method: grid\nparameters:\n  o: {parameters: {lr: {value: 1}}}\n"),
+                       "nested"));
   EXPECT_TRUE(Contains(ErrorOf("method: grid\nmetric: {goal: up}\nparameters: {}\n"),
                        "metric.goal: expected minimize or maximize"));
 }
 
 TEST(WandbGrid, EarlyTerminateIsAcceptedAndIgnored) {
-  auto spec = Parse("method: grid\nearly_terminate: {type: hyperband, min_iter: 3}\n"
-                    "parameters:\n  a: {value: 1}\n");
+  auto spec = Parse(
+      "method: grid\nearly_terminate: {type: hyperband, min_iter: 3}\n"
+      "parameters:\n  a: {value: 1}\n");
   ASSERT_OK(spec);
   EXPECT_EQ(spec->rows, (std::vector<json>{json{{"a", 1}}}));
   ASSERT_EQ(spec->warnings.size(), 1u);
@@ -309,12 +320,15 @@ TEST(WandbRandom, BadDistributionParameters) {
   EXPECT_TRUE(Contains(err("{distribution: unifrom, min: 0, max: 1}"), "did you mean 'uniform'"));
   EXPECT_TRUE(Contains(err("{distribution: uniform, min: 2, max: 1}"), "min must be <= max"));
   EXPECT_TRUE(Contains(err("{distribution: uniform, min: 1}"), "needs min and max"));
-  EXPECT_TRUE(Contains(err("{distribution: log_uniform_values, min: 0, max: 1}"), "x.min: must be > 0"));
+  EXPECT_TRUE(
+      Contains(err("{distribution: log_uniform_values, min: 0, max: 1}"), "x.min: must be > 0"));
   EXPECT_TRUE(Contains(err("{distribution: q_uniform, min: 0, max: 1, q: 0}"), "x.q: must be > 0"));
-  EXPECT_TRUE(Contains(err("{distribution: int_uniform, min: 0, max: 1.5}"), "integer min and max"));
+  EXPECT_TRUE(
+      Contains(err("{distribution: int_uniform, min: 0, max: 1.5}"), "integer min and max"));
   EXPECT_TRUE(Contains(err("{values: [1, 2], probabilities: [0.5]}"), "one number per value"));
   EXPECT_TRUE(Contains(err("{values: [1, 2], probabilities: [0.5, 0.6]}"), "must sum to 1"));
-  EXPECT_TRUE(Contains(err("{values: [1, 2], min: 0}"), "x.min: does not apply to distribution categorical"));
+  EXPECT_TRUE(Contains(err("{values: [1, 2], min: 0}"),
+                       "x.min: does not apply to distribution categorical"));
   EXPECT_TRUE(Contains(err("{q: 2}"), "give value, values"));
   EXPECT_TRUE(Contains(err("{min: a, max: b}"), "x.min: expected a number"));
 }
