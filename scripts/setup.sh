@@ -11,7 +11,7 @@ PACKAGES=(
   libssl-dev zlib1g-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev libgmock-dev
   libbenchmark-dev
   python3-h5py python3-numpy python3-yaml python3-botocore
-  shellcheck bats tmux procps curl ca-certificates
+  shellcheck bats tmux procps curl ca-certificates clang-format
   slurm-wlm munge debootstrap
 
   dataset-fashion-mnist
