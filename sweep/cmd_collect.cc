@@ -5,7 +5,7 @@
 #include "base/exit_code.h"
 #include "base/log.h"
 #include "sweep/commands.h"
-#include "sweep/results/leaderboard.h"
+#include "sweep/results/collect.h"
 
 namespace sweep {
 namespace {

@@ -1,7 +1,9 @@
 #include "cloud/aws/credentials.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 
 #include "base/file.h"
@@ -110,13 +112,12 @@ StatusOr<TimedCredentials> FromRole(const SharedFiles& files, const std::string&
   }
   RoleToAssume r{role, SectionValue(s, "role_session_name"), SectionValue(s, "external_id"), 0};
   if (const std::string d = SectionValue(s, "duration_seconds"); !d.empty()) {
-    char* end = nullptr;
-    const long v = std::strtol(d.c_str(), &end, 10);
-    if (*end != '\0' || v < 900 || v > 43200) {
+    const std::optional<int64_t> v = ParseInt(d, 900, 43200);
+    if (!v) {
       return Status::InvalidArgument("profile " + profile + ": duration_seconds " + d +
                                      " is not 900..43200");
     }
-    r.duration_seconds = static_cast<int>(v);
+    r.duration_seconds = static_cast<int>(*v);
   }
   std::string from;
   auto base = RoleSourceCredentials(files, profile, s, depth, &from);

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <set>
 
-#include "base/file.h"
 #include "base/strings.h"
 #include "storage/layout.h"
 
@@ -178,48 +176,6 @@ std::string RenderStatus(const Scan& scan) {
   }
   for (const auto& p : scan.problems) out += "problem: " + p + "\n";
   return out;
-}
-
-Status Collect(const CollectOptions& o) {
-  SWEEP_ASSIGN_OR_RETURN(Format format, ParseFormat(o.format));
-  std::optional<bool> maximize;
-  if (o.goal) {
-    if (*o.goal == "max" || *o.goal == "maximize") {
-      maximize = true;
-    } else if (*o.goal == "min" || *o.goal == "minimize") {
-      maximize = false;
-    } else {
-      return Status::InvalidArgument("--goal " + *o.goal + ": expected max or min");
-    }
-  }
-  if (o.top < 0) return Status::InvalidArgument("--top must be 0 (all) or more");
-  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(o.storage));
-  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(o.metric, maximize, scan));
-  std::string data = RenderLeaderboard(scan, board, format, o.top);
-  std::string summary = RenderSummary(scan, board);
-  if (!o.output.empty()) {
-    SWEEP_RETURN_IF_ERROR(WriteFileAtomic(o.output, data).WithContext(o.output));
-    std::fprintf(stdout, "wrote %zu rows to %s\n%s",
-                 std::min<size_t>(board.order.size(), o.top > 0 ? o.top : board.order.size()),
-                 o.output.c_str(), summary.c_str());
-    return Status::Ok();
-  }
-  std::fwrite(data.data(), 1, data.size(), stdout);
-  std::fflush(stdout);
-  if (format == Format::kCsv || format == Format::kJson) {
-    std::fwrite(summary.data(), 1, summary.size(), stderr);
-  } else {
-    std::fputc('\n', stdout);
-    std::fwrite(summary.data(), 1, summary.size(), stdout);
-  }
-  return Status::Ok();
-}
-
-Status ShowStatus(const std::string& storage) {
-  SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(storage));
-  std::string text = RenderStatus(scan);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return Status::Ok();
 }
 
 }  // namespace sweep

@@ -73,20 +73,4 @@ std::string RenderLoggedErrors(const Scan& scan, size_t max = 10);
 // A hyperparameter value as text: strings raw, lists "[128, 64]", null as "".
 std::string ValueText(const nlohmann::json& value);
 
-struct CollectOptions {
-  std::string storage;
-  std::optional<std::string> metric;
-  std::optional<std::string> goal;  // "max"/"min" (also maximize/minimize)
-  std::string format = "table";
-  int top = 0;         // 0 = all
-  std::string output;  // "" = stdout
-};
-
-// `sweep collect`: the leaderboard on stdout (or `output`) and the summary. For csv and json
-// the data stream stays clean: the summary goes to stderr (to stdout when writing a file).
-Status Collect(const CollectOptions& options);
-
-// `sweep status`: RenderStatus on stdout.
-Status ShowStatus(const std::string& storage);
-
 }  // namespace sweep

@@ -1,0 +1,28 @@
+// `sweep collect` and `sweep status`: scan the storage (scan.h), rank (leaderboard.h), render
+// and write. The commands in sweep/cmd_collect.cc only parse flags and call these.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+
+namespace sweep {
+
+struct CollectOptions {
+  std::string storage;
+  std::optional<std::string> metric;
+  std::optional<std::string> goal;  // "max"/"min" (also maximize/minimize)
+  std::string format = "table";
+  int top = 0;         // 0 = all
+  std::string output;  // "" = stdout
+};
+
+// `sweep collect`: the leaderboard on stdout (or `output`) and the summary. For csv and json
+// the data stream stays clean: the summary goes to stderr (to stdout when writing a file).
+Status Collect(const CollectOptions& options);
+
+// `sweep status`: RenderStatus on stdout.
+Status ShowStatus(const std::string& storage);
+
+}  // namespace sweep
