@@ -17,6 +17,11 @@ std::optional<int64_t> ParseInt(std::string_view s, int64_t min, int64_t max) {
   return v;
 }
 
+std::string AsciiLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }

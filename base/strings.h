@@ -25,6 +25,9 @@ std::optional<int64_t> ParseInt(std::string_view s,
                                 int64_t min = std::numeric_limits<int64_t>::min(),
                                 int64_t max = std::numeric_limits<int64_t>::max());
 
+// `s` with A-Z turned into a-z (header names, "true"/"TRUE" settings); other bytes kept.
+std::string AsciiLower(std::string s);
+
 // Whether `s` ends with `suffix`.
 bool EndsWith(std::string_view s, std::string_view suffix);
 

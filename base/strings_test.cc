@@ -36,6 +36,11 @@ TEST(Strings, ParseIntTakesWholeDecimalsInRangeOnly) {
   }
 }
 
+TEST(Strings, AsciiLowerChangesOnlyAToZ) {
+  EXPECT_EQ(AsciiLower("Content-TYPE"), "content-type");
+  EXPECT_EQ(AsciiLower("\xc3\x84 1_X"), "\xc3\x84 1_x");
+}
+
 TEST(Strings, EndsWith) {
   EXPECT_TRUE(EndsWith("val_loss", "loss"));
   EXPECT_TRUE(EndsWith("x", ""));

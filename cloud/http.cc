@@ -136,9 +136,7 @@ size_t ReadHeader(char* src, size_t size, size_t n, void* arg) {
   if (line.rfind("HTTP/", 0) == 0) {
     t->response->headers.clear();  // a new status line (after 100 Continue)
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    std::string name = Trim(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string name = AsciiLower(Trim(line.substr(0, colon)));
     t->response->headers.emplace_back(std::move(name), Trim(line.substr(colon + 1)));
   }
   return size * n;

@@ -11,11 +11,6 @@
 namespace sweep::aws {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // "sso-oidc" -> "AWS_ENDPOINT_URL_SSO_OIDC", as the SDKs name the per-service variable.
 std::string EndpointVariable(std::string_view service) {
   std::string name = "AWS_ENDPOINT_URL_";
@@ -84,7 +79,8 @@ Status CheckEndpoint(std::string_view what, std::string* url) {
   std::string& e = *url;
   e = WithoutTrailingSlash(e);
   const size_t scheme_end = e.find("://");
-  const std::string scheme = scheme_end == std::string::npos ? "" : Lower(e.substr(0, scheme_end));
+  const std::string scheme =
+      scheme_end == std::string::npos ? "" : AsciiLower(e.substr(0, scheme_end));
   if ((scheme != "http" && scheme != "https") || e.size() == scheme_end + 3 ||
       e.find_first_of("/?#", scheme_end + 3) != std::string::npos) {
     std::string message(what);

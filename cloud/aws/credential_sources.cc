@@ -249,8 +249,7 @@ StatusOr<TimedCredentials> FromContainer() {
 }
 
 StatusOr<TimedCredentials> FromImds() {
-  std::string disabled = GetEnv("AWS_EC2_METADATA_DISABLED");
-  for (char& c : disabled) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string disabled = AsciiLower(GetEnv("AWS_EC2_METADATA_DISABLED"));
   if (disabled == "true") return Status::NotFound("imds: disabled");
   std::string base = GetEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
   if (base.empty()) base = "http://169.254.169.254";

@@ -9,11 +9,6 @@
 namespace sweep::aws {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Appends instead of operator+ on a temporary: GCC 12 warns (-Wrestrict) about the latter.
 std::string Quoted(std::string_view s) {
   std::string out = "'";
@@ -30,9 +25,9 @@ StatusOr<S3Config> S3ConfigFromEnvironment() {
   if (!aws.region.empty()) config.region = aws.region;
   config.endpoint = ConfiguredEndpoint(aws, "s3");
   if (!config.endpoint.empty()) SWEEP_RETURN_IF_ERROR(CheckEndpoint("S3", &config.endpoint));
-  const std::string force = Lower(GetEnv("AWS_S3_FORCE_PATH_STYLE"));
+  const std::string force = AsciiLower(GetEnv("AWS_S3_FORCE_PATH_STYLE"));
   config.force_path_style =
-      force == "true" || force == "1" || Lower(aws.Setting("s3.addressing_style")) == "path";
+      force == "true" || force == "1" || AsciiLower(aws.Setting("s3.addressing_style")) == "path";
   return config;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "base/check.h"
+#include "base/strings.h"
 #include "cloud/aws/sha256.h"
 
 namespace sweep::aws {
@@ -18,11 +19,6 @@ std::string Hex(const unsigned char* p, size_t n) {
     out[2 * i + 1] = kDigits[p[i] & 15];
   }
   return out;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // botocore's _header_value: strip, then collapse runs of whitespace to one space.
@@ -53,7 +49,7 @@ struct CanonicalHeaders {
 CanonicalHeaders MakeCanonicalHeaders(const cloud::HeaderList& all) {
   cloud::HeaderList lowered;
   for (const auto& [name, value] : all) {
-    std::string n = Lower(name);
+    std::string n = AsciiLower(name);
     if (!NeverSigned(n)) lowered.emplace_back(std::move(n), CanonicalHeaderValue(value));
   }
   // Stable: repeated names keep their order and are joined with ',' like botocore.
