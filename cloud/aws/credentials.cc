@@ -257,13 +257,7 @@ std::optional<std::time_t> ParseIso8601(std::string_view s) {
   return timegm(&tm);
 }
 
-std::string FormatIso8601(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FormatIso8601(std::time_t t) { return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 StatusOr<TimedCredentials> CredentialProvider::Resolve(std::string* source) {
   auto env = FromEnvironment();
