@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <random>
 #include <thread>
 
 #include "base/log.h"
@@ -68,10 +69,10 @@ RetryPolicy CredentialRetryPolicy() {
   return p;
 }
 
-double BackoffMs(const RetryPolicy& policy, int attempt, std::mt19937_64& rng) {
+double BackoffMs(const RetryPolicy& policy, int attempt, SplitMix64Rng& rng) {
   const double exp = std::ldexp(policy.base_delay_ms, std::clamp(attempt - 1, 0, 30));
   const double cap = std::min(policy.max_delay_ms, exp);
-  return std::uniform_real_distribution<double>(0.0, cap)(rng);
+  return UniformReal(rng, 0.0, cap);
 }
 
 RetryClock* RetryClock::Real() {

@@ -14,10 +14,10 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 
+#include "base/random.h"
 #include "base/status.h"
 
 namespace sweep::aws {
@@ -43,7 +43,7 @@ RetryPolicy CredentialRetryPolicy();
 
 // Full-jitter backoff before retry `attempt` (1 = the first retry): uniform in
 // [0, min(max_delay_ms, base_delay_ms * 2^(attempt-1))].
-double BackoffMs(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
+double BackoffMs(const RetryPolicy& policy, int attempt, SplitMix64Rng& rng);
 
 // Time for Backoff; tests pass a fake whose SleepMs advances NowMs.
 class RetryClock {
@@ -70,7 +70,7 @@ class Backoff {
 
  private:
   RetryPolicy policy_;
-  std::mt19937_64 rng_;
+  SplitMix64Rng rng_;
   RetryClock* clock_;
   double start_ms_;
   int attempts_ = 1;

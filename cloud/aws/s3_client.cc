@@ -76,9 +76,7 @@ std::string S3Path(const std::string& bucket, const std::string& key) {
 }  // namespace
 
 S3Client::S3Client(S3Config config, std::shared_ptr<CredentialProvider> credentials)
-    : config_(std::move(config)),
-      credentials_(std::move(credentials)),
-      rng_(std::random_device{}()) {}
+    : config_(std::move(config)), credentials_(std::move(credentials)) {}
 
 StatusOr<cloud::HttpResponse> S3Client::SendOnce(const Call& call) {
   SWEEP_ASSIGN_OR_RETURN(AwsCredentials creds, credentials_->Get());
@@ -132,7 +130,7 @@ Status S3Client::ErrorFor(const Call& call, const cloud::HttpResponse& r) const 
 }
 
 StatusOr<cloud::HttpResponse> S3Client::Send(const Call& call) {
-  Backoff backoff(config_.retry, rng_());
+  Backoff backoff(config_.retry, RandomSeed());
   bool refreshed = false;
   for (;;) {
     auto r = SendOnce(call);

@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,7 +100,6 @@ class S3Client {
   S3Config config_;
   std::shared_ptr<CredentialProvider> credentials_;
   cloud::HttpClient http_;
-  std::mt19937_64 rng_;
 };
 
 }  // namespace sweep::aws

@@ -13,7 +13,7 @@ TEST(Backoff, BoundedByCapAndGrowing) {
   RetryPolicy p;
   p.base_delay_ms = 100;
   p.max_delay_ms = 1000;
-  std::mt19937_64 rng(1);
+  SplitMix64Rng rng(1);
   for (int attempt = 1; attempt < 100; ++attempt) {
     const double cap = std::min(1000.0, 100.0 * (1 << std::min(attempt - 1, 20)));
     for (int i = 0; i < 50; ++i) {
@@ -26,7 +26,7 @@ TEST(Backoff, BoundedByCapAndGrowing) {
 
 TEST(Backoff, TotalOfMaxAttemptsIsBounded) {
   RetryPolicy p;  // defaults
-  std::mt19937_64 rng(7);
+  SplitMix64Rng rng(7);
   double total = 0;
   for (int attempt = 1; attempt < p.max_attempts; ++attempt) total += BackoffMs(p, attempt, rng);
   EXPECT_LE(total, p.max_delay_ms * p.max_attempts);
