@@ -1,10 +1,9 @@
 #include "cloud/aws/config.h"
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 #include "base/check.h"
+#include "base/file.h"
 #include "base/strings.h"
 #include "cloud/aws/credentials.h"
 
@@ -34,11 +33,9 @@ AwsConfig LoadAwsConfig() {
   AwsConfig config;
   config.profile = ProfileName();
   const std::string path = SharedConfigPath();
-  std::ifstream in(path);
-  if (!path.empty() && in) {
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    const IniFile ini = ParseIni(ss.str());
+  std::string text;
+  if (!path.empty() && ReadFile(path, &text).ok()) {  // no file: no profile settings
+    const IniFile ini = ParseIni(text);
     if (const auto* section = ConfigSection(ini, config.profile)) config.settings = *section;
   }
   for (std::string region :

@@ -5,10 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "base/file.h"
 #include "base/strings.h"
@@ -167,17 +165,15 @@ StatusOr<TimedCredentials> ParseStsCredentials(std::string_view xml) {
 }
 
 StatusOr<TimedCredentials> AssumeRoleWithWebIdentity(const WebIdentity& identity) {
-  std::ifstream in(identity.token_file, std::ios::binary);
-  std::stringstream token;
-  token << in.rdbuf();
-  if (!in || Trim(token.str()).empty()) {
+  std::string token;
+  if (!ReadFile(identity.token_file, &token).ok() || Trim(token).empty()) {
     return Status::InvalidArgument("web identity: cannot read the token file " +
                                    identity.token_file);
   }
   const std::string body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" +
                            UriEncode(identity.role_arn) +
                            "&RoleSessionName=" + UriEncode(SessionName(identity.session_name)) +
-                           "&WebIdentityToken=" + UriEncode(Trim(token.str()));
+                           "&WebIdentityToken=" + UriEncode(Trim(token));
   return PostSts("AssumeRoleWithWebIdentity", body, nullptr);  // unsigned, as the API requires
 }
 
