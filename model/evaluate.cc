@@ -91,13 +91,9 @@ Matrix Predict(const Mlp& model, const Dataset& data, int threads) {
   const size_t last = model.layers().size() - 1;
   const bool softmax = model.output() == OutputKind::kSoftmax;
   ForEachBlock(model, data, nullptr, &pool, &ws, [&](int64_t b, int n, Workspace* w) {
-    auto z = w->A(last, n).array();
-    if (softmax) {
-      z.rowwise() -= z.colwise().maxCoeff();
-      z = z.exp();
-      z.rowwise() /= z.colwise().sum();
-    }
-    out.middleCols(b * kEvalBlock, n) = z.matrix();
+    MatrixMap z = w->A(last, n);
+    if (softmax) SoftmaxColumns(z);
+    out.middleCols(b * kEvalBlock, n) = z;
   });
   return out;
 }

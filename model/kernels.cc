@@ -146,6 +146,13 @@ void Forward(const Mlp& model, const float* x, int n, Workspace* ws) {
   }
 }
 
+void SoftmaxColumns(MatrixMap z) {
+  auto a = z.array();
+  a.rowwise() -= a.colwise().maxCoeff();
+  a = a.exp();
+  a.rowwise() /= a.colwise().sum();
+}
+
 BlockLoss OutputLoss(const Mlp& model, Loss loss, int n, float grad_scale, Workspace* ws) {
   const size_t last = model.layers().size() - 1;
   MatrixMap z = ws->A(last, n);

@@ -70,6 +70,9 @@ void GatherRows(const float* x, const float* y, int cols, const int64_t* rows, i
 // Forward pass of n samples whose inputs are the column-major inputs x n matrix at `x`.
 void Forward(const Mlp& model, const float* x, int n, Workspace* ws);
 
+// Turns each column of logits into probabilities (max-shifted softmax, in place).
+void SoftmaxColumns(MatrixMap z);
+
 // Loss of the forward pass against ws->y(); turns softmax logits into probabilities. With
 // `grad_scale` != 0 also writes d(loss)/d(output pre-activation) * grad_scale into Delta(0).
 BlockLoss OutputLoss(const Mlp& model, Loss loss, int n, float grad_scale, Workspace* ws);
