@@ -53,3 +53,11 @@ else()
   target_link_libraries(sweep_yaml_cpp INTERFACE yaml-cpp)
   target_link_libraries(sweep_fmt INTERFACE fmt::fmt)
 endif()
+
+# Serving (sweep/predict, sweep/serve): RapidJSON parses request bodies (header-only; what
+# TF Serving itself parses its REST bodies with, NaN/Infinity tokens included), Boost.Beast
+# (header-only, over Boost.Asio) is the HTTP server.
+find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
+add_library(sweep_rapidjson INTERFACE)
+target_include_directories(sweep_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIR})
+find_package(Boost 1.74 REQUIRED)

@@ -14,5 +14,7 @@ void AddRunCommand(CLI::App& app, int* exit_code);      // run
 void AddCollectCommand(CLI::App& app, int* exit_code);  // collect, status
 void AddSubmitCommand(CLI::App& app, int* exit_code);   // submit
 void AddKeysCommand(CLI::App& app, int* exit_code);     // keys
+void AddPredictCommand(CLI::App& app, int* exit_code);  // predict
+void AddServeCommand(CLI::App& app, int* exit_code);    // serve
 
 }  // namespace sweep

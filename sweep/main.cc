@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   sweep::AddCollectCommand(app, &exit_code);
   sweep::AddSubmitCommand(app, &exit_code);
   sweep::AddKeysCommand(app, &exit_code);
+  sweep::AddPredictCommand(app, &exit_code);
+  sweep::AddServeCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

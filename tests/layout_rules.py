@@ -19,8 +19,10 @@ ALLOWED = {
     'sweep/run': ['base', 'storage', 'sweep/spec', 'sweep/results'],
     'sweep/engines': ['base', 'cloud', 'cloud/aws', 'storage', 'sweep/spec', 'sweep/results',
                       'sweep/run'],
+    'sweep/predict': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/results'],
+    'sweep/serve': ['base', 'model', 'sweep/predict'],
     'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/run',
-              'sweep/engines'],
+              'sweep/engines', 'sweep/predict', 'sweep/serve'],
     'worker': ['base', 'model', 'data', 'storage', 'sweep/spec'],
 }
 # Test binaries, benchmarks and test tools may include any room.
