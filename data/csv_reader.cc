@@ -1,8 +1,10 @@
-// ParseCsv (declared in dataset_reader.h): numbers separated by commas, label last.
+// ParseCsv and ParsePredictCsv (declared in dataset_reader.h): numbers separated by commas, the
+// label last (a number or, for class labels, a name).
 #include <charconv>
 #include <cmath>
 #include <string_view>
 
+#include "data/class_names.h"
 #include "data/dataset_reader.h"
 
 namespace sweep::data {
@@ -45,64 +47,129 @@ bool IsHeader(const std::vector<std::string_view>& fields) {
   return true;
 }
 
+// How the columns are read: for training (the label last, required) or for prediction with a
+// model of `features` inputs (the label column optional, named labels mapped by its classes).
+struct CsvRules {
+  TargetKind kind = TargetKind::kClassLabels;
+  int features = 0;                                       // > 0: prediction
+  const std::vector<std::string>* class_names = nullptr;  // prediction: the model's, if any
+};
+
 class CsvParser {
  public:
-  CsvParser(const std::string& name, TargetKind kind) : name_(name), kind_(kind) {}
+  CsvParser(const std::string& name, const CsvRules& rules)
+      : name_(name), rules_(rules), lookup_(rules.class_names ? *rules.class_names : kNoNames) {}
 
   Status Line(std::string_view line, int64_t line_no) {
     SplitLine(line, &fields_);
-    if (data_.rows == 0 && expected_ == 0) {
+    if (expected_ == 0) {
       if (IsHeader(fields_)) return Status::Ok();
-      if (fields_.size() < 2) return Error(line_no, "need at least one feature and a label");
-      expected_ = fields_.size();
-      data_.cols = static_cast<int>(expected_ - 1);
+      SWEEP_RETURN_IF_ERROR(SetWidth(line_no));
     }
     if (fields_.size() != expected_) {
       return Error(line_no, "expected " + std::to_string(expected_) + " fields, got " +
                                 std::to_string(fields_.size()));
     }
     float v = 0;
-    for (size_t i = 0; i < fields_.size(); ++i) {
+    for (int i = 0; i < data_.cols; ++i) {
       if (!ParseNumber(fields_[i], &v)) {
         return Error(line_no, "field " + std::to_string(i + 1) + ": '" + std::string(fields_[i]) +
                                   "' is not a number");
       }
-      if (i + 1 < fields_.size()) {
-        data_.x.push_back(v);
-      } else if (kind_ == TargetKind::kClassLabels && (v < 0 || v != std::floor(v))) {
-        return Error(line_no, "label '" + std::string(fields_[i]) +
-                                  "' is not a class index (an integer >= 0)");
-      } else {
-        data_.y.push_back(v);
-      }
+      data_.x.push_back(v);
     }
+    if (has_label_) SWEEP_RETURN_IF_ERROR(Label(fields_.back(), line_no));
     ++data_.rows;
     return Status::Ok();
   }
 
+  // Training: labels named if any is not a number, else class indices checked.
   StatusOr<Dataset> Finish() {
     if (data_.rows == 0) return Status::InvalidArgument(name_ + ": no data rows");
+    if (named_) {
+      data_.class_names = NameClasses(label_text_, &data_.y);
+      data_.num_classes = static_cast<int>(data_.class_names.size());
+    } else {
+      SWEEP_RETURN_IF_ERROR(not_an_index_);
+    }
     data_.source = name_;
     return std::move(data_);
   }
 
+  bool has_label() const { return has_label_; }
+
  private:
+  static inline const std::vector<std::string> kNoNames;
+
+  // The first data line fixes the width and, when predicting, whether a label is there.
+  Status SetWidth(int64_t line_no) {
+    expected_ = fields_.size();
+    size_t features = static_cast<size_t>(rules_.features);
+    if (features == 0) {
+      if (expected_ < 2) return Error(line_no, "need at least one feature and a label");
+      has_label_ = true;
+    } else if (expected_ == features || expected_ == features + 1) {
+      has_label_ = expected_ == features + 1;
+    } else {
+      return Status::InvalidArgument(name_ + " has " + std::to_string(expected_ - 1) +
+                                     " feature columns (" + std::to_string(expected_) +
+                                     " columns, the last taken as the label); the model takes " +
+                                     std::to_string(features));
+    }
+    data_.cols = static_cast<int>(expected_ - (has_label_ ? 1 : 0));
+    return Status::Ok();
+  }
+
+  Status Label(std::string_view text, int64_t line_no) {
+    if (text.empty()) return Error(line_no, "empty label");
+    if (rules_.class_names && !rules_.class_names->empty()) {
+      auto index = lookup_.Find(text);
+      if (!index.ok()) return index.status().WithContext(Where(line_no));
+      data_.y.push_back(static_cast<float>(*index));
+      return Status::Ok();
+    }
+    float v = 0;
+    bool number = ParseNumber(text, &v);
+    if (rules_.features > 0 || rules_.kind == TargetKind::kRegression) {
+      if (!number) {
+        return Error(line_no, "label '" + std::string(text) + "' is not a number (" +
+                                  (rules_.features > 0 ? "the model has no class names)"
+                                                       : "a regression target)"));
+      }
+      data_.y.push_back(v);
+      return Status::Ok();
+    }
+    label_text_.push_back(text);
+    named_ = named_ || !number;
+    if (number && (v < 0 || v != std::floor(v)) && not_an_index_.ok()) {
+      not_an_index_ = Error(
+          line_no, "label '" + std::string(text) + "' is not a class index (an integer >= 0)");
+    }
+    data_.y.push_back(number ? v : 0);
+    return Status::Ok();
+  }
+
+  std::string Where(int64_t line_no) const { return name_ + ": line " + std::to_string(line_no); }
   Status Error(int64_t line_no, const std::string& what) const {
-    return Status::InvalidArgument(name_ + ": line " + std::to_string(line_no) + ": " + what);
+    return Status::InvalidArgument(Where(line_no) + ": " + what);
   }
 
   std::string name_;
-  TargetKind kind_;
-  size_t expected_ = 0;
+  CsvRules rules_;
+  ClassLookup lookup_;
+  size_t expected_ = 0;  // fields per line; 0 until the first data line
+  bool has_label_ = false;
   std::vector<std::string_view> fields_;
   Dataset data_;
+  // Training class labels: each row's text (a view of the input), whether any is a name, and the
+  // first number that is not a class index (an error unless the labels turn out to be names).
+  std::vector<std::string_view> label_text_;
+  bool named_ = false;
+  Status not_an_index_;
 };
 
-}  // namespace
-
-StatusOr<Dataset> ParseCsv(const std::string& text, const std::string& name, TargetKind kind) {
-  CsvParser parser(name, kind);
-  std::string_view rest(text);
+// Feeds every non-blank, non-comment line of `text` to `parser`.
+Status ParseLines(std::string_view rest, CsvParser* parser) {
   int64_t line_no = 0;
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
@@ -111,9 +178,31 @@ StatusOr<Dataset> ParseCsv(const std::string& text, const std::string& name, Tar
     ++line_no;
     std::string_view trimmed = Trim(line);
     if (trimmed.empty() || trimmed.front() == '#') continue;
-    SWEEP_RETURN_IF_ERROR(parser.Line(line, line_no));
+    SWEEP_RETURN_IF_ERROR(parser->Line(line, line_no));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<Dataset> ParseCsv(const std::string& text, const std::string& name, TargetKind kind) {
+  CsvParser parser(name, {kind});
+  SWEEP_RETURN_IF_ERROR(ParseLines(text, &parser));
   return parser.Finish();
+}
+
+StatusOr<PredictInput> ParsePredictCsv(const std::string& text, const std::string& name,
+                                       int features, const std::vector<std::string>& class_names) {
+  if (features <= 0) return Status::InvalidArgument(name + ": the model takes no features");
+  CsvParser parser(name, {TargetKind::kRegression, features, &class_names});
+  SWEEP_RETURN_IF_ERROR(ParseLines(text, &parser));
+  PredictInput in;
+  in.has_labels = parser.has_label();
+  SWEEP_ASSIGN_OR_RETURN(in.data, parser.Finish());
+  if (!in.has_labels) in.data.y.assign(static_cast<size_t>(in.data.rows), 0.0f);
+  in.data.class_names = class_names;
+  in.data.num_classes = static_cast<int>(class_names.size());
+  return in;
 }
 
 }  // namespace sweep::data

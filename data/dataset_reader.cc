@@ -23,6 +23,10 @@ Status FinishTargets(Dataset* d, TargetKind kind) {
     d->num_classes = 0;
     return Status::Ok();
   }
+  if (!d->class_names.empty()) {  // named labels (CSV): already indices into the names
+    d->num_classes = static_cast<int>(d->class_names.size());
+    return Status::Ok();
+  }
   float largest = 0;
   for (size_t i = 0; i < d->y.size(); ++i) {
     float v = d->y[i];
@@ -53,22 +57,31 @@ StatusOr<Dataset> ReadCsvFile(const std::string& path, TargetKind kind) {
   return ParseCsv(text, path, kind);
 }
 
-StatusOr<Dataset> ReadHdf5(const std::string& path) {
+// X [rows, cols] or [rows, d1, d2, ...] (then sample_shape {d1, d2, ...}); y [rows] or
+// [rows, 1], optional when `labels` is kOptional (then y is empty).
+StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   SWEEP_ASSIGN_OR_RETURN(h5::Handle file, h5::OpenFileReadOnly(path));
   auto x = h5::ReadFloatDataset(file.get(), "X");
   if (!x.ok()) return x.status().WithContext(path);
+  if (x->dims.size() < 2) return Status::Corruption(path + ": expected X [rows, cols, ...]");
+  Dataset d;
+  d.rows = static_cast<int64_t>(x->dims[0]);
+  uint64_t cols = 1;
+  for (size_t i = 1; i < x->dims.size(); ++i) cols *= x->dims[i];
+  d.cols = static_cast<int>(cols);
+  for (size_t i = 1; x->dims.size() > 2 && i < x->dims.size(); ++i) {
+    d.sample_shape.push_back(static_cast<int>(x->dims[i]));
+  }
+  d.x = std::move(x->values);
+  d.source = path;
+  if (labels == IdxLabels::kOptional && !h5::HasLink(file.get(), "y")) return d;
   auto y = h5::ReadFloatDataset(file.get(), "y");
   if (!y.ok()) return y.status().WithContext(path);
   bool y_column = y->dims.size() == 1 || (y->dims.size() == 2 && y->dims[1] == 1);
-  if (x->dims.size() != 2 || !y_column || y->dims[0] != x->dims[0]) {
+  if (!y_column || y->dims[0] != x->dims[0]) {
     return Status::Corruption(path + ": expected X [rows, cols] and y [rows] with equal rows");
   }
-  Dataset d;
-  d.rows = static_cast<int64_t>(x->dims[0]);
-  d.cols = static_cast<int>(x->dims[1]);
-  d.x = std::move(x->values);
   d.y = std::move(y->values);
-  d.source = path;
   return d;
 }
 
@@ -81,14 +94,15 @@ Format FormatOf(const std::string& path) {
   return Format::kUnknown;
 }
 
-StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind) {
+// `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv).
+StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind, IdxLabels labels) {
   switch (FormatOf(path)) {
     case Format::kCsv:
       return ReadCsvFile(path, kind);
     case Format::kIdx:
-      return ReadIdx(path);
+      return ReadIdx(path, labels);
     case Format::kHdf5:
-      return ReadHdf5(path);
+      return ReadHdf5(path, labels);
     case Format::kUnknown:
       break;
   }
@@ -97,19 +111,55 @@ StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind) {
                                  "*-images-idx3-ubyte[.gz], *.h5, *.hdf5 or synthetic:NAME)");
 }
 
-}  // namespace
-
-StatusOr<Dataset> ReadDataset(const std::string& path, TargetKind kind) {
-  if (IsSyntheticName(path)) return ReadSynthetic(path, kind);
+// A local file ReadDataset can open (synthetic: names are not files).
+Status CheckLocalFile(const std::string& path) {
   if (path.find("://") != std::string::npos) {  // data/ reads local files; storage/ fetches
     return Status::InvalidArgument(path + ": fetch remote inputs (s3://) with FetchInput first");
   }
   if (FormatOf(path) != Format::kUnknown && ::access(path.c_str(), R_OK) != 0) {
     return FromErrno(errno, path);
   }
-  SWEEP_ASSIGN_OR_RETURN(Dataset d, ReadFileByFormat(path, kind));
+  return Status::Ok();
+}
+
+// An IDX, HDF5 or synthetic: set for a model with `features` inputs; labels optional.
+StatusOr<PredictInput> ReadPredictArrays(const std::string& path, int features,
+                                         const std::vector<std::string>& class_names) {
+  PredictInput in;
+  if (IsSyntheticName(path)) {
+    SWEEP_ASSIGN_OR_RETURN(in.data, MakeSynthetic(path));
+  } else {
+    SWEEP_ASSIGN_OR_RETURN(in.data,
+                           ReadFileByFormat(path, TargetKind::kRegression, IdxLabels::kOptional));
+  }
+  if (in.data.cols != features) {
+    return Status::InvalidArgument(in.data.source + " has " + std::to_string(in.data.cols) +
+                                   " features; the model takes " + std::to_string(features));
+  }
+  in.has_labels = !in.data.y.empty();
+  if (!in.has_labels) in.data.y.assign(static_cast<size_t>(in.data.rows), 0.0f);
+  in.data.class_names = class_names;
+  in.data.num_classes = static_cast<int>(class_names.size());
+  return in;
+}
+
+}  // namespace
+
+StatusOr<Dataset> ReadDataset(const std::string& path, TargetKind kind) {
+  if (IsSyntheticName(path)) return ReadSynthetic(path, kind);
+  SWEEP_RETURN_IF_ERROR(CheckLocalFile(path));
+  SWEEP_ASSIGN_OR_RETURN(Dataset d, ReadFileByFormat(path, kind, IdxLabels::kRequired));
   SWEEP_RETURN_IF_ERROR(FinishTargets(&d, kind));
   return d;
+}
+
+StatusOr<PredictInput> ReadPredictInput(const std::string& path, int features,
+                                        const std::vector<std::string>& class_names) {
+  if (!IsSyntheticName(path)) SWEEP_RETURN_IF_ERROR(CheckLocalFile(path));
+  if (FormatOf(path) != Format::kCsv) return ReadPredictArrays(path, features, class_names);
+  std::string text;
+  SWEEP_RETURN_IF_ERROR(ReadMaybeGzipped(path, &text));
+  return ParsePredictCsv(text, path, features, class_names);
 }
 
 Status WriteHdf5Dataset(const std::string& path, const Dataset& data) {

@@ -62,6 +62,71 @@ TEST(ParseCsv, EmptySetIsAnError) {
   EXPECT_EQ(Csv("").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(ParseCsv, StringLabelsAreClassesInSortedOrder) {
+  auto d =
+      Csv("sepal_length,sepal_width,species\n5.1,3.5,Iris-setosa\n6.3,3.3,\"Iris-virginica\"\n"
+          "7.0,3.2,Iris-versicolor\n4.9,3.0,Iris-setosa\n");
+  ASSERT_OK(d);
+  EXPECT_EQ(d->class_names,
+            (std::vector<std::string>{"Iris-setosa", "Iris-versicolor", "Iris-virginica"}));
+  EXPECT_EQ(d->y, (std::vector<float>{0, 2, 1, 0}));
+  EXPECT_EQ(d->num_classes, 3);
+  EXPECT_TRUE(d->sample_shape.empty());
+  EXPECT_EQ(d->preprocessing, "");
+}
+
+TEST(ParseCsv, OneNameMakesEveryLabelAName) {
+  auto d = Csv("1,2.5\n2,b\n3,10\n");  // 2.5 would not be a class index: as a name it is
+  ASSERT_OK(d);
+  EXPECT_EQ(d->class_names, (std::vector<std::string>{"10", "2.5", "b"}));
+  EXPECT_EQ(d->y, (std::vector<float>{1, 2, 0}));
+  auto numeric = Csv("1,2\n2,0\n");
+  ASSERT_OK(numeric);
+  EXPECT_TRUE(numeric->class_names.empty());
+}
+
+TEST(ParseCsv, StringLabelErrors) {
+  EXPECT_EQ(Csv("1,a\n2,\n").status().message(), "zoo.csv: line 2: empty label");
+  EXPECT_EQ(Csv("1,a\nx,b\n").status().message(), "zoo.csv: line 2: field 1: 'x' is not a number");
+  EXPECT_EQ(ParseCsv("1,2\n1,a\n", "r.csv", TargetKind::kRegression).status().message(),
+            "r.csv: line 2: label 'a' is not a number (a regression target)");
+}
+
+TEST(ParsePredictCsv, WidthDecidesTheLabelColumn) {
+  auto no_label = ParsePredictCsv("1,2\n3,4\n", "in.csv", 2, {});
+  ASSERT_OK(no_label);
+  EXPECT_FALSE(no_label->has_labels);
+  EXPECT_EQ(no_label->data.x, (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(no_label->data.y, (std::vector<float>{0, 0}));
+  auto labelled = ParsePredictCsv("a,b,y\n1,2,0.5\n3,4,7\n", "in.csv", 2, {});
+  ASSERT_OK(labelled);
+  EXPECT_TRUE(labelled->has_labels);
+  EXPECT_EQ(labelled->data.y, (std::vector<float>{0.5f, 7}));
+  EXPECT_EQ(labelled->data.num_classes, 0);
+  auto wrong = ParsePredictCsv("1,2,3,4,5,6,7,8,9,10,11,12,0\n", "zoo.csv", 16, {});
+  EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(wrong.status().message(),
+              HasSubstr("zoo.csv has 12 feature columns (13 columns, the last taken as the "
+                        "label); the model takes 16"));
+}
+
+TEST(ParsePredictCsv, LabelsMapThroughTheModelsClassNames) {
+  std::vector<std::string> names = {"Iris-setosa", "Iris-versicolor", "Iris-virginica"};
+  auto in = ParsePredictCsv("5.1,Iris-virginica\n4.9,Iris-setosa\n", "iris.csv", 1, names);
+  ASSERT_OK(in);
+  EXPECT_TRUE(in->has_labels);
+  EXPECT_EQ(in->data.y, (std::vector<float>{2, 0}));
+  EXPECT_EQ(in->data.class_names, names);
+  EXPECT_EQ(in->data.num_classes, 3);
+  auto unknown = ParsePredictCsv("5.1,Iris-setosa\n\n4.9,Iris-nova\n", "iris.csv", 1, names);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(unknown.status().message(),
+            "iris.csv: line 3: label 'Iris-nova' is not one of the model's classes (Iris-setosa, "
+            "Iris-versicolor, Iris-virginica)");
+  EXPECT_THAT(ParsePredictCsv("5.1,a\n", "x.csv", 1, {}).status().message(),
+              HasSubstr("line 1: label 'a' is not a number (the model has no class names)"));
+}
+
 class ReadDatasetTest : public ::testing::Test {
  protected:
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
@@ -127,6 +192,8 @@ TEST_F(ReadDatasetTest, IdxGzipWithLabelsFoundByName) {
   EXPECT_EQ(d->x[1], 1.0f);  // 255 -> 1
   EXPECT_EQ(d->y[11], 1.0f);
   EXPECT_EQ(d->num_classes, 10);
+  EXPECT_EQ(d->sample_shape, (std::vector<int>{2, 3}));
+  EXPECT_EQ(d->preprocessing, R"({"input_dtype":"uint8","scale":0.00392156862745098})");
 }
 
 TEST_F(ReadDatasetTest, IdxPlainImagesWithGzippedLabels) {
@@ -201,6 +268,61 @@ TEST_F(ReadDatasetTest, Hdf5ErrorsAreCorruptionOrNotFound) {
   auto file = h5::OpenFileReadOnly(Path("x_only.h5"));
   ASSERT_OK(file);
   EXPECT_EQ(h5::ReadFloatDataset(file->get(), "Z").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ReadDatasetTest, PredictInputIdxLabelsOptional) {
+  WritePlain("p-images-idx3-ubyte", IdxImages(0x803, 4));
+  auto in = ReadPredictInput(Path("p-images-idx3-ubyte"), 6, {});
+  ASSERT_OK(in);
+  EXPECT_FALSE(in->has_labels);
+  EXPECT_EQ(in->data.rows, 4);
+  EXPECT_EQ(in->data.y, (std::vector<float>(4, 0.0f)));
+  EXPECT_EQ(in->data.sample_shape, (std::vector<int>{2, 3}));
+  WritePlain("p-labels-idx1-ubyte", IdxLabels(4));
+  in = ReadPredictInput(Path("p-images-idx3-ubyte"), 6, {});
+  ASSERT_OK(in);
+  EXPECT_TRUE(in->has_labels);
+  EXPECT_EQ(in->data.y, (std::vector<float>{0, 1, 2, 3}));
+  auto wrong = ReadPredictInput(Path("p-images-idx3-ubyte"), 784, {});
+  EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(wrong.status().message(), HasSubstr("has 6 features; the model takes 784"));
+}
+
+TEST_F(ReadDatasetTest, PredictInputCsvHdf5AndSynthetic) {
+  WriteGz("p.csv.gz", "1,2,cat\n3,4,dog\n");
+  auto csv = ReadPredictInput(Path("p.csv.gz"), 2, {"cat", "dog"});
+  ASSERT_OK(csv);
+  EXPECT_EQ(csv->data.y, (std::vector<float>{0, 1}));
+  EXPECT_EQ(ReadPredictInput(Path("absent.csv"), 2, {}).status().code(), StatusCode::kNotFound);
+  {
+    auto file = h5::CreateFile(Path("x_only.h5"));
+    ASSERT_OK(file);
+    float x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    ASSERT_OK(h5::WriteFloatDataset(file->get(), "X", {2, 2, 2}, x));
+  }
+  auto h5in = ReadPredictInput(Path("x_only.h5"), 4, {});
+  ASSERT_OK(h5in);
+  EXPECT_FALSE(h5in->has_labels);
+  EXPECT_EQ(h5in->data.sample_shape, (std::vector<int>{2, 2}));
+  EXPECT_EQ(h5in->data.x.size(), 8u);
+  auto synthetic = ReadPredictInput("synthetic:blobs?rows=10&features=3", 3, {});
+  ASSERT_OK(synthetic);
+  EXPECT_TRUE(synthetic->has_labels);
+}
+
+TEST_F(ReadDatasetTest, Hdf5RankThreeXHasASampleShape) {
+  {
+    auto file = h5::CreateFile(Path("img.h5"));
+    ASSERT_OK(file);
+    std::vector<float> x(2 * 3 * 4, 0.5f), y = {1, 0};
+    ASSERT_OK(h5::WriteFloatDataset(file->get(), "X", {2, 3, 4}, x.data()));
+    ASSERT_OK(h5::WriteFloatDataset(file->get(), "y", {2}, y.data()));
+  }
+  auto d = ReadDataset(Path("img.h5"), TargetKind::kClassLabels);
+  ASSERT_OK(d);
+  EXPECT_EQ(d->cols, 12);
+  EXPECT_EQ(d->sample_shape, (std::vector<int>{3, 4}));
+  EXPECT_EQ(d->preprocessing, "");
 }
 
 TEST(ReadDataset, FashionMnistIfInstalled) {

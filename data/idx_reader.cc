@@ -83,26 +83,32 @@ StatusOr<Dataset> ParseIdx(const std::string& images, const std::string& images_
                            const std::string& labels, const std::string& labels_name) {
   std::vector<uint32_t> im, lb;
   SWEEP_RETURN_IF_ERROR(CheckHeader(images, images_name, kImagesMagic, "images", 3, &im));
-  SWEEP_RETURN_IF_ERROR(CheckHeader(labels, labels_name, kLabelsMagic, "labels", 1, &lb));
-  if (im[0] != lb[0]) {
-    return Status::Corruption(images_name + " has " + std::to_string(im[0]) + " images but " +
-                              labels_name + " has " + std::to_string(lb[0]) + " labels");
+  if (!labels_name.empty()) {
+    SWEEP_RETURN_IF_ERROR(CheckHeader(labels, labels_name, kLabelsMagic, "labels", 1, &lb));
+    if (im[0] != lb[0]) {
+      return Status::Corruption(images_name + " has " + std::to_string(im[0]) + " images but " +
+                                labels_name + " has " + std::to_string(lb[0]) + " labels");
+    }
   }
   if (im[0] == 0) return Status::InvalidArgument(images_name + ": no images");
   Dataset d;
   d.rows = im[0];
   d.cols = static_cast<int>(uint64_t{im[1]} * im[2]);
+  d.sample_shape = {static_cast<int>(im[1]), static_cast<int>(im[2])};
+  d.preprocessing = kIdxPreprocessing;
   d.source = images_name;
   d.x.resize(static_cast<size_t>(d.rows) * d.cols);
   const auto* px = reinterpret_cast<const unsigned char*>(images.data() + 16);
   constexpr float kScale = 1.0f / 255.0f;
   for (size_t i = 0; i < d.x.size(); ++i) d.x[i] = static_cast<float>(px[i]) * kScale;
-  const auto* pl = reinterpret_cast<const unsigned char*>(labels.data() + 8);
-  d.y.assign(pl, pl + d.rows);
+  if (!labels_name.empty()) {
+    const auto* pl = reinterpret_cast<const unsigned char*>(labels.data() + 8);
+    d.y.assign(pl, pl + d.rows);
+  }
   return d;
 }
 
-StatusOr<Dataset> ReadIdx(const std::string& images_path) {
+StatusOr<Dataset> ReadIdx(const std::string& images_path, IdxLabels want) {
   std::string labels_path;
   std::vector<std::string> candidates = IdxLabelCandidates(images_path);
   for (const auto& c : candidates) {
@@ -111,14 +117,14 @@ StatusOr<Dataset> ReadIdx(const std::string& images_path) {
       break;
     }
   }
-  if (labels_path.empty()) {
+  if (labels_path.empty() && want == IdxLabels::kRequired) {
     std::string tried;
     for (const auto& c : candidates) tried += (tried.empty() ? "" : " or ") + c;
     return Status::NotFound(images_path + ": no labels file (tried " + tried + ")");
   }
   std::string images, labels;
   SWEEP_RETURN_IF_ERROR(ReadMaybeGzipped(images_path, &images));
-  SWEEP_RETURN_IF_ERROR(ReadMaybeGzipped(labels_path, &labels));
+  if (!labels_path.empty()) SWEEP_RETURN_IF_ERROR(ReadMaybeGzipped(labels_path, &labels));
   return ParseIdx(images, images_path, labels, labels_path);
 }
 

@@ -24,9 +24,10 @@ constexpr const char* kKerasVersion = "2.13.1";
 constexpr size_t kHeaderLimit = 64512;  // Keras' HDF5_OBJECT_HEADER_LIMIT
 
 const std::set<std::string>& ReservedAttributes() {
-  static const std::set<std::string> names = {"layer_names",     "backend",
-                                              "keras_version",   "model_config",
-                                              "training_config", "sweep_format_version"};
+  static const std::set<std::string> names = {
+      "layer_names",       "backend",           "keras_version",
+      "model_config",      "training_config",   "sweep_format_version",
+      "sweep_input_shape", "sweep_class_names", "sweep_preprocessing"};
   return names;
 }
 
@@ -37,6 +38,34 @@ bool IsReserved(const std::string& name) {
 
 std::string KernelName(const DenseWeights& l) { return l.name + "/kernel:0"; }
 std::string BiasName(const DenseWeights& l) { return l.name + "/bias:0"; }
+
+// sample_shape, class_names and preprocessing against the layers.
+Status ValidateInferenceFields(const ModelFile& model) {
+  int64_t size = 1;
+  for (int d : model.sample_shape) size = d > 0 ? size * d : -1;
+  if (!model.sample_shape.empty() && size != model.layers.front().inputs) {
+    return Status::InvalidArgument("sample_shape " + nlohmann::json(model.sample_shape).dump() +
+                                   " does not hold the first layer's " +
+                                   std::to_string(model.layers.front().inputs) + " inputs");
+  }
+  if (model.sample_shape.size() > 1) {
+    for (const auto& l : model.layers) {
+      if (l.name == kFlattenLayerName) {
+        return Status::InvalidArgument("layer name 'flatten' is taken by the Flatten layer");
+      }
+    }
+  }
+  int outputs = model.layers.back().units;
+  if (!model.class_names.empty() && model.class_names.size() != static_cast<size_t>(outputs)) {
+    return Status::InvalidArgument(std::to_string(model.class_names.size()) + " class names for " +
+                                   std::to_string(outputs) + " outputs");
+  }
+  if (!model.preprocessing.empty() &&
+      !nlohmann::json::parse(model.preprocessing, nullptr, false).is_object()) {
+    return Status::InvalidArgument("preprocessing is not a JSON object: " + model.preprocessing);
+  }
+  return Status::Ok();
+}
 
 Status ValidateModel(const ModelFile& model) {
   if (model.layers.empty()) return Status::InvalidArgument("model has no layers");
@@ -62,7 +91,7 @@ Status ValidateModel(const ModelFile& model) {
       return Status::InvalidArgument("attribute name '" + name + "' is reserved");
     }
   }
-  return Status::Ok();
+  return ValidateInferenceFields(model);
 }
 
 // Keras splits name lists whose fixed-length size exceeds the object header limit into the
@@ -113,26 +142,47 @@ Status WriteVersionAttributes(h5::Id loc) {
 
 Status WriteRootAttributes(h5::Id file, const ModelFile& model) {
   SWEEP_RETURN_IF_ERROR(WriteVersionAttributes(file));
-  SWEEP_RETURN_IF_ERROR(
-      h5::WriteStringAttribute(file, "model_config", KerasModelConfig(model.layers)));
+  SWEEP_RETURN_IF_ERROR(h5::WriteStringAttribute(
+      file, "model_config", KerasModelConfig(model.layers, model.sample_shape)));
   SWEEP_RETURN_IF_ERROR(h5::WriteIntAttribute(file, "sweep_format_version", kModelFormatVersion));
+  std::vector<int> shape = model.sample_shape;
+  if (shape.empty()) shape = {model.layers.front().inputs};
+  SWEEP_RETURN_IF_ERROR(
+      h5::WriteStringAttribute(file, "sweep_input_shape", nlohmann::json(shape).dump()));
+  if (!model.class_names.empty()) {
+    SWEEP_RETURN_IF_ERROR(h5::WriteStringAttribute(file, "sweep_class_names",
+                                                   nlohmann::json(model.class_names).dump()));
+  }
+  if (!model.preprocessing.empty()) {
+    SWEEP_RETURN_IF_ERROR(
+        h5::WriteStringAttribute(file, "sweep_preprocessing", model.preprocessing));
+  }
   for (const auto& [name, value] : model.attributes) {
     SWEEP_RETURN_IF_ERROR(h5::WriteStringAttribute(file, name, value));
   }
   return Status::Ok();
 }
 
-// The save_weights layout: layer_names, backend, keras_version, one group per layer.
+// A group whose weight_names is Keras' empty list: a weightless layer, or the model's own.
+Status WriteWeightlessGroup(h5::Id loc, const std::string& name) {
+  Handle group(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (!group.valid()) return h5::FromHdf5("create group " + name, StatusCode::kUnavailable);
+  SWEEP_RETURN_IF_ERROR(h5::WriteEmptyListAttribute(group.get(), "weight_names"));
+  return group.Close("close group " + name);
+}
+
+// The save_weights layout: layer_names, backend, keras_version, one group per layer (the
+// Flatten first when there is one).
 Status WriteWeights(h5::Id loc, const ModelFile& model) {
+  bool flatten = model.sample_shape.size() > 1;
   std::vector<std::string> names;
+  if (flatten) names.push_back(kFlattenLayerName);
   for (const auto& l : model.layers) names.push_back(l.name);
   SWEEP_RETURN_IF_ERROR(WriteNameList(loc, "layer_names", names));
   SWEEP_RETURN_IF_ERROR(WriteVersionAttributes(loc));
+  if (flatten) SWEEP_RETURN_IF_ERROR(WriteWeightlessGroup(loc, kFlattenLayerName));
   for (const auto& l : model.layers) SWEEP_RETURN_IF_ERROR(WriteLayer(loc, l));
-  Handle top(H5Gcreate2(loc, "top_level_model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  if (!top.valid()) return h5::FromHdf5("create top_level_model_weights", StatusCode::kUnavailable);
-  SWEEP_RETURN_IF_ERROR(h5::WriteEmptyListAttribute(top.get(), "weight_names"));
-  return top.Close("close top_level_model_weights");
+  return WriteWeightlessGroup(loc, "top_level_model_weights");
 }
 
 Status WriteContents(const std::string& path, const ModelFile& model) {
@@ -143,24 +193,6 @@ Status WriteContents(const std::string& path, const ModelFile& model) {
   SWEEP_RETURN_IF_ERROR(WriteWeights(weights.get(), model));
   SWEEP_RETURN_IF_ERROR(weights.Close("close model_weights"));
   return file.Close("close " + path);
-}
-
-// Activations by layer name from a Keras model_config; missing or unparsable -> none.
-std::map<std::string, std::string> ActivationsFromConfig(const std::string& config) {
-  std::map<std::string, std::string> out;
-  nlohmann::json j = nlohmann::json::parse(config, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("config") || !j["config"].is_object()) return out;
-  const auto& layers = j["config"].value("layers", nlohmann::json::array());
-  if (!layers.is_array()) return out;
-  for (const auto& layer : layers) {
-    if (!layer.is_object() || !layer.contains("config") || !layer["config"].is_object()) continue;
-    const auto& c = layer["config"];
-    if (c.contains("name") && c["name"].is_string() && c.contains("activation") &&
-        c["activation"].is_string()) {
-      out[c["name"].get<std::string>()] = c["activation"].get<std::string>();
-    }
-  }
-  return out;
 }
 
 StatusOr<DenseWeights> ReadLayer(h5::Id group, const std::string& name) {
@@ -192,10 +224,10 @@ StatusOr<ModelFile> ReadContents(h5::Id root, h5::Id file) {
   ModelFile model;
   SWEEP_ASSIGN_OR_RETURN(auto layer_names, ReadNameList(root, "layer_names"));
   if (layer_names.empty()) return Status::Corruption("no layer_names: not a Keras weights file");
-  std::map<std::string, std::string> activations;
+  ModelConfigInfo config;
   if (h5::HasAttribute(file, "model_config")) {
-    SWEEP_ASSIGN_OR_RETURN(std::string config, h5::ReadStringAttribute(file, "model_config"));
-    activations = ActivationsFromConfig(config);
+    SWEEP_ASSIGN_OR_RETURN(std::string text, h5::ReadStringAttribute(file, "model_config"));
+    config = ParseModelConfig(text);
   }
   for (const auto& name : layer_names) {
     Handle group(H5Gopen2(root, name.c_str(), H5P_DEFAULT));
@@ -204,8 +236,8 @@ StatusOr<ModelFile> ReadContents(h5::Id root, h5::Id file) {
     if (names.empty()) continue;  // weightless layer (InputLayer, Dropout, ...)
     auto layer = ReadLayer(group.get(), name);
     if (!layer.ok()) return layer.status().WithContext("layer " + name);
-    auto it = activations.find(name);
-    layer->activation = it == activations.end() ? "linear" : it->second;
+    auto it = config.activations.find(name);
+    layer->activation = it == config.activations.end() ? "linear" : it->second;
     model.layers.push_back(std::move(layer).value());
   }
   for (size_t k = 0; k + 1 < model.layers.size(); ++k) {
@@ -213,7 +245,36 @@ StatusOr<ModelFile> ReadContents(h5::Id root, h5::Id file) {
       return Status::Corruption("layer " + model.layers[k + 1].name + ": inputs do not chain");
     }
   }
+  if (model.layers.empty()) return Status::Corruption("no layer has weights");
+  model.sample_shape = std::move(config.sample_shape);
   return model;
+}
+
+// A JSON attribute of type T (absent: `out` unchanged); a wrong type is Corruption.
+template <typename T>
+Status ReadJsonAttribute(h5::Id root, const char* name, T* out) {
+  if (!h5::HasAttribute(root, name)) return Status::Ok();
+  SWEEP_ASSIGN_OR_RETURN(std::string text, h5::ReadStringAttribute(root, name));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  try {
+    *out = j.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    return Status::Corruption(std::string(name) + ": not the expected JSON: " + text);
+  }
+  return Status::Ok();
+}
+
+// sweep_input_shape (else model_config's, else the first layer's inputs), sweep_class_names,
+// sweep_preprocessing.
+Status ReadInferenceAttributes(h5::Id root, ModelFile* model) {
+  SWEEP_RETURN_IF_ERROR(ReadJsonAttribute(root, "sweep_input_shape", &model->sample_shape));
+  if (model->sample_shape.empty()) model->sample_shape = {model->layers.front().inputs};
+  SWEEP_RETURN_IF_ERROR(ReadJsonAttribute(root, "sweep_class_names", &model->class_names));
+  if (h5::HasAttribute(root, "sweep_preprocessing")) {
+    SWEEP_ASSIGN_OR_RETURN(model->preprocessing,
+                           h5::ReadStringAttribute(root, "sweep_preprocessing"));
+  }
+  return Status::Ok();
 }
 
 StatusOr<ModelFile> ReadRootAttributes(h5::Id root, ModelFile model) {
@@ -228,43 +289,11 @@ StatusOr<ModelFile> ReadRootAttributes(h5::Id root, ModelFile model) {
     auto value = h5::ReadStringAttribute(root, name);
     if (value.ok()) model.attributes[name] = *value;  // non-string extras are not ours: skip
   }
+  SWEEP_RETURN_IF_ERROR(ReadInferenceAttributes(root, &model));
   return model;
 }
 
 }  // namespace
-
-std::string KerasModelConfig(const std::vector<DenseWeights>& layers) {
-  using Json = nlohmann::ordered_json;  // Keras' key order, easier to compare by eye
-  Json list = Json::array();
-  Json input_shape = Json::array({nullptr, layers.empty() ? 0 : layers[0].inputs});
-  if (!layers.empty()) {
-    list.push_back({{"class_name", "InputLayer"},
-                    {"config",
-                     {{"batch_input_shape", input_shape},
-                      {"dtype", "float32"},
-                      {"sparse", false},
-                      {"ragged", false},
-                      {"name", layers[0].name + "_input"}}}});
-  }
-  for (size_t k = 0; k < layers.size(); ++k) {
-    const DenseWeights& l = layers[k];
-    Json c = {{"name", l.name}, {"trainable", true}, {"dtype", "float32"}};
-    if (k == 0) c["batch_input_shape"] = input_shape;
-    c["units"] = l.units;
-    c["activation"] = l.activation.empty() ? "linear" : l.activation;
-    c["use_bias"] = true;
-    c["kernel_initializer"] = {{"class_name", "GlorotUniform"}, {"config", {{"seed", nullptr}}}};
-    c["bias_initializer"] = {{"class_name", "Zeros"}, {"config", Json::object()}};
-    for (const char* key : {"kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                            "kernel_constraint", "bias_constraint"}) {
-      c[key] = nullptr;
-    }
-    list.push_back({{"class_name", "Dense"}, {"config", std::move(c)}});
-  }
-  Json model = {{"class_name", "Sequential"},
-                {"config", {{"name", "sequential"}, {"layers", std::move(list)}}}};
-  return model.dump();
-}
 
 Status WriteModelFile(const std::string& path, const ModelFile& model) {
   SWEEP_RETURN_IF_ERROR(ValidateModel(model));

@@ -69,6 +69,9 @@ void ExpectH5py2Model(const ModelFile& m) {
   EXPECT_EQ(m.layers[1].kernel, (std::vector<float>{10, 11, 12}));
   EXPECT_EQ(m.layers[1].activation, "linear");
   EXPECT_EQ(m.format_version, 0);
+  EXPECT_EQ(m.sample_shape, (std::vector<int>{2}));  // no config: the first kernel's inputs
+  EXPECT_TRUE(m.class_names.empty());
+  EXPECT_EQ(m.preprocessing, "");
 }
 
 std::string TempH5(const char* tag) {
@@ -103,6 +106,40 @@ TEST(KerasH5Compat, ReadsFullModelFileUnderModelWeights) {
   fs::remove(path);
   ASSERT_OK(m);
   ExpectH5py2Model(*m);
+}
+
+// Keras' own model.save of Sequential([Flatten(input_shape=(1, 2)), Dense(3), Dense(1)]): a
+// weightless "flatten" in layer_names, the sample shape only in model_config.
+TEST(KerasH5Compat, ReadsAKerasFlattenModel) {
+  std::string path = TempH5("flatten");
+  auto file = h5::CreateFile(path);
+  ASSERT_OK(file);
+  ASSERT_OK(h5::WriteStringAttribute(file->get(), "keras_version", "2.13.1"));
+  ASSERT_OK(h5::WriteStringAttribute(
+      file->get(), "model_config",
+      R"({"class_name": "Sequential", "config": {"name": "sequential", "layers": [)"
+      R"({"class_name": "InputLayer", "config": {"batch_input_shape": [null, 1, 2]}},)"
+      R"({"class_name": "Flatten", "config": {"name": "flatten"}},)"
+      R"({"class_name": "Dense", "config": {"name": "dense", "activation": "relu"}}]}})"));
+  h5::Handle weights(
+      H5Gcreate2(file->get(), "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  ASSERT_OK(h5::WriteStringListAttribute(weights.get(), "layer_names", {"flatten", "dense"}));
+  ASSERT_OK(h5::WriteStringAttribute(weights.get(), "keras_version", "2.13.1"));
+  h5::Handle flatten(H5Gcreate2(weights.get(), "flatten", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  ASSERT_OK(h5::WriteEmptyListAttribute(flatten.get(), "weight_names"));
+  h5::Handle dense(H5Gcreate2(weights.get(), "dense", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  ASSERT_OK(h5::WriteStringListAttribute(dense.get(), "weight_names", {"dense/kernel:0"}));
+  WriteDoubles(dense.get(), "dense/kernel:0", {2, 3}, {1, 2, 3, 4, 5, 6});
+  flatten.Reset();
+  dense.Reset();
+  weights.Reset();
+  ASSERT_OK(file->Close("close"));
+  auto m = ReadModelFile(path);
+  fs::remove(path);
+  ASSERT_OK(m);
+  ASSERT_EQ(m->layers.size(), 1u);
+  EXPECT_EQ(m->layers[0].activation, "relu");
+  EXPECT_EQ(m->sample_shape, (std::vector<int>{1, 2}));
 }
 
 }  // namespace

@@ -114,6 +114,96 @@ TEST_F(KerasH5, WritesKerasTwoFullModelLayout) {
   EXPECT_EQ(list[2]["config"]["activation"], "softmax");
 }
 
+TEST_F(KerasH5, FlatSamplesKeepTheInputLayerConfigAndRecordTheirShape) {
+  ModelFile in = ExampleModel();
+  ASSERT_OK(WriteModelFile(Path("model.h5"), in));
+  auto file = h5::OpenFileReadOnly(Path("model.h5"));
+  ASSERT_OK(file);
+  EXPECT_EQ(*h5::ReadStringAttribute(file->get(), "model_config"), KerasModelConfig(in.layers));
+  EXPECT_EQ(*h5::ReadStringAttribute(file->get(), "sweep_input_shape"), "[3]");
+  EXPECT_FALSE(h5::HasAttribute(file->get(), "sweep_class_names"));
+  EXPECT_FALSE(h5::HasAttribute(file->get(), "sweep_preprocessing"));
+  auto out = ReadModelFile(Path("model.h5"));
+  ASSERT_OK(out);
+  EXPECT_EQ(out->sample_shape, (std::vector<int>{3}));
+  EXPECT_TRUE(out->class_names.empty());
+  EXPECT_EQ(out->preprocessing, "");
+}
+
+// An image model: 2x3 samples -> Flatten -> 6 -> 2, as Keras 2.13 saves
+// Sequential([Flatten(input_shape=(2, 3)), Dense(...), ...]).
+ModelFile ImageModel() {
+  ModelFile m;
+  DenseWeights a{"dense", 6, 2, std::vector<float>(12, 0.5f), {0.1f, 0.2f}, "relu"};
+  DenseWeights b{"dense_1", 2, 2, {1, 2, 3, 4}, {0, 0}, "softmax"};
+  m.layers = {a, b};
+  m.sample_shape = {2, 3};
+  m.class_names = {"Iris-setosa", "Iris-versicolor"};
+  m.preprocessing = R"({"input_dtype":"uint8","scale":0.00392156862745098})";
+  return m;
+}
+
+TEST_F(KerasH5, ImageSamplesGetAFlattenLayerInConfigAndWeights) {
+  ASSERT_OK(WriteModelFile(Path("model.h5"), ImageModel()));
+  auto file = h5::OpenFileReadOnly(Path("model.h5"));
+  ASSERT_OK(file);
+  auto config = nlohmann::json::parse(*h5::ReadStringAttribute(file->get(), "model_config"));
+  auto& list = config["config"]["layers"];
+  ASSERT_EQ(list.size(), 4u);
+  auto shape = nlohmann::json::parse("[null, 2, 3]");
+  EXPECT_EQ(list[0], nlohmann::json::parse(R"({"class_name": "InputLayer", "config": {
+      "batch_input_shape": [null, 2, 3], "dtype": "float32", "sparse": false, "ragged": false,
+      "name": "flatten_input"}})"));
+  EXPECT_EQ(list[1], nlohmann::json::parse(R"({"class_name": "Flatten", "config": {
+      "name": "flatten", "trainable": true, "dtype": "float32",
+      "batch_input_shape": [null, 2, 3], "data_format": "channels_last"}})"));
+  EXPECT_EQ(list[2]["config"]["name"], "dense");
+  EXPECT_FALSE(list[2]["config"].contains("batch_input_shape"));
+  EXPECT_EQ(*h5::ReadStringAttribute(file->get(), "sweep_input_shape"), "[2,3]");
+  EXPECT_EQ(*h5::ReadStringAttribute(file->get(), "sweep_class_names"),
+            R"(["Iris-setosa","Iris-versicolor"])");
+  h5::Handle weights(H5Gopen2(file->get(), "model_weights", H5P_DEFAULT));
+  EXPECT_EQ(*h5::ReadStringListAttribute(weights.get(), "layer_names"),
+            (std::vector<std::string>{"flatten", "dense", "dense_1"}));
+  h5::Handle flatten(H5Gopen2(weights.get(), "flatten", H5P_DEFAULT));
+  ASSERT_TRUE(flatten.valid());
+  h5::Handle attr(H5Aopen(flatten.get(), "weight_names", H5P_DEFAULT));
+  h5::Handle type(H5Aget_type(attr.get()));
+  EXPECT_GT(H5Tequal(type.get(), H5T_IEEE_F64LE), 0);  // Keras' empty list
+}
+
+TEST_F(KerasH5, RoundTripsSampleShapeClassNamesAndPreprocessing) {
+  ModelFile in = ImageModel();
+  ASSERT_OK(WriteModelFile(Path("model.h5"), in));
+  auto out = ReadModelFile(Path("model.h5"));
+  ASSERT_OK(out);
+  ASSERT_EQ(out->layers.size(), 2u);  // the Flatten has no weights: skipped
+  EXPECT_EQ(out->layers[0].kernel, in.layers[0].kernel);
+  EXPECT_EQ(out->layers[1].activation, "softmax");
+  EXPECT_EQ(out->sample_shape, in.sample_shape);
+  EXPECT_EQ(out->class_names, in.class_names);
+  EXPECT_EQ(out->preprocessing, in.preprocessing);
+  EXPECT_TRUE(out->attributes.empty());  // the sweep_ inference attributes are not extras
+}
+
+TEST_F(KerasH5, RejectsInconsistentInferenceFields) {
+  ModelFile m = ImageModel();
+  m.sample_shape = {4, 4};
+  EXPECT_EQ(WriteModelFile(Path("model.h5"), m).code(), StatusCode::kInvalidArgument);
+  m = ImageModel();
+  m.class_names.push_back("third");
+  EXPECT_EQ(WriteModelFile(Path("model.h5"), m).code(), StatusCode::kInvalidArgument);
+  m = ImageModel();
+  m.preprocessing = "[1]";
+  EXPECT_EQ(WriteModelFile(Path("model.h5"), m).code(), StatusCode::kInvalidArgument);
+  m = ImageModel();
+  m.layers[1].name = "flatten";
+  EXPECT_EQ(WriteModelFile(Path("model.h5"), m).code(), StatusCode::kInvalidArgument);
+  m = ExampleModel();
+  m.attributes["sweep_class_names"] = "[]";
+  EXPECT_EQ(WriteModelFile(Path("model.h5"), m).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(KerasH5, RerunOverwritesAndLeavesNoTempFiles) {
   ModelFile m = ExampleModel();
   ASSERT_OK(WriteModelFile(Path("model.h5"), m));

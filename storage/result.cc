@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace sweep::storage {
 namespace {
@@ -44,6 +45,29 @@ Status ReadBool(const json& j, const char* key, bool* out) {
   if (!j.contains(key)) return Status::Ok();
   if (!j[key].is_boolean()) return Corrupt(key, "expected true or false, got " + j[key].dump());
   *out = j[key].get<bool>();
+  return Status::Ok();
+}
+
+// An optional array of T (int or string); absent keeps `out` empty.
+template <typename T>
+Status ReadArray(const json& j, const char* key, std::vector<T>* out) {
+  if (!j.contains(key)) return Status::Ok();
+  const json& v = j[key];
+  bool ok = v.is_array();
+  for (size_t i = 0; ok && i < v.size(); ++i) {
+    if constexpr (std::is_same_v<T, int>) {
+      ok = v[i].is_number_integer() && v[i].get<int64_t>() >= 0 &&
+           v[i].get<int64_t>() <= std::numeric_limits<int>::max();
+    } else {
+      ok = v[i].is_string();
+    }
+  }
+  if (!ok) {
+    return Corrupt(key, std::string("expected an array of ") +
+                            (std::is_same_v<T, int> ? "integers >= 0" : "strings") + ", got " +
+                            v.dump());
+  }
+  *out = v.get<std::vector<T>>();
   return Status::Ok();
 }
 
@@ -94,6 +118,8 @@ Status ReadBody(const json& j, RunResult* r) {
   SWEEP_RETURN_IF_ERROR(ReadString(j, "host", &r->host));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "version", &r->version));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "model", &r->model));
+  SWEEP_RETURN_IF_ERROR(ReadArray(j, "input_shape", &r->input_shape));
+  SWEEP_RETURN_IF_ERROR(ReadArray(j, "class_names", &r->class_names));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "error", &r->error));
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "exit_code", &r->exit_code));
   return Status::Ok();
@@ -121,6 +147,8 @@ nlohmann::json ToJson(const RunResult& r) {
   j["host"] = r.host;
   j["version"] = r.version;
   if (!r.model.empty()) j["model"] = r.model;
+  if (!r.input_shape.empty()) j["input_shape"] = r.input_shape;
+  if (!r.class_names.empty()) j["class_names"] = r.class_names;
   if (!r.succeeded) {
     j["error"] = r.error;
     j["exit_code"] = r.exit_code;

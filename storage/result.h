@@ -10,6 +10,8 @@
 //   "epochs": 3, "best_epoch": 3, "stopped_early": false,
 //   "seconds": 12.5, "attempt": 1, "host": "ip-10-0-0-1", "version": "0.1.0",
 //   "model": "model/model.h5",   (relative to the index folder; absent when failed)
+//   "input_shape": [28, 28],     one sample's shape, as model.h5's sweep_input_shape (when known)
+//   "class_names": ["Iris-setosa", ...],  class index -> name (only when the labels were names)
 //   "error": "...", "exit_code": 2    (when failed)
 // }
 #pragma once
@@ -38,9 +40,11 @@ struct RunResult {
   int attempt = 1;
   std::string host;
   std::string version;
-  std::string model;  // relative path of model.h5, "" when failed
-  std::string error;  // when failed
-  int exit_code = 0;  // when failed
+  std::string model;                     // relative path of model.h5, "" when failed
+  std::vector<int> input_shape;          // one sample's shape; empty = unknown (not written)
+  std::vector<std::string> class_names;  // empty = unnamed classes (not written)
+  std::string error;                     // when failed
+  int exit_code = 0;                     // when failed
 };
 
 nlohmann::json ToJson(const RunResult& r);

@@ -58,6 +58,30 @@ TEST(Result, SucceededRoundTrips) {
   EXPECT_FALSE(j.contains("exit_code"));
 }
 
+TEST(Result, InputShapeAndClassNamesRoundTripAndAreOmittedWhenEmpty) {
+  RunResult r = Succeeded();
+  json plain = ToJson(r);
+  EXPECT_FALSE(plain.contains("input_shape"));
+  EXPECT_FALSE(plain.contains("class_names"));
+  r.input_shape = {28, 28};
+  r.class_names = {"Iris-setosa", "Iris-versicolor", "Iris-virginica"};
+  json j = ToJson(r);
+  EXPECT_EQ(j["input_shape"], json::parse("[28, 28]"));
+  EXPECT_EQ(j["class_names"],
+            json::parse(R"(["Iris-setosa", "Iris-versicolor", "Iris-virginica"])"));
+  auto back = ParseResult(ToJsonText(r));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->input_shape, r.input_shape);
+  EXPECT_EQ(back->class_names, r.class_names);
+  j["class_names"] = json::parse("[1, 2]");
+  auto bad = ParseResult(j.dump());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(bad.status().message(), "class_names: expected an array of strings, got [1,2]");
+  j.erase("class_names");
+  j["input_shape"] = json::parse(R"([28, "x"])");
+  EXPECT_EQ(ParseResult(j.dump()).status().code(), StatusCode::kCorruption);
+}
+
 TEST(Result, HistoryIsOneLinePerEpochTheRestIndented) {
   RunResult r = Succeeded();
   r.params["note"] = "\n  \"history\": []";  // looks like the top level's key, but escaped
