@@ -116,6 +116,7 @@ Status ReadBody(const json& j, RunResult* r) {
   SWEEP_RETURN_IF_ERROR(ReadDouble(j, "seconds", &r->seconds));
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "attempt", &r->attempt));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "host", &r->host));
+  SWEEP_RETURN_IF_ERROR(ReadString(j, "finished_at", &r->finished_at));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "version", &r->version));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "model", &r->model));
   SWEEP_RETURN_IF_ERROR(ReadArray(j, "input_shape", &r->input_shape));
@@ -145,6 +146,7 @@ nlohmann::json ToJson(const RunResult& r) {
   j["seconds"] = std::isfinite(r.seconds) ? r.seconds : 0.0;
   j["attempt"] = r.attempt;
   j["host"] = r.host;
+  if (!r.finished_at.empty()) j["finished_at"] = r.finished_at;
   j["version"] = r.version;
   if (!r.model.empty()) j["model"] = r.model;
   if (!r.input_shape.empty()) j["input_shape"] = r.input_shape;

@@ -8,7 +8,9 @@
 //   "history": [{"epoch": 1, "train_loss": .., "train_accuracy": .., "val_loss": ..,
 //                "val_accuracy": .., "seconds": ..}, ...],
 //   "epochs": 3, "best_epoch": 3, "stopped_early": false,
-//   "seconds": 12.5, "attempt": 1, "host": "ip-10-0-0-1", "version": "0.1.0",
+//   "seconds": 12.5, "attempt": 1, "host": "ip-10-0-0-1",
+//   "finished_at": "2026-12-04T21:30:05.123Z",   (UTC, when the worker published; absent in
+//                                                 files from before 2026-12) "version": "0.1.0",
 //   "model": "model/model.h5",   (relative to the index folder; absent when failed)
 //   "input_shape": [28, 28],     one sample's shape, as model.h5's sweep_input_shape (when known)
 //   "class_names": ["Iris-setosa", ...],  class index -> name (only when the labels were names)
@@ -39,6 +41,7 @@ struct RunResult {
   double seconds = 0;
   int attempt = 1;
   std::string host;
+  std::string finished_at;  // UTC "2026-12-04T21:30:05.123Z" when published; "" in older files
   std::string version;
   std::string model;                     // relative path of model.h5, "" when failed
   std::vector<int> input_shape;          // one sample's shape; empty = unknown (not written)

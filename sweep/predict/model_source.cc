@@ -32,8 +32,7 @@ StatusOr<storage::RunResult> ReadResult(storage::Store& store, const std::string
 }
 
 ModelChoice ChoiceOf(const std::string& root, const storage::RunResult& r, std::string why) {
-  return {storage::JoinPath(storage::IndexDir(root, r.index), r.model), r, r.index,
-          std::move(why)};
+  return {storage::JoinPath(storage::IndexDir(root, r.index), r.model), r, r.index, std::move(why)};
 }
 
 // Later finished first: finished_at, then index (rows without finished_at are oldest).
@@ -46,9 +45,12 @@ bool FinishedBefore(const storage::RunResult& a, const storage::RunResult& b) {
 
 std::string Policy::Name() const {
   switch (kind) {
-    case PolicyKind::kBest: return "best";
-    case PolicyKind::kLatest: return "latest";
-    case PolicyKind::kIndex: return "index:" + std::to_string(index);
+    case PolicyKind::kBest:
+      return "best";
+    case PolicyKind::kLatest:
+      return "latest";
+    case PolicyKind::kIndex:
+      return "index:" + std::to_string(index);
   }
   return "?";
 }
@@ -70,8 +72,8 @@ ModelWatcher::ModelWatcher(std::string arg, Kind kind, Policy policy, MetricOver
 
 ModelWatcher::~ModelWatcher() = default;
 
-StatusOr<std::unique_ptr<ModelWatcher>> ModelWatcher::Open(const std::string& arg,
-                                                           Policy policy, MetricOverride metric) {
+StatusOr<std::unique_ptr<ModelWatcher>> ModelWatcher::Open(const std::string& arg, Policy policy,
+                                                           MetricOverride metric) {
   std::string root = arg;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   Kind kind = Kind::kRoot;
@@ -132,8 +134,8 @@ Status ModelWatcher::Refresh() {
 
 StatusOr<ModelChoice> ModelWatcher::ChooseInRoot() {
   SWEEP_RETURN_IF_ERROR(Refresh());
-  const std::string none = arg_ + ": no row has succeeded yet (" +
-                           std::to_string(others_.size()) + " failed)";
+  const std::string none =
+      arg_ + ": no row has succeeded yet (" + std::to_string(others_.size()) + " failed)";
   if (policy_.kind == PolicyKind::kIndex) {
     auto it = succeeded_.find(policy_.index);
     if (it == succeeded_.end()) {
@@ -144,9 +146,8 @@ StatusOr<ModelChoice> ModelWatcher::ChooseInRoot() {
   }
   if (succeeded_.empty()) return Status::NotFound(none);
   if (policy_.kind == PolicyKind::kLatest) {
-    auto it = std::max_element(succeeded_.begin(), succeeded_.end(), [](auto& a, auto& b) {
-      return FinishedBefore(a.second, b.second);
-    });
+    auto it = std::max_element(succeeded_.begin(), succeeded_.end(),
+                               [](auto& a, auto& b) { return FinishedBefore(a.second, b.second); });
     return ChoiceOf(arg_, it->second, "the latest finished row");
   }
   // Best: rank as `sweep collect` does, over a scan made of what is cached.

@@ -31,7 +31,7 @@ enum class PolicyKind { kBest, kLatest, kIndex };
 
 struct Policy {
   PolicyKind kind = PolicyKind::kBest;
-  int index = -1;  // kIndex
+  int index = -1;            // kIndex
   std::string Name() const;  // "best", "latest", "index:3"
 };
 
@@ -44,7 +44,7 @@ struct MetricOverride {
 };
 
 struct ModelChoice {
-  std::string model;                        // model.h5 path or URI
+  std::string model;                         // model.h5 path or URI
   std::optional<storage::RunResult> result;  // its row's record, when known
   int version = 1;
   std::string why;  // "best val_accuracy 0.9412 of 12 succeeded rows"

@@ -1,9 +1,10 @@
 #include "sweep/predict/predict.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
@@ -179,12 +180,16 @@ std::string RenderJson(const LoadedModel& m, const std::vector<Row>& rows,
       j["probability"] = r.top[0].second;
       if (r.top.size() > 1) {
         j["top"] = nlohmann::json::array();
-        for (auto [k, p] : r.top) j["top"].push_back({{"class", ClassJson(m, k)}, {"probability", p}});
+        for (auto [k, p] : r.top)
+          j["top"].push_back({{"class", ClassJson(m, k)}, {"probability", p}});
       }
     } else {
       j["prediction"] = r.value;
     }
-    if (r.label) j["label"] = m.classifier() ? ClassJson(m, static_cast<int>(*r.label)) : *r.label;
+    if (r.label) {
+      j["label"] =
+          m.classifier() ? ClassJson(m, static_cast<int>(*r.label)) : nlohmann::json(*r.label);
+    }
     list.push_back(std::move(j));
   }
   doc["predictions"] = std::move(list);
@@ -200,7 +205,8 @@ Status RunPredict(const PredictOptions& o) {
   }
   if (o.top < 1) return Status::InvalidArgument("--top must be at least 1");
   SWEEP_ASSIGN_OR_RETURN(Policy policy, ParsePolicy(o.policy));
-  SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<ModelWatcher> watcher, ModelWatcher::Open(o.model, policy));
+  SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<ModelWatcher> watcher,
+                         ModelWatcher::Open(o.model, policy));
   SWEEP_ASSIGN_OR_RETURN(ModelChoice choice, watcher->Choose());
   SWEEP_ASSIGN_OR_RETURN(std::shared_ptr<const LoadedModel> m,
                          LoadModel(choice.model, choice.result ? &*choice.result : nullptr));
@@ -211,7 +217,8 @@ Status RunPredict(const PredictOptions& o) {
   std::string text = o.format == "json"  ? RenderJson(*m, rows, score)
                      : o.format == "csv" ? RenderCsv(*m, rows)
                                          : RenderTable(*m, rows);
-  std::string summary = fmt::format("model {} (version {}: {})\n", m->source, m->version, choice.why);
+  std::string summary =
+      fmt::format("model {} (version {}: {})\n", m->source, m->version, choice.why);
   if (score) summary += ScoreLine(*score);
   if (o.format == "table") text += summary, summary.clear();
   if (!o.output.empty()) {

@@ -98,8 +98,7 @@ Status TakeBatch(const Value& v, const InputSpec& spec, const char* what, Batch*
   StatusOr<Shape> shape = ShapeOf(v);
   SWEEP_RETURN_IF_ERROR(shape.status());
   if (!FitsSample(*shape, 1, spec)) {
-    return Bad("each instance must be " + Expected(spec) + "; got one of shape " +
-               shape->Text(1));
+    return Bad("each instance must be " + Expected(spec) + "; got one of shape " + shape->Text(1));
   }
   out->values.clear();
   out->values.reserve(static_cast<size_t>(shape->Elements(0)));
@@ -177,8 +176,7 @@ Status CheckDatatype(const Value& input) {
     return Bad("the input needs a \"datatype\" (FP32)");
   }
   const std::string_view t(dt->value.GetString(), dt->value.GetStringLength());
-  if (t == "FP32" || t == "FP64" || t == "FP16" || t.starts_with("INT") ||
-      t.starts_with("UINT")) {
+  if (t == "FP32" || t == "FP64" || t == "FP16" || t.starts_with("INT") || t.starts_with("UINT")) {
     return Status::Ok();
   }
   return Bad("datatype " + std::string(t) + " is not numeric; this model takes FP32");
@@ -273,8 +271,8 @@ void AppendRows(const float* p, int64_t n, int outputs, std::string* out) {
 }
 
 void AppendJsonString(std::string_view s, std::string* out) {
-  out->append(nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace));
+  out->append(nlohmann::json(std::string(s))
+                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace

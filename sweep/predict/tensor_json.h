@@ -64,8 +64,7 @@ void AppendFloat(float v, std::string* out);
 // {"predictions": [[...], ...]} (or "outputs" for the columnar form) for n rows of `outputs`
 // values at `p`, appended to `out`. A single-output model gives [v, ...] per row as TF Serving
 // does for a [n, 1] tensor: [[v], ...].
-void AppendPredictResponse(BodyForm form, const float* p, int64_t n, int outputs,
-                           std::string* out);
+void AppendPredictResponse(BodyForm form, const float* p, int64_t n, int outputs, std::string* out);
 
 // KServe V2 infer response: {"model_name", "model_version", "id"?, "outputs": [{"name":
 // "output_0", "shape": [n, outputs], "datatype": "FP32", "data": [...]}]}.

@@ -70,10 +70,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(server_->options().body_limit);
-    http::async_read(socket_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -94,9 +93,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.target = std::string_view(req.target().data(), req.target().size());
     request_.body = req.body();
     auto origin = req.find(http::field::origin);
-    request_.origin = origin == req.end() ? std::string_view()
-                                          : std::string_view(origin->value().data(),
-                                                             origin->value().size());
+    request_.origin = origin == req.end()
+                          ? std::string_view()
+                          : std::string_view(origin->value().data(), origin->value().size());
     out_.Reset();
     server_->handler()(request_, &out_);
     Write(req.keep_alive() && !server_->draining());
@@ -175,7 +174,8 @@ void HttpServer::Impl::Accept() {
 
 void HttpServer::Impl::Run() {
   std::vector<std::thread> extra;
-  for (int i = 1; i < std::max(1, options_.threads); ++i) extra.emplace_back([this] { ioc_.run(); });
+  for (int i = 1; i < std::max(1, options_.threads); ++i)
+    extra.emplace_back([this] { ioc_.run(); });
   ioc_.run();
   for (auto& t : extra) t.join();
 }

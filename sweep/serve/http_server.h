@@ -76,8 +76,9 @@ class HttpServer {
   // (with Connection: close), and returns Run once none is in flight or `drain` has passed.
   void Shutdown(std::chrono::milliseconds drain);
 
+  class Impl;  // public only so that http_server.cc's sessions can name it
+
  private:
-  class Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -6,20 +6,34 @@ namespace sweep::serve {
 
 std::string_view RouteName(Route r) {
   switch (r) {
-    case Route::kUnknown: return "unknown";
-    case Route::kTfPredict: return "tf_predict";
-    case Route::kTfStatus: return "tf_status";
-    case Route::kTfMetadata: return "tf_metadata";
-    case Route::kTfList: return "tf_models";
-    case Route::kV2Server: return "v2_server";
-    case Route::kV2Health: return "v2_health";
-    case Route::kV2Model: return "v2_model";
-    case Route::kV2Infer: return "v2_infer";
-    case Route::kVertexPredict: return "vertex_predict";
-    case Route::kVertexHealth: return "vertex_health";
-    case Route::kMetrics: return "metrics";
-    case Route::kPreflight: return "preflight";
-    case Route::kCount: break;
+    case Route::kUnknown:
+      return "unknown";
+    case Route::kTfPredict:
+      return "tf_predict";
+    case Route::kTfStatus:
+      return "tf_status";
+    case Route::kTfMetadata:
+      return "tf_metadata";
+    case Route::kTfList:
+      return "tf_models";
+    case Route::kV2Server:
+      return "v2_server";
+    case Route::kV2Health:
+      return "v2_health";
+    case Route::kV2Model:
+      return "v2_model";
+    case Route::kV2Infer:
+      return "v2_infer";
+    case Route::kVertexPredict:
+      return "vertex_predict";
+    case Route::kVertexHealth:
+      return "vertex_health";
+    case Route::kMetrics:
+      return "metrics";
+    case Route::kPreflight:
+      return "preflight";
+    case Route::kCount:
+      break;
   }
   return "unknown";
 }
@@ -62,8 +76,8 @@ std::string ServerMetrics::Render() const {
     for (size_t b = 0; b <= kBuckets.size(); ++b) {
       cumulative += buckets_[r][b].load(std::memory_order_relaxed);
       const std::string le = b < kBuckets.size() ? fmt::format("{}", kBuckets[b]) : "+Inf";
-      out += fmt::format("sweep_serve_request_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         name, le, cumulative);
+      out += fmt::format("sweep_serve_request_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", name,
+                         le, cumulative);
     }
     out += fmt::format("sweep_serve_request_seconds_sum{{route=\"{}\"}} {:.9f}\n", name,
                        nanos_[r].load(std::memory_order_relaxed) / 1e9);

@@ -24,8 +24,8 @@ namespace sweep::serve {
 class ModelRegistry {
  public:
   // Called after each load attempt (first = the first model of this server).
-  using LoadReport = std::function<void(const Status&, const predict::LoadedModel* loaded,
-                                        bool first)>;
+  using LoadReport =
+      std::function<void(const Status&, const predict::LoadedModel* loaded, bool first)>;
 
   ModelRegistry(std::unique_ptr<predict::ModelWatcher> watcher, LoadReport report);
   ~ModelRegistry();

@@ -98,8 +98,9 @@ bool Router::ready() const { return !stopping_ && registry_->Current() != nullpt
 std::shared_ptr<const LoadedModel> Router::Model(const Target& t, HttpResponse* res) {
   const Route route = static_cast<Route>(res->tag);
   if (t.name != options_.name) {
-    Error(res, 404, "model '" + t.name + "' is not served here; this server serves '" +
-                        options_.name + "'", route);
+    Error(res, 404,
+          "model '" + t.name + "' is not served here; this server serves '" + options_.name + "'",
+          route);
     return nullptr;
   }
   std::shared_ptr<const LoadedModel> m = registry_->Current();
@@ -138,8 +139,7 @@ void Router::Predict(const HttpRequest& req, const Target& t, HttpResponse* res)
     predict::AppendInferResponse(options_.name, m->version, s.batch.id, s.out.data(), s.batch.n,
                                  m->outputs(), &res->body);
   } else {
-    predict::AppendPredictResponse(s.batch.form, s.out.data(), s.batch.n, m->outputs(),
-                                   &res->body);
+    predict::AppendPredictResponse(s.batch.form, s.out.data(), s.batch.n, m->outputs(), &res->body);
   }
 }
 
@@ -153,22 +153,23 @@ void Router::ModelStatus(const Target& t, bool metadata, HttpResponse* res) {
          route);
     return;
   }
-  nlohmann::json classes = m->class_names.empty() ? nlohmann::json::array() : nlohmann::json(m->class_names);
+  nlohmann::json classes =
+      m->class_names.empty() ? nlohmann::json::array() : nlohmann::json(m->class_names);
   nlohmann::json pre = nlohmann::json::parse(m->preprocessing, nullptr, false);
-  Json(res, 200,
-       {{"model_spec", {{"name", options_.name}, {"version", std::to_string(m->version)}}},
-        {"metadata",
-         {{"inputs", {{{"name", "input_0"}, {"dtype", "float32"}, {"shape", Shape(*m, true)}}}},
-          {"outputs",
-           {{{"name", "output_0"}, {"dtype", "float32"}, {"shape", {-1, m->outputs()}}}}},
-          {"output_kind", m->classifier() ? "probabilities" : "values"},
-          {"class_names", classes},
-          {"preprocessing", pre.is_discarded() ? nlohmann::json(nullptr) : pre},
-          {"params", m->params},
-          {"metrics", m->metrics},
-          {"source", m->source},
-          {"policy", registry_->policy().Name()}}}},
-       route);
+  Json(
+      res, 200,
+      {{"model_spec", {{"name", options_.name}, {"version", std::to_string(m->version)}}},
+       {"metadata",
+        {{"inputs", {{{"name", "input_0"}, {"dtype", "float32"}, {"shape", Shape(*m, true)}}}},
+         {"outputs", {{{"name", "output_0"}, {"dtype", "float32"}, {"shape", {-1, m->outputs()}}}}},
+         {"output_kind", m->classifier() ? "probabilities" : "values"},
+         {"class_names", classes},
+         {"preprocessing", pre.is_discarded() ? nlohmann::json(nullptr) : pre},
+         {"params", m->params},
+         {"metrics", m->metrics},
+         {"source", m->source},
+         {"policy", registry_->policy().Name()}}}},
+      route);
 }
 
 void Router::V2Model(const HttpRequest& req, const Target& t, const std::string& rest,
@@ -200,8 +201,10 @@ void Router::V2Model(const HttpRequest& req, const Target& t, const std::string&
 void Router::V2(const HttpRequest& req, const std::string& path, HttpResponse* res) {
   if (path == "/v2" || path == "/v2/") {
     res->tag = static_cast<int>(Route::kV2Server);
-    return Json(res, 200, {{"name", "sweep"}, {"version", options_.server_version}, {"extensions",
-                                                                                  nlohmann::json::array()}},
+    return Json(res, 200,
+                {{"name", "sweep"},
+                 {"version", options_.server_version},
+                 {"extensions", nlohmann::json::array()}},
                 Route::kV2Server);
   }
   if (path == "/v2/health/live" || path == "/v2/health/ready") {

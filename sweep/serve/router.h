@@ -42,13 +42,13 @@ class Router {
   void StopReady() { stopping_ = true; }
   bool ready() const;
 
+  struct Target;  // a parsed /v1|v2/models/NAME[/versions/N|/labels/L]... path (router.cc)
+
  private:
-  struct Target;
   void Predict(const HttpRequest& req, const Target& t, HttpResponse* res);
   void ModelStatus(const Target& t, bool metadata, HttpResponse* res);
   void V2(const HttpRequest& req, const std::string& path, HttpResponse* res);
-  void V2Model(const HttpRequest& req, const Target& t, const std::string& rest,
-               HttpResponse* res);
+  void V2Model(const HttpRequest& req, const Target& t, const std::string& rest, HttpResponse* res);
   std::shared_ptr<const predict::LoadedModel> Model(const Target& t, HttpResponse* res);
 
   RouterOptions options_;

@@ -1,9 +1,9 @@
 #include "sweep/serve/serve.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <cstdio>
-#include <fmt/format.h>
 #include <thread>
 
 #include "base/cpu.h"
@@ -28,8 +28,9 @@ Status ApplyVertexEnv(ServeOptions* o, RouterOptions* r) {
   }
   if (o->model.empty()) o->model = GetEnv("AIP_STORAGE_URI");
   if (o->model.empty()) {
-    return Status::InvalidArgument("no MODEL given (a model.h5, a row folder or a sweep root) "
-                                   "and AIP_STORAGE_URI is not set");
+    return Status::InvalidArgument(
+        "no MODEL given (a model.h5, a row folder or a sweep root) "
+        "and AIP_STORAGE_URI is not set");
   }
   return Status::Ok();
 }
@@ -38,15 +39,18 @@ void ReportLoad(const Status& s, const predict::LoadedModel* m, bool first,
                 ServerMetrics* metrics) {
   if (!first) metrics->Reloaded(s.ok());
   if (!s.ok()) {
-    log::Warn("sweep serve: " + std::string(first ? "cannot load the model: " : "reload failed, "
-                                                    "the old model keeps serving: ") +
+    log::Warn("sweep serve: " +
+              std::string(first ? "cannot load the model: "
+                                : "reload failed, "
+                                  "the old model keeps serving: ") +
               s.message());
     return;
   }
   metrics->SetVersion(m->version);
   metrics->SetReady(true);
-  log::Info(fmt::format("sweep serve: {} version {} ({} -> {}, {} classes)", first ? "serving" : "now serving",
-                        m->version, m->source, m->input.width, m->outputs()));
+  log::Info(fmt::format("sweep serve: {} version {} ({} -> {}, {} classes)",
+                        first ? "serving" : "now serving", m->version, m->source, m->input.width,
+                        m->outputs()));
 }
 
 // Blocks SIGTERM/SIGINT in every thread (call before starting any) and waits for one on a
@@ -98,17 +102,18 @@ Status RunServe(ServeOptions o) {
   ho.too_large = [limit = o.max_body_bytes](HttpResponse* res) {
     res->status = 413;
     res->tag = static_cast<int>(Route::kUnknown);
-    res->body = predict::ErrorJson(fmt::format("the body is larger than {} bytes "
-                                               "(--max-body-mb)", limit));
+    res->body =
+        predict::ErrorJson(fmt::format("the body is larger than {} bytes "
+                                       "(--max-body-mb)",
+                                       limit));
   };
   ho.observer = [&metrics, log = o.access_log](const HttpRequest& req, const HttpResponse& res,
                                                std::chrono::nanoseconds t, size_t bytes) {
     metrics.Record(static_cast<Route>(res.tag), res.status, t.count() / 1e9);
     if (log) AccessLog(req, res, t, bytes);
   };
-  HttpServer server(ho, [&router](const HttpRequest& req, HttpResponse* res) {
-    router.Handle(req, res);
-  });
+  HttpServer server(
+      ho, [&router](const HttpRequest& req, HttpResponse* res) { router.Handle(req, res); });
   std::thread signals = WatchSignals([&](int sig) {
     log::Info(fmt::format("sweep serve: signal {}: not ready, draining", sig));
     router.StopReady();
@@ -117,8 +122,9 @@ Status RunServe(ServeOptions o) {
   });
   signals.detach();  // exits with the process
   SWEEP_RETURN_IF_ERROR(server.Listen());
-  log::Info(fmt::format("sweep serve: listening on http://{}:{} (model '{}', policy {}, {} threads)",
-                        o.host, server.port(), o.name, policy.Name(), ho.threads));
+  log::Info(
+      fmt::format("sweep serve: listening on http://{}:{} (model '{}', policy {}, {} threads)",
+                  o.host, server.port(), o.name, policy.Name(), ho.threads));
   registry.Start(std::chrono::milliseconds(static_cast<int64_t>(o.poll_seconds * 1000)));
   server.Run();
   registry.Stop();

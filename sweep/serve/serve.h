@@ -21,12 +21,12 @@ struct ServeOptions {
   std::string name = "model";
   std::string policy = "best";
   double poll_seconds = 1;
-  int threads = 0;              // 0 = the CPU quota
+  int threads = 0;  // 0 = the CPU quota
   size_t max_body_bytes = 8 << 20;
   bool access_log = true;
-  std::string cors_origin;      // "" = no CORS
+  std::string cors_origin;  // "" = no CORS
   int drain_ms = 4500;
-  std::string version;          // the program's version, for GET /v2
+  std::string version;  // the program's version, for GET /v2
 };
 
 // Returns when the server has drained after a signal. Errors: InvalidArgument (flags, MODEL),
