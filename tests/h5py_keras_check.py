@@ -1,12 +1,19 @@
 #!/usr/bin/python3
 """Checks a model.h5 the way Keras 2's legacy HDF5 loader walks it (keras-h5.md §8): a
 weights-only file (save_weights) or a full-model file (model.save: /model_weights + model_config).
+Like load_weights_from_hdf5_group, layers without weights (Flatten, InputLayer, Dropout) are
+skipped on both sides and the rest matched by order.
 
 Usage: /usr/bin/python3 tests/h5py_keras_check.py MODEL.h5 [EXPECT ...]
   EXPECT  expect.json   {"layers": [{"name": "dense", "kernel": [[...]], "bias": [...]}, ...]}
           kernel.npy    compared with the first Dense kernel
           NAME=k.npy    compared with layer NAME's kernel
-Needs h5py, which on Debian exists only for /usr/bin/python3 (not a pyenv python3).
+          shape=28x28   one sample's shape: model_config starts InputLayer + Flatten with
+                        batch_input_shape [null, 28, 28] (a single dimension: no Flatten, the
+                        first Dense takes [null, N]); sweep_input_shape says the same
+Needs h5py, which on Debian exists only for /usr/bin/python3 (not a pyenv python3). Keras and
+TensorFlow are not installable here (no Debian package, no network wheel), so this follows the
+loader's source instead of running keras.models.load_model; CI with a TF wheel can add that.
 Exits 0 and prints a summary when the file loads; exits 1 with a message on the first mismatch.
 """
 import json
@@ -35,6 +42,8 @@ def decode(v):
 def names(group, key):
     """Keras 2 load_attributes_from_hdf5_group: key, else key0, key1, ...; missing -> []."""
     if key in group.attrs:
+        check(not isinstance(group.attrs[key], h5py.Empty),
+              f"{group.name}: {key} has a null dataspace (Keras: 'Empty' object is not iterable)")
         vals = list(group.attrs[key])
     else:
         vals, i = [], 0
@@ -45,7 +54,9 @@ def names(group, key):
 
 
 def read_weights(f):
-    """Returns [(layer_name, [arrays])] for layers with weights, in layer_names order."""
+    """Returns [(layer_name, [arrays])] for layers with weights, in layer_names order; layers
+    whose weight_names is empty (Flatten, InputLayer, Dropout) are skipped, as Keras 2's
+    load_weights_from_hdf5_group filters them before matching layers by order."""
     check("keras_version" in f.attrs, "no keras_version attribute (Keras would assume Keras 1)")
     version = decode(f.attrs["keras_version"])
     check(not version.startswith("1"), f"keras_version {version!r} starts with '1'")
@@ -95,8 +106,11 @@ def check_model_config(root, layers):
     shapes = [e["config"].get("batch_input_shape") for e in entries
               if e["config"].get("batch_input_shape")]
     check(shapes, "model_config has no batch_input_shape: Keras could not build the model")
-    check(shapes[0][-1] == layers[0][1][0].shape[0],
+    check(shapes[0][0] is None, f"batch_input_shape {shapes[0]}: the batch dimension is not null")
+    check(int(np.prod(shapes[0][1:])) == layers[0][1][0].shape[0],
           f"batch_input_shape {shapes[0]} does not match kernel {layers[0][1][0].shape}")
+    check(len(shapes[0]) == 2 or any(e["class_name"] == "Flatten" for e in entries),
+          f"batch_input_shape {shapes[0]} is not flat, but model_config has no Flatten")
     for entry, (layer, arrays) in zip(dense, layers):
         units = entry["config"]["units"]
         check(entry["config"]["name"] == layer,
@@ -114,7 +128,31 @@ def compare(layer, what, got, want):
                        + (" (kernel transposed?)" if what == "kernel" else ""))
 
 
-def check_expectation(arg, layers):
+def check_sample_shape(root, want):
+    """shape=HxW: the Keras input is [null, H, W] (through a Flatten when H, W, ... > 1 dim)."""
+    check("model_config" in root.attrs, "no model_config to check the input shape against")
+    entries = json.loads(decode(root.attrs["model_config"]))["config"]["layers"]
+    batch_shape = [None] + want
+    if len(want) > 1:
+        kinds = [e["class_name"] for e in entries[:2]]
+        check(kinds == ["InputLayer", "Flatten"], f"model_config starts {kinds}, not InputLayer, Flatten")
+        for e in entries[:2]:
+            got = e["config"].get("batch_input_shape")
+            check(got == batch_shape, f"{e['class_name']} batch_input_shape {got}, expected {batch_shape}")
+        check(entries[1]["config"].get("name") == "flatten", "the Flatten layer is not named flatten")
+    else:
+        check(all(e["class_name"] != "Flatten" for e in entries), "a flat input has a Flatten layer")
+        got = entries[0]["config"].get("batch_input_shape")
+        check(got == batch_shape, f"batch_input_shape {got}, expected {batch_shape}")
+    if "sweep_input_shape" in root.attrs:
+        got = json.loads(decode(root.attrs["sweep_input_shape"]))
+        check(got == want, f"sweep_input_shape {got}, expected {want}")
+
+
+def check_expectation(arg, layers, root):
+    if arg.startswith("shape="):
+        check_sample_shape(root, [int(d) for d in arg[len("shape="):].split("x")])
+        return
     by_name = dict(layers)
     if arg.endswith(".json"):
         with open(arg) as fh:
@@ -150,7 +188,7 @@ def main(argv):
                 check(summary.startswith("model_config ok"), "full-model file without model_config")
                 check("keras_version" in root.attrs, "full-model file: no keras_version at the root")
             for arg in argv[2:]:
-                check_expectation(arg, layers)
+                check_expectation(arg, layers, root)
         except Mismatch as e:
             print(f"h5py_keras_check: {path}: {e}", file=sys.stderr)
             return 1

@@ -69,6 +69,14 @@ storage::ModelFile ToModelFile(const model::Mlp& mlp) {
   return file;
 }
 
+void DescribeInputs(const Dataset& data, storage::ModelFile* file, storage::RunResult* result) {
+  file->sample_shape = data.sample_shape;
+  file->class_names = data.class_names;
+  file->preprocessing = data.preprocessing;
+  result->input_shape = data.sample_shape.empty() ? std::vector<int>{data.cols} : data.sample_shape;
+  result->class_names = data.class_names;
+}
+
 void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
                  storage::RunResult* result) {
   auto& m = result->metrics;
@@ -98,9 +106,10 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
   result->seconds = report.seconds;
 }
 
-Status Publish(storage::Store& store, int index, const model::Mlp& mlp,
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Dataset& data,
                storage::RunResult* result) {
   storage::ModelFile file = ToModelFile(mlp);
+  DescribeInputs(data, &file, result);
   file.attributes["sweep_params"] = result->params.dump();
   file.attributes["sweep_metrics"] = nlohmann::json(result->metrics).dump();
   file.attributes["sweep_index"] = std::to_string(index);

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "base/dataset.h"
 #include "base/status.h"
 #include "model/mlp.h"
 #include "model/train.h"
@@ -15,14 +16,20 @@ namespace sweep::worker {
 // Keras Dense layers named dense, dense_1, ...; kernels copied as row-major inputs x units.
 storage::ModelFile ToModelFile(const model::Mlp& mlp);
 
+// What inference needs from the training set: sample_shape, class_names and preprocessing into
+// the model file; input_shape (sample_shape, or {cols}) and class_names into the result.
+void DescribeInputs(const Dataset& data, storage::ModelFile* file, storage::RunResult* result);
+
 // Fills metrics and history of `result` from the training report and the test metrics.
 void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
                  storage::RunResult* result);
 
 // Publishes {index}/model/model.h5, then {index}/result.json from `result` (its `model` field
-// set), each atomically; result.json last: its presence means the row is complete. The model's
-// write and syncs run on a second thread while result.json is serialised and, in a local
-// store, written and synced to its temp file; only its rename waits for the model.
-Status Publish(storage::Store& store, int index, const model::Mlp& mlp, storage::RunResult* result);
+// set, and the inputs described by `data`, the training set), each atomically; result.json last:
+// its presence means the row is complete. The model's write and syncs run on a second thread while
+// result.json is serialised and, in a local store, written and synced to its temp file; only its
+// rename waits for the model.
+Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Dataset& data,
+               storage::RunResult* result);
 
 }  // namespace sweep::worker

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "base/log.h"
+#include "data/class_names.h"
 #include "data/dataset_reader.h"
 #include "model/train.h"
 #include "storage/layout.h"
@@ -68,6 +69,8 @@ StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config,
                     test.source, test.cols, train.source, train.cols));
   }
   if (train.num_classes > 0) {
+    Status named = data::RemapClasses(&test, train.class_names);
+    if (!named.ok()) return named.WithContext(fmt::format("row {}: test_dataset", index));
     if (test.num_classes > train.num_classes) {
       return Status::InvalidArgument(
           fmt::format("row {}: test_dataset {} has labels up to {} but dataset {} has {} classes",
@@ -138,7 +141,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   result.version = SWEEP_VERSION;
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
-  SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, &result).WithContext("publish"));
+  SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics)
     summary += fmt::format(" {}={:.4f}", name, value);

@@ -1,9 +1,10 @@
 // Test-only tool: writes a known 4 -> 3 -> 2 model with WriteModelFile, and the values a Keras
 // reader must see as JSON, for tests/h5py_keras_check.py (ctest keras_h5_h5py*).
 //
-//   write_model_example OUT.h5 EXPECT.json [--transposed]
+//   write_model_example OUT.h5 EXPECT.json [--transposed | --flatten]
 // --transposed stores each kernel column-major (the silent Eigen bug of keras-h5.md §4), so the
-// checker can be shown to catch it.
+// checker can be shown to catch it. --flatten makes the 4 inputs a 2x2 sample (a Flatten layer
+// first), with class names and preprocessing.
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -52,13 +53,18 @@ nlohmann::json Expectation(const std::vector<DenseWeights>& layers) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s OUT.h5 EXPECT.json [--transposed]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT.h5 EXPECT.json [--transposed | --flatten]\n", argv[0]);
     return 2;
   }
   bool transposed = argc > 3 && std::strcmp(argv[3], "--transposed") == 0;
   sweep::storage::ModelFile model;
   model.layers = {Layer(0, "dense", 4, 3, transposed), Layer(1, "dense_1", 3, 2, transposed)};
   model.attributes["sweep_params"] = R"({"example": true})";
+  if (argc > 3 && std::strcmp(argv[3], "--flatten") == 0) {
+    model.sample_shape = {2, 2};
+    model.class_names = {"cat", "dog"};
+    model.preprocessing = R"({"input_dtype":"uint8","scale":0.00392156862745098})";
+  }
   sweep::Status s = sweep::storage::WriteModelFile(argv[1], model);
   if (s.ok()) s = sweep::WriteFileAtomic(argv[2], Expectation(model.layers).dump(1));
   if (!s.ok()) {
