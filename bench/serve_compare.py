@@ -195,6 +195,7 @@ class ServeBench:
         self.pss = {}       # server -> [KiB per run]: Pss summed over the tree at the same point
         self.swaps = {}     # server -> [{"non2xx", "socket_errors", "requests", "swaps", ...}]
         self.ready_s = {}   # server -> [seconds from spawn to ready]
+        self.response_bytes = {}  # (server, body) -> bytes of the checked response
         self.notes = []
 
     # --- inputs ---------------------------------------------------------------------------
@@ -409,7 +410,6 @@ class ServeBench:
                     if diff > 1e-4:
                         raise RuntimeError("%s: predictions of body %d differ from numpy by %g"
                                            % (server, n, diff))
-                    self.response_bytes = getattr(self, "response_bytes", {})
                     self.response_bytes[(server, n)] = size
                 self.wrk(s, 1, 16, 1)  # warm-up, not recorded
                 for n in BODIES:
