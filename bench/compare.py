@@ -7,7 +7,10 @@ Train will start from are written there (train_bench --init-out) so both sides s
 point. Then every workload runs project and PyTorch interleaved, --runs times, and one table of
 medians is printed (and written as Markdown with --markdown FILE).
 
-  compare.py --build build [--runs 5] [--quick] [--only W1,W3] [--markdown out.md]
+  compare.py --build build [--runs 5] [--quick] [--only W1,W3,Serve] [--markdown out.md]
+
+Serve (bench/serve_compare.py): `sweep serve` vs a Flask app behind gunicorn on one model.h5,
+loaded with wrk; it runs after the training workloads in each run and prints its own table.
 """
 import argparse
 import json
@@ -331,7 +334,7 @@ class Bench:
     def main(self):
         a = self.args
         self.only = set(a.only.split(",")) if a.only else {
-            "W1", "W2", "W3", "Sweep", "Cold", "Collect"}
+            "W1", "W2", "W3", "Sweep", "Cold", "Collect", "Serve"}
         # PyTorch configurations tried for W1 and W3 (the best median is reported): 1 and 2
         # threads with the system BLAS (Debian's libblas.so.3 alternative, OpenBLAS pthreads),
         # and 2 threads with the OpenMP build of OpenBLAS (one thread pool instead of two) when
@@ -344,8 +347,15 @@ class Bench:
                 self.torch_cfgs.append(("2 " + v.split("-")[1], 2, v))
                 break
         self.limit_detail = {}
-        self.prepare()
-        self.choose_coretype()
+        self.serve = None
+        if self.only - {"Serve"}:
+            self.prepare()
+            self.choose_coretype()
+        if "Serve" in self.only:
+            import serve_compare  # bench/serve_compare.py (imports flask, numpy, h5py)
+            self.serve = serve_compare.ServeBench(self.worker, self.sweep, self.cache, a.quick,
+                                                  seconds=a.serve_seconds, log=log)
+            self.serve.prepare()
         runs = a.runs if a.runs else (2 if a.quick else 5)
         for i in range(runs):
             log("run %d/%d" % (i + 1, runs))
@@ -363,6 +373,8 @@ class Bench:
                 self.rep_cold()
             if "Collect" in self.only:
                 self.rep_collect()
+            if self.serve:
+                self.serve.rep(i)
         return self.report(runs)
 
     def report(self, runs):
@@ -449,11 +461,20 @@ class Bench:
                              key, len(r["limit"]), max(r["limit_eigen"]), max(r["limit_blas"]),
                              ", ".join("%s %.0f" % (g["shape"], g["gflops"]) for g in eig["gemms"]),
                              ", ".join("%s %.0f" % (g["shape"], g["gflops"]) for g in blas["gemms"])))
+        if not self.results:  # --only Serve
+            text = self.serve.report(runs) if self.serve else ""
+            print(text)
+            if self.args.markdown:
+                with open(self.args.markdown, "w") as f:
+                    f.write(text)
+            return 0
         header = ("sweep vs PyTorch %s, %s, %d CPUs, median of %d runs, %d rows; "
                   "%s, OMP_WAIT_POLICY=passive; %s" % (
                       self.torch_version(), cpu_model(), os.cpu_count(), runs, self.rows,
                       self.coretype_note, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
         text = header + "\n\n" + "\n".join(lines) + "\n\n" + "\n".join("- " + e for e in extra) + "\n"
+        if self.serve:
+            text += "\n" + self.serve.report(runs)
         print(text)
         if self.args.markdown:
             with open(self.args.markdown, "w") as f:
@@ -489,7 +510,9 @@ def main():
     ap.add_argument("--cache", default=os.path.join(ROOT, ".cache", "bench"))
     ap.add_argument("--runs", type=int, default=0, help="repetitions (default 5, --quick 2)")
     ap.add_argument("--quick", action="store_true", help="smoke check: 6,000 rows, 2 runs")
-    ap.add_argument("--only", default="", help="comma list of W1,W2,W3,Sweep,Cold,Collect")
+    ap.add_argument("--only", default="", help="comma list of W1,W2,W3,Sweep,Cold,Collect,Serve")
+    ap.add_argument("--serve-seconds", type=float, default=0,
+                    help="wrk seconds per Serve point (default 3, --quick 2)")
     ap.add_argument("--torch-threads", default="1,2", help="PyTorch thread counts to try")
     ap.add_argument("--markdown", default="", help="also write the table here")
     ap.add_argument("--json", default="", help="also write every sample here")
