@@ -1,10 +1,13 @@
 #include "worker/publish.h"
 
+#include <fmt/chrono.h>
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -106,6 +109,20 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
   result->seconds = report.seconds;
 }
 
+namespace {
+
+// "2026-12-04T21:30:05.123Z": result.json's finished_at (what `--policy latest` orders by).
+std::string UtcNowMillis() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", tm, static_cast<int>(ms.count() % 1000));
+}
+
+}  // namespace
+
 Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Dataset& data,
                storage::RunResult* result) {
   storage::ModelFile file = ToModelFile(mlp);
@@ -124,6 +141,7 @@ Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Da
     model_status = PublishModel(store, index, file);
   }
   result->model = storage::ModelPathInIndex();
+  result->finished_at = UtcNowMillis();
   const std::string key = storage::ResultPath("", index);
   const std::string local = store.LocalPath(key);
   const std::string text = ToJsonText(*result);
