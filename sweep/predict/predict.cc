@@ -103,6 +103,11 @@ std::string ScoreLine(const Score& s) {
   return fmt::format("accuracy {:.4f} ({} of {} rows)\n", s.value, s.correct, s.rows);
 }
 
+std::string TrimRight(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
 std::string LabelText(const LoadedModel& m, float label) {
   return m.classifier() ? m.ClassName(static_cast<int>(label)) : fmt::format("{:.6g}", label);
 }
@@ -115,7 +120,7 @@ std::string RenderTable(const LoadedModel& m, const std::vector<Row>& rows) {
                                 m.classifier() ? "probability" : "");
   if (labels) out += fmt::format("  {:<{}}", "label", w);
   if (!rows.empty() && rows[0].top.size() > 1) out += "  top";
-  out = Trim(out) + "\n";
+  out = TrimRight(out) + "\n";
   for (const Row& r : rows) {
     std::string line = fmt::format("{:>6}  ", r.index);
     if (m.classifier()) {
@@ -131,7 +136,7 @@ std::string RenderTable(const LoadedModel& m, const std::vector<Row>& rows) {
       line += fmt::format("{}{} {:.4f}", j == 1 ? "  " : ", ", m.ClassName(r.top[j].first),
                           r.top[j].second);
     }
-    out += Trim(line) + "\n";
+    out += TrimRight(line) + "\n";
   }
   return out;
 }

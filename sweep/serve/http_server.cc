@@ -127,9 +127,31 @@ class Session : public std::enable_shared_from_this<Session> {
     Read();
   }
 
+  // Ends the connection without a reset: after our FIN, what the client still sends (the rest
+  // of a body past the limit) is read and dropped, up to 64 MiB or 5 s, so that it sees our
+  // answer instead of a broken pipe.
   void Close() {
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    linger_ = std::make_unique<net::steady_timer>(socket_.get_executor());
+    linger_->expires_after(std::chrono::seconds(5));
+    linger_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      beast::error_code ignored;
+      if (!ec) self->socket_.close(ignored);
+    });
+    Discard(0);
+  }
+
+  void Discard(size_t total) {
+    if (discard_.empty()) discard_.resize(64 << 10);
+    socket_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this(), total](beast::error_code ec, size_t n) {
+                              if (ec || total + n > (64u << 20)) {
+                                self->linger_->cancel();
+                                return;
+                              }
+                              self->Discard(total + n);
+                            });
   }
 
   tcp::socket socket_;
@@ -140,6 +162,8 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpRequest request_;
   HttpResponse out_;
   std::chrono::steady_clock::time_point started_;
+  std::unique_ptr<net::steady_timer> linger_;
+  std::vector<char> discard_;
 };
 
 }  // namespace
