@@ -116,13 +116,13 @@ std::string RenderTable(const LoadedModel& m, const std::vector<Row>& rows) {
   const bool labels = !rows.empty() && rows[0].label.has_value();
   size_t w = 9;  // "predicted"
   for (int k = 0; k < m.outputs(); ++k) w = std::max(w, m.ClassName(k).size());
-  std::string out = fmt::format("{:>6}  {:<{}}  {:>11}", "index", "predicted", w,
+  std::string out = fmt::format("{:>5}  {:<{}}  {:>11}", "index", "predicted", w,
                                 m.classifier() ? "probability" : "");
   if (labels) out += fmt::format("  {:<{}}", "label", w);
   if (!rows.empty() && rows[0].top.size() > 1) out += "  top";
   out = TrimRight(out) + "\n";
   for (const Row& r : rows) {
-    std::string line = fmt::format("{:>6}  ", r.index);
+    std::string line = fmt::format("{:>5}  ", r.index);
     if (m.classifier()) {
       line += fmt::format("{:<{}}  {:>11.4f}", m.ClassName(r.top[0].first), w, r.top[0].second);
     } else {
