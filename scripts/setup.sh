@@ -9,9 +9,10 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libyaml-cpp-dev libhdf5-dev hdf5-tools libfmt-dev libcurl4-openssl-dev
   libssl-dev zlib1g-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev libgmock-dev
-  libbenchmark-dev
+  libbenchmark-dev rapidjson-dev libboost-dev
   python3-h5py python3-numpy python3-yaml python3-botocore
   shellcheck bats tmux procps curl ca-certificates clang-format
+  wrk python3-flask gunicorn
   slurm-wlm munge debootstrap
 
   dataset-fashion-mnist
