@@ -2,6 +2,7 @@
 // expanding a 10,000-row spec. ctest runs each once (bench_micro) so they cannot rot; numbers
 // come from running sweep_bench by hand or from bench/compare.sh.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "model/train.h"
 #include "storage/keras_h5.h"
 #include "storage/layout.h"
+#include "sweep/predict/tensor_json.h"
 #include "sweep/spec/spec.h"
 #include "worker/publish.h"
 
@@ -152,6 +154,43 @@ void BM_ParseSpec_Grid10k(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * rows);
 }
 BENCHMARK(BM_ParseSpec_Grid10k)->Unit(benchmark::kMillisecond);
+
+// --- Serving: a TF Serving body of n 28x28 images as Python's json.dumps writes pixel/255 ----
+std::string ImagesBody(int n) {
+  SplitMix64Rng rng(9);
+  std::string body = "{\"instances\": [";
+  for (int i = 0; i < n; ++i) {
+    body += i ? ", [" : "[";
+    for (int r = 0; r < 28; ++r) {
+      body += r ? ", [" : "[";
+      for (int c = 0; c < 28; ++c) {
+        const uint64_t px = rng.Next() % 512;  // about half the pixels are 0, as in MNIST
+        body += c ? ", " : "";
+        body += px < 256 ? std::string("0.0") : fmt::format("{}", (px - 255) / 255.0);
+      }
+      body += "]";
+    }
+    body += "]";
+  }
+  return body + "]}";
+}
+
+void BM_ParsePredict(benchmark::State& state) {
+  const std::string body = ImagesBody(static_cast<int>(state.range(0)));
+  predict::RequestParser parser;
+  predict::Batch batch;
+  const predict::InputSpec spec{784, {28, 28}};
+  for (auto _ : state) {
+    Status s = parser.ParsePredict(body, spec, &batch);
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(batch.values.data());
+  }
+  state.SetBytesProcessed(state.iterations() * body.size());
+}
+BENCHMARK(BM_ParsePredict)->Arg(1)->Arg(32)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace sweep::bench

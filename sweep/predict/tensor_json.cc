@@ -8,6 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "sweep/predict/instances_reader.h"
+
 namespace sweep::predict {
 namespace {
 
@@ -15,7 +17,7 @@ using Alloc = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
 using Doc = rapidjson::GenericDocument<rapidjson::UTF8<>, Alloc, Alloc>;
 using Value = rapidjson::GenericValue<rapidjson::UTF8<>, Alloc>;
 
-constexpr int kMaxRank = 8;
+constexpr int kMaxRank = TensorRead::kMaxRank;
 
 struct Shape {
   std::array<int64_t, kMaxRank> dims{};
@@ -91,22 +93,6 @@ std::string Expected(const InputSpec& spec) {
   return s;
 }
 
-// A batch tensor [n, sample...] into `out`.
-Status TakeBatch(const Value& v, const InputSpec& spec, const char* what, Batch* out) {
-  if (!v.IsArray()) return Bad(std::string(what) + " must be a list of instances");
-  if (v.Empty()) return Bad(std::string(what) + " is empty: send at least one instance");
-  StatusOr<Shape> shape = ShapeOf(v);
-  SWEEP_RETURN_IF_ERROR(shape.status());
-  if (!FitsSample(*shape, 1, spec)) {
-    return Bad("each instance must be " + Expected(spec) + "; got one of shape " + shape->Text(1));
-  }
-  out->values.clear();
-  out->values.reserve(static_cast<size_t>(shape->Elements(0)));
-  SWEEP_RETURN_IF_ERROR(Collect(v, *shape, 0, &out->values));
-  out->n = shape->dims[0];
-  return Status::Ok();
-}
-
 Status ParseInto(std::string_view body, Doc* doc) {
   doc->Parse<rapidjson::kParseNanAndInfFlag>(body.data(), body.size());
   if (doc->HasParseError()) {
@@ -138,34 +124,26 @@ RequestParser::RequestParser() : arena_(std::make_unique<Arena>()) {}
 RequestParser::~RequestParser() = default;
 
 Status RequestParser::ParsePredict(std::string_view body, const InputSpec& spec, Batch* out) {
-  Alloc values(arena_->values.get(), Arena::kValueBytes);
-  Alloc stack(arena_->stack.get(), Arena::kStackBytes);
-  Doc doc(&values, 1024, &stack);
-  SWEEP_RETURN_IF_ERROR(ParseInto(body, &doc));
-  const auto instances = doc.FindMember("instances");
-  const auto inputs = doc.FindMember("inputs");
-  const bool has_instances = instances != doc.MemberEnd();
-  const bool has_inputs = inputs != doc.MemberEnd();
-  if (has_instances == has_inputs) {
-    return Bad(has_instances ? "send either \"instances\" or \"inputs\", not both"
-                             : "the body needs \"instances\" (row format) or \"inputs\" "
-                               "(columnar format)");
-  }
+  TensorRead t;
+  SWEEP_RETURN_IF_ERROR(ReadInstances(body, &t, &out->values));
   out->id.clear();
-  if (has_instances) {
-    out->form = BodyForm::kInstances;
-    return TakeBatch(instances->value, spec, "\"instances\"", out);
+  if (t.instances == t.inputs) {
+    return Bad(t.instances ? "send either \"instances\" or \"inputs\", not both"
+                           : "the body needs \"instances\" (row format) or \"inputs\" "
+                             "(columnar format)");
   }
-  out->form = BodyForm::kInputs;
-  const Value* tensor = &inputs->value;
-  if (tensor->IsObject()) {
-    if (tensor->MemberCount() != 1) {
-      return Bad("\"inputs\" names " + std::to_string(tensor->MemberCount()) +
-                 " inputs; this model has one");
-    }
-    tensor = &tensor->MemberBegin()->value;
+  out->form = t.instances ? BodyForm::kInstances : BodyForm::kInputs;
+  const char* what = t.instances ? "\"instances\"" : "\"inputs\"";
+  if (!t.found) return Bad(std::string(what) + " must be a list of instances");
+  Shape shape;
+  shape.rank = t.rank;
+  shape.dims = t.dims;
+  if (shape.dims[0] == 0) return Bad(std::string(what) + " is empty: send at least one instance");
+  if (!FitsSample(shape, 1, spec)) {
+    return Bad("each instance must be " + Expected(spec) + "; got one of shape " + shape.Text(1));
   }
-  return TakeBatch(*tensor, spec, "\"inputs\"", out);
+  out->n = shape.dims[0];
+  return Status::Ok();
 }
 
 namespace {

@@ -1,9 +1,9 @@
 #include "sweep/serve/http_server.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -24,9 +24,11 @@ class HttpServer::Impl {
   Impl(HttpServerOptions options, HttpHandler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
-        ioc_(std::max(1, options_.threads)),
-        acceptor_(ioc_),
-        drain_timer_(ioc_) {}
+        iocs_(MakeContexts(std::max(1, options_.threads))),
+        acceptor_(*iocs_[0]),
+        drain_timer_(*iocs_[0]) {
+    for (auto& c : iocs_) guards_.emplace_back(c->get_executor());  // run() waits for work
+  }
 
   Status Listen();
   void Run();
@@ -44,12 +46,24 @@ class HttpServer::Impl {
  private:
   void Accept();
   void MaybeStop() {
-    if (in_flight_.load() == 0) ioc_.stop();
+    if (in_flight_.load() == 0) StopAll();
   }
 
   HttpServerOptions options_;
   HttpHandler handler_;
-  net::io_context ioc_;
+  // One io_context per thread, each run by its thread alone (no strands, no contended locks);
+  // accepted connections are dealt to them in turn.
+  static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<net::io_context>> v;
+    for (int i = 0; i < n; ++i) v.push_back(std::make_unique<net::io_context>(1));
+    return v;
+  }
+  void StopAll() {
+    for (auto& c : iocs_) c->stop();
+  }
+  std::vector<std::unique_ptr<net::io_context>> iocs_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  size_t next_ = 0;
   tcp::acceptor acceptor_;
   net::steady_timer drain_timer_;
   std::atomic<bool> draining_{false};
@@ -185,7 +199,8 @@ Status HttpServer::Impl::Listen() {
 }
 
 void HttpServer::Impl::Accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+  net::io_context& target = *iocs_[next_++ % iocs_.size()];
+  acceptor_.async_accept(target, [this](beast::error_code ec, tcp::socket s) {
     if (ec) {
       if (acceptor_.is_open()) Accept();  // e.g. EMFILE: keep serving the open connections
       return;
@@ -199,18 +214,18 @@ void HttpServer::Impl::Accept() {
 void HttpServer::Impl::Run() {
   std::vector<std::thread> extra;
   for (int i = 1; i < std::max(1, options_.threads); ++i)
-    extra.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+    extra.emplace_back([this, i] { iocs_[i]->run(); });
+  iocs_[0]->run();
   for (auto& t : extra) t.join();
 }
 
 void HttpServer::Impl::Shutdown(std::chrono::milliseconds drain) {
-  net::post(ioc_, [this, drain] {
+  net::post(*iocs_[0], [this, drain] {
     draining_ = true;
     beast::error_code ignored;
     acceptor_.close(ignored);
     drain_timer_.expires_after(drain);
-    drain_timer_.async_wait([this](beast::error_code) { ioc_.stop(); });
+    drain_timer_.async_wait([this](beast::error_code) { StopAll(); });
     MaybeStop();
   });
 }
