@@ -317,7 +317,7 @@ class ServeBench:
         else:
             env.pop("SWEEP_THREADS", None)
             cmd = [self.sweep, "serve", self.served_path(server), "--port", str(port),
-                   "--host", "127.0.0.1", "--name", "model"]
+                   "--host", "127.0.0.1", "--name", "model", "--no-access-log"]
         s = Server(server, cmd, env, log_path)
         s.port = port
         try:
