@@ -41,6 +41,9 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     const std::string_view key(s, n);
     if (depth_ == 1) {
       tensor_key_ = key == "instances" || key == "inputs";
+      if ((key == "instances" && out_->instances) || (key == "inputs" && out_->inputs)) {
+        return Fail("\"" + std::string(key) + "\" appears twice");
+      }
       if (key == "instances") out_->instances = true;
       if (key == "inputs") out_->inputs = true, named_ = 1;
       if (key != "inputs") named_ = 0;
@@ -88,7 +91,9 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
  private:
   bool InTensor() const { return base_ >= 0; }
   bool AtTensorStart() const {
-    return tensor_key_ && ((named_ != 2 && depth_ == 1) || (named_ == 2 && depth_ == 2));
+    // A second tensor (both "instances" and "inputs") is skipped: the caller refuses the body.
+    return tensor_key_ && !out_->found &&
+           ((named_ != 2 && depth_ == 1) || (named_ == 2 && depth_ == 2));
   }
   bool Fail(std::string message) {
     error = std::move(message);

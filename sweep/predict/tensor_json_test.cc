@@ -75,7 +75,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"instances": [[1,2,3,4,5,-Infinity]]})", "NaN or infinite"},
         BadCase{R"({"instances": [[1,2,3,4,5,1e39]]})", "float32 range"},
         BadCase{R"({"inputs": {"a": [[1,2,3,4,5,6]], "b": []}})", "this model has one"},
-        BadCase{R"({"instances": [[1,2,3,4,5,6]]} trailing)", "not JSON"}));
+        BadCase{R"({"instances": [[1,2,3,4,5,6]]} trailing)", "not JSON"},
+        BadCase{R"({"instances": [[1,2,3,4,5,6]], "instances": [[1,2,3,4,5,6]]})", "twice"},
+        BadCase{R"({"inputs": [[1,2,3,4,5,6]], "instances": [[1,2,3,4,5,6]]})", "not both"}));
 
 TEST(ParseInfer, FlatOrNestedDataWithShapeAndId) {
   RequestParser p;
