@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -111,7 +112,15 @@ class Session : public std::enable_shared_from_this<Session> {
                           ? std::string_view()
                           : std::string_view(origin->value().data(), origin->value().size());
     out_.Reset();
-    server_->handler()(request_, &out_);
+    try {
+      server_->handler()(request_, &out_);
+    } catch (const std::exception& e) {  // a bug: answer 500 and keep serving
+      out_.Reset();
+      out_.status = 500;
+      out_.body = std::string("{\"error\":\"internal error\"}");
+      std::fprintf(stderr, "sweep serve: internal error on %.*s: %s\n",
+                   static_cast<int>(request_.target.size()), request_.target.data(), e.what());
+    }
     Write(req.keep_alive() && !server_->draining());
   }
 
