@@ -1,6 +1,7 @@
 #include "sweep/predict/model_source.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "base/strings.h"
 #include "storage/layout.h"
@@ -76,6 +77,11 @@ StatusOr<std::unique_ptr<ModelWatcher>> ModelWatcher::Open(const std::string& ar
                                                            MetricOverride metric) {
   std::string root = arg;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (!storage::IsS3Uri(root) && !std::filesystem::exists(root)) {
+    return Status::NotFound(root +
+                            ": no such file or folder (a model.h5, a row folder or a sweep "
+                            "root)");
+  }
   Kind kind = Kind::kRoot;
   std::unique_ptr<storage::Store> store;
   if (IsModelFileName(root)) {

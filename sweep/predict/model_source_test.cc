@@ -66,13 +66,18 @@ TEST_F(ModelSourceTest, RowFolderAndModelFile) {
   auto failed = Choose(storage::IndexDir(Root(), 3) + "/", "best");
   EXPECT_EQ(failed.status().code(), StatusCode::kNotFound);
   EXPECT_NE(failed.status().message().find("boom"), std::string::npos);
+  ASSERT_OK(CreateDirectories(storage::ModelDir(Root(), 2)));
+  ASSERT_OK(WriteFileAtomic(storage::ModelPath(Root(), 2), "h5"));
   auto file = Choose(storage::ModelPath(Root(), 2), "best");
   ASSERT_OK(file);
   EXPECT_EQ(file->version, 2);  // from the row's result.json
+  ASSERT_OK(WriteFileAtomic(dir_.Path("elsewhere.h5"), "x"));
   auto plain = Choose(dir_.Path("elsewhere.h5"), "best");
   ASSERT_OK(plain);
   EXPECT_EQ(plain->version, 1);
   EXPECT_FALSE(plain->result.has_value());
+  EXPECT_EQ(Choose(dir_.Path("absent.h5"), "best").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Choose(dir_.Path("absent"), "best").status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(ModelSourceTest, EmptyRootIsNotFoundUntilARowSucceeds) {
