@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file.h"
 #include "base/testing.h"
 #include "storage/keras_h5.h"
 
@@ -143,6 +144,39 @@ TEST_F(RouterTest, CorsAndMetrics) {
             std::string::npos);
   EXPECT_NE(m.body.find("sweep_serve_request_seconds_count{route=\"tf_predict\"} 2"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace sweep::serve
+
+namespace sweep::serve {
+namespace {
+
+TEST(ModelRegistry, AModelThatFailsToLoadLeavesTheOldOneServing) {
+  testing::TestDir dir;
+  const std::string path = dir.Path("model.h5");
+  ASSERT_OK(storage::WriteModelFile(path, SmallModel()));
+  auto w = predict::ModelWatcher::Open(path, predict::Policy{});
+  ASSERT_OK(w);
+  int failures = 0, loads = 0;
+  ModelRegistry registry(std::move(*w), [&](const Status& s, const predict::LoadedModel*, bool) {
+    (s.ok() ? loads : failures)++;
+  });
+  ASSERT_OK(registry.Poll());
+  const auto first = registry.Current();
+  ASSERT_NE(first, nullptr);
+  ASSERT_OK(WriteFileAtomic(path, "not an HDF5 file, but newer"));
+  EXPECT_FALSE(registry.Poll().ok());
+  EXPECT_EQ(registry.Current(), first);
+  EXPECT_OK(registry.Poll());  // the same broken file is not retried (nor logged) again
+  EXPECT_EQ(failures, 1);
+  storage::ModelFile better = SmallModel();
+  better.layers[0].bias = {1, 2, 3};
+  ASSERT_OK(storage::WriteModelFile(path, better));
+  ASSERT_OK(registry.Poll());
+  EXPECT_NE(registry.Current(), first);
+  EXPECT_EQ(registry.Current()->mlp.layers()[0].b(2), 3.0f);
+  EXPECT_EQ(loads, 2);
 }
 
 }  // namespace
