@@ -12,6 +12,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "base/log.h"
@@ -233,6 +234,24 @@ std::vector<nlohmann::json> DropDuplicateRows(std::vector<nlohmann::json> rows) 
   }
   return out;
 }
+
+void WarnDuplicateRows(const std::vector<nlohmann::json>& rows,
+                       std::vector<std::string>* warnings) {
+  std::unordered_map<std::string, size_t> first;
+  std::vector<std::string> repeats;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto [it, fresh] = first.emplace(rows[i].dump(), i);
+    if (!fresh)
+      repeats.push_back("row " + std::to_string(i) + " repeats row " + std::to_string(it->second));
+  }
+  if (repeats.empty()) return;
+  std::string w;
+  for (size_t i = 0; i < repeats.size() && i < 5; ++i) w += (i ? ", " : "") + repeats[i];
+  if (repeats.size() > 5) w += ", and " + std::to_string(repeats.size() - 5) + " more";
+  warnings->push_back(w +
+                      ": every row is kept and trained (a row's index is its position, as "
+                      "yaml.load(f)[index] reads it)");
+}
 }  // namespace internal
 
 StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
@@ -245,7 +264,7 @@ StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
   Status s = ParseYaml(yaml_text, &root, &doc);
   if (s.ok()) s = Expand(root, doc, &spec);
   if (!s.ok()) return s.WithContext(source);
-  spec.rows = internal::DropDuplicateRows(std::move(spec.rows));
+  internal::WarnDuplicateRows(spec.rows, &spec.warnings);
   if (spec.rows.empty()) return Status::InvalidArgument(source + ": the spec has no rows");
   return spec;
 }
@@ -297,7 +316,12 @@ Status ApplyOverrides(const std::vector<std::string>& sets, Spec* spec) {
     }
     for (auto& row : spec->rows) row[key] = nlohmann::json(value);
   }
-  if (!sets.empty()) spec->rows = internal::DropDuplicateRows(std::move(spec->rows));
+  if (!sets.empty()) {
+    std::erase_if(spec->warnings, [](const std::string& w) {
+      return w.find(" repeats row ") != std::string::npos;
+    });
+    internal::WarnDuplicateRows(spec->rows, &spec->warnings);
+  }
   return Status::Ok();
 }
 

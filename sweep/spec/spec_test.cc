@@ -106,12 +106,29 @@ TEST(Spec, RunsWithoutDefaults) {
   EXPECT_EQ(spec->rows, std::vector<json>{json::parse(R"({"dataset":"a"})")});
 }
 
-TEST(Spec, DuplicateRowsDroppedFirstKept) {
+TEST(Spec, DuplicateRowsAreKeptInFileOrderWithAWarning) {
   auto spec = Parse("- {a: 1, b: 2}\n- {a: 3}\n- {b: 2, a: 1}\n- {a: 3}\n");
   ASSERT_OK(spec);
-  ASSERT_EQ(spec->rows.size(), 2u);
-  EXPECT_EQ(spec->rows[0], json::parse(R"({"a":1,"b":2})"));
-  EXPECT_EQ(spec->rows[1], json::parse(R"({"a":3})"));
+  ASSERT_EQ(spec->rows.size(), 4u);  // as yaml.load(f) reads it: row 2 is {a: 1, b: 2}
+  EXPECT_EQ(spec->rows[2], json::parse(R"({"a":1,"b":2})"));
+  EXPECT_EQ(spec->rows[3], json::parse(R"({"a":3})"));
+  ASSERT_EQ(spec->warnings.size(), 1u);
+  EXPECT_NE(spec->warnings[0].find("row 2 repeats row 0, row 3 repeats row 1: every row is kept"),
+            std::string::npos)
+      << spec->warnings[0];
+  auto runs = Parse("defaults: {a: 1}\nruns:\n  - {b: 1}\n  - {b: 1}\n");
+  ASSERT_OK(runs);
+  EXPECT_EQ(runs->rows.size(), 2u);
+}
+
+TEST(Spec, SetKeepsEveryRowAndNamesTheRepeats) {
+  auto spec = Parse("- {a: 1}\n- {a: 2}\n");
+  ASSERT_OK(spec);
+  EXPECT_TRUE(spec->warnings.empty());
+  ASSERT_OK(ApplyOverrides({"a=5"}, &*spec));
+  ASSERT_EQ(spec->rows.size(), 2u);  // indices do not move under --set
+  ASSERT_EQ(spec->warnings.size(), 1u);
+  EXPECT_NE(spec->warnings[0].find("row 1 repeats row 0"), std::string::npos);
 }
 
 TEST(Spec, MalformedYamlNamesLineAndColumn) {
@@ -157,13 +174,14 @@ TEST(Spec, DuplicateKeysAreAnError) {
       << spec.status().message();
 }
 
-TEST(Spec, OverridesApplyToEveryRowAndDedupe) {
+TEST(Spec, OverridesApplyToEveryRow) {
   auto spec = Parse("- {dataset: a, epochs: 5}\n- {dataset: a, epochs: 7}\n");
   ASSERT_OK(spec);
   ASSERT_OK(ApplyOverrides(
       {"epochs=1", "hidden=[64,32]", "dataset=synthetic:blobs", "lr = 1e-3", "test_dataset="},
       &*spec));
-  ASSERT_EQ(spec->rows.size(), 1u);  // both rows became identical
+  ASSERT_EQ(spec->rows.size(), 2u);  // both rows became identical: kept, with a warning
+  EXPECT_EQ(spec->rows[1], spec->rows[0]);
   EXPECT_EQ(spec->rows[0], json::parse(R"({"dataset":"synthetic:blobs","epochs":1,
       "hidden":[64,32],"lr":0.001,"test_dataset":""})"));
 }

@@ -48,7 +48,13 @@ StatusOr<WandbPlan> ExpandWandb(const nlohmann::ordered_json& doc);
 // Parses `metric: {name, goal}` (shared by every mapping form).
 StatusOr<MetricGoal> ParseMetric(const nlohmann::ordered_json& metric);
 
-// Keeps the first of each set of identical rows (compared by canonical JSON text).
+// Keeps the first of each set of identical rows (compared by canonical JSON text): a W&B grid
+// runs each distinct combination once.
 std::vector<nlohmann::json> DropDuplicateRows(std::vector<nlohmann::json> rows);
+
+// Adds one warning naming the rows that repeat an earlier one ("row 2 repeats row 0"), if any.
+// Lists, defaults+runs and random specs keep every row (W&B's random search runs a repeated
+// draw again), so indices stay the rows' positions.
+void WarnDuplicateRows(const std::vector<nlohmann::json>& rows, std::vector<std::string>* warnings);
 
 }  // namespace sweep::internal

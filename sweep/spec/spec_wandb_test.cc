@@ -188,7 +188,10 @@ TEST(WandbRandom, RunCapRequiredAndPositive) {
                        "run_cap: expected an integer >= 0"));
   auto spec = Parse("method: random\nrun_cap: 50\nparameters:\n  a: {values: [1, 2]}\n");
   ASSERT_OK(spec);
-  EXPECT_EQ(spec->rows.size(), 2u);  // a small space: duplicates dropped
+  EXPECT_EQ(spec->rows.size(), 50u);  // W&B's random search runs a repeated draw again
+  ASSERT_FALSE(spec->warnings.empty());
+  EXPECT_NE(spec->warnings.back().find("row 2 repeats row"), std::string::npos)
+      << spec->warnings.back();
 }
 
 TEST(WandbRandom, InfersDistributionsAsWandb) {
