@@ -1,12 +1,14 @@
 #include "base/file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace sweep {
 namespace {
@@ -204,6 +206,32 @@ Status CheckWritableDir(const std::string& dir) {
   fd.Close();
   ::unlink(probe.c_str());
   return Status::Ok();
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+}
+
+StatusOr<FileLock> FileLock::TryLock(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return FromErrno(errno, path);
+  FileLock lock(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    if (err != EWOULDBLOCK) return FromErrno(err, path);
+    std::string holder;
+    (void)ReadFile(path, &holder);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    return Status::Unavailable("held by " +
+                               (holder.empty() ? std::string("another process") : holder));
+  }
+  char since[32] = "";
+  const std::time_t now = ::time(nullptr);
+  std::tm tm{};
+  if (gmtime_r(&now, &tm)) std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const std::string note = "pid " + std::to_string(::getpid()) + " since " + since + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, note.data(), note.size(), 0);
+  return lock;
 }
 
 }  // namespace sweep

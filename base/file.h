@@ -42,6 +42,23 @@ Status CreateDirectories(const std::string& path);
 // Checks that `dir` exists or can be created and that a file can be created in it.
 Status CheckWritableDir(const std::string& dir);
 
+// An advisory exclusive lock on `path` (flock; the file is created, and the holder's pid and
+// start time written into it for the message of whoever finds it taken). Released when the
+// object goes or the process ends in any way; never inherited by child processes.
+class FileLock {
+ public:
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock();
+  // Errors: Unavailable "held by ..." (with what the holder wrote) when another process holds
+  // it; FromErrno's mapping when the file cannot be opened.
+  static StatusOr<FileLock> TryLock(const std::string& path);
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 // One translation of errno into Status: ENOSPC/EIO/EAGAIN/ESTALE... -> Unavailable,
 // ENOENT -> NotFound, EACCES/EISDIR/ENOTDIR/EROFS -> InvalidArgument.
 Status FromErrno(int err, std::string_view what);

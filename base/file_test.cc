@@ -131,3 +131,27 @@ TEST(FromErrno, ClassifiesByWhatTheCallerDoesNext) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(FileLock, SecondHolderIsRefusedWithTheFirstOnesNoteUntilReleased) {
+  testing::TestDir dir;
+  const std::string path = dir.Path("sub.lock");
+  {
+    StatusOr<FileLock> first = FileLock::TryLock(path);
+    ASSERT_OK(first);
+    StatusOr<FileLock> second = FileLock::TryLock(path);
+    ASSERT_EQ(second.status().code(), StatusCode::kUnavailable);
+    EXPECT_NE(
+        second.status().message().find("held by pid " + std::to_string(::getpid()) + " since "),
+        std::string::npos)
+        << second.status().message();
+  }
+  EXPECT_OK(FileLock::TryLock(path));  // released with the object
+  EXPECT_EQ(FileLock::TryLock(dir.Path("no/such/dir/x.lock")).status().code(),
+            StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace sweep

@@ -39,6 +39,7 @@ std::string LogPath(const std::string& root, int index) {
   return JoinPath(IndexDir(root, index), std::string(kWorkerLogFile));
 }
 
+std::string LockPath(const std::string& root) { return JoinPath(root, std::string(kLockFile)); }
 std::string PlanPath(const std::string& root) { return JoinPath(root, std::string(kPlanFile)); }
 
 std::string SlurmLogDir(const std::string& root) {

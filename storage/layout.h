@@ -5,6 +5,7 @@
 //   {root}/{index}/model/model.h5     Keras-2-readable weights of row `index`
 //   {root}/{index}/result.json        metrics; written last, so its presence means "finished"
 //   {root}/{index}/worker.log         the worker's output under `sweep run`
+//   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
 //   {root}/.slurm/                    Slurm task logs and sweep.sbatch (`sweep submit --engine
 //                                     slurm`)
 // For an s3:// root, the logs stay on the machine that runs the engine, in the working folder:
@@ -25,6 +26,7 @@ inline constexpr std::string_view kPlanFile = "sweep.json";       // in {root}
 inline constexpr std::string_view kResultFile = "result.json";    // in {root}/{index}
 inline constexpr std::string_view kWorkerLogFile = "worker.log";  // in {root}/{index}
 inline constexpr std::string_view kSlurmLogDir = ".slurm";        // in {root}
+inline constexpr std::string_view kLockFile = ".sweep.lock";      // in {root} (local roots)
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);
@@ -33,6 +35,7 @@ std::string ModelPath(const std::string& root, int index);
 std::string ResultPath(const std::string& root, int index);
 std::string LogPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
+std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
 std::string SlurmLogDir(const std::string& root);
 std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
 std::string LocalLogPathForRemote(int index);                   // sweep-logs/{index}/worker.log

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "base/cpu.h"
 #include "base/exit_code.h"
@@ -58,6 +59,18 @@ std::string ForChild(const std::string& path) {
   return ec ? path : abs.lexically_normal().string();
 }
 
+// Two `sweep run` on one local root would train the same rows side by side: the second stops
+// at once. s3:// roots are not locked (S3 has no lock; README "Running a sweep locally").
+StatusOr<std::optional<FileLock>> LockStorage(const std::string& root) {
+  if (storage::IsS3Uri(root)) return std::optional<FileLock>();
+  StatusOr<FileLock> lock = FileLock::TryLock(storage::LockPath(root));
+  if (lock.ok()) return std::optional<FileLock>(std::move(*lock));
+  if (lock.status().code() != StatusCode::kUnavailable) return lock.status();
+  return Status::InvalidArgument(root + " is in use by another `sweep run` (" +
+                                 lock.status().message() +
+                                 "): wait for it to finish, or use another --storage");
+}
+
 }  // namespace
 
 StatusOr<RunReport> RunSweep(const RunOptions& o) {
@@ -72,6 +85,7 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   SWEEP_ASSIGN_OR_RETURN(std::string worker, FindWorker(o.worker, WorkerHost::kHere));
   SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(o.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext(o.storage));
+  SWEEP_ASSIGN_OR_RETURN(std::optional<FileLock> lock, LockStorage(o.storage));
   Plan plan = MakePlan(spec, spec_text, o.sets);
   plan.source = o.spec_path;
   SWEEP_RETURN_IF_ERROR(WritePlanOnce(*store, plan));
