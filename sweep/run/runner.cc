@@ -116,8 +116,8 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   config.skipped = static_cast<int>(sel.skipped.size());
   config.rerun_failed = RerunCommand(plan, o.storage, "--failed");
 
-  std::fprintf(stderr, "sweep: %d rows in %s; running %zu (%d at a time, %d thread%s each)", count,
-               o.storage.c_str(), sel.run.size(),
+  std::fprintf(stderr, "sweep: %d row%s in %s; running %zu (%d at a time, %d thread%s each)", count,
+               count == 1 ? "" : "s", o.storage.c_str(), sel.run.size(),
                std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())), o.threads,
                o.threads == 1 ? "" : "s");
   if (sel.succeeded_skipped > 0) {

@@ -287,7 +287,8 @@ class Loop {
   void Summary() {
     double took = Now() - start_;
     std::string line = "sweep: " + std::to_string(report_.succeeded) + " of " +
-                       std::to_string(report_.selected) + " rows succeeded";
+                       std::to_string(report_.selected) +
+                       (report_.selected == 1 ? " row" : " rows") + " succeeded";
     if (!report_.failed.empty()) line += ", " + std::to_string(report_.failed.size()) + " failed";
     if (c_.skipped > 0) line += ", " + std::to_string(c_.skipped) + " skipped";
     line += " in " + FormatDuration(took);
