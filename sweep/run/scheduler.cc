@@ -2,8 +2,10 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -24,10 +26,24 @@ namespace {
 
 volatile sig_atomic_t g_signal = 0;
 volatile sig_atomic_t g_signal_count = 0;
+std::atomic<int64_t> g_first_signal_ns{0};  // lock-free: safe in a handler
+static_assert(std::atomic<int64_t>::is_always_lock_free);
+
+// A second signal within this of the first is the same Ctrl-C delivered twice (the terminal
+// and a wrapper script that forwards it): it does not count as "a second Ctrl-C".
+constexpr int64_t kSameSignalNs = 200'000'000;
 
 void OnSignal(int sig) {
-  if (g_signal == 0) g_signal = sig;
-  g_signal_count = g_signal_count + 1;
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);  // async-signal-safe
+  const int64_t now = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+  if (g_signal == 0) {
+    g_signal = sig;
+    g_first_signal_ns = now;
+    g_signal_count = 1;
+  } else if (now - g_first_signal_ns.load() >= kSameSignalNs) {
+    g_signal_count = g_signal_count + 1;
+  }
 }
 
 // Installs the stop handlers for the loop's lifetime and restores the old ones after.
