@@ -27,6 +27,28 @@ const char* EnvOr(const char* name, const char* fallback) {
   return v != nullptr && *v != '\0' ? v : fallback;
 }
 
+// Every environment variable the worker reads (tests/worker_help_env_test.sh checks the list
+// against the sources).
+constexpr const char* kEnvironmentHelp = R"(Environment:
+  Row index (first set wins): AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch), SLURM_ARRAY_TASK_ID (Slurm),
+    JOB_COMPLETION_INDEX (Kubernetes Indexed Job), BATCH_TASK_INDEX (GCP Batch), SWEEP_INDEX;
+    then SWEEP_INDEX_MAP (comma-separated rows: the index picks one) or SWEEP_INDEX_OFFSET
+    (added to it) gives the row.
+  Attempt: AWS_BATCH_JOB_ATTEMPT (1-based), SLURM_RESTART_COUNT (0-based).
+  SWEEP_PARAMS, SWEEP_STORAGE  defaults of --params and --storage.
+  SWEEP_THREADS                training threads when the row and --threads say nothing.
+  SWEEP_CACHE_DIR              cache of s3:// inputs (else XDG_CACHE_HOME/sweep, else
+                               HOME/.cache/sweep).
+  AWS (s3:// inputs and storage), as the AWS SDKs read them:
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
+    AWS_DEFAULT_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_REGION,
+    AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_STS,
+    AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_BATCH,
+    AWS_S3_FORCE_PATH_STYLE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, AWS_WEB_IDENTITY_TOKEN_FILE,
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+    AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT.)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -35,6 +57,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 internal error, 2 bad input (do not retry), 75 transient (retry),\n"
       "143 stopped by SIGTERM (retry)."};
   app.set_version_flag("--version", SWEEP_VERSION);
+  app.footer(kEnvironmentHelp);
   std::optional<int> index;
   sweep::worker::WorkerOptions options;
   options.params = EnvOr("SWEEP_PARAMS", "");
