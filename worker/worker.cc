@@ -107,6 +107,10 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   std::string base_dir;
   SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir));
   if (options.threads > 0) config.threads = options.threads;
+  // A build question, asked before any data is fetched or read: a CPU build given device: cuda
+  // fails here, not after a long download.
+  SWEEP_RETURN_IF_ERROR(
+      model::CheckDeviceBuilt(config.device).WithContext(fmt::format("row {}", options.index)));
 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
