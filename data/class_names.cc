@@ -58,4 +58,50 @@ Status RemapClasses(Dataset* d, const std::vector<std::string>& names) {
   return Status::Ok();
 }
 
+namespace {
+
+// "an 8", "a 7", "an 11", "an 18000": the article as the number is spoken.
+std::string WithArticle(int n) {
+  const std::string s = std::to_string(n);
+  const bool an =
+      s[0] == '8' || ((s.rfind("11", 0) == 0 || s.rfind("18", 0) == 0) && (s.size() - 2) % 3 == 0);
+  return (an ? "an " : "a ") + s;
+}
+
+}  // namespace
+
+std::string UnseenClassesWarning(const Dataset& d) {
+  if (d.num_classes <= 0 || !d.class_names.empty()) return "";
+  std::vector<bool> seen(static_cast<size_t>(d.num_classes), false);
+  for (float label : d.y) {
+    const auto k = static_cast<int64_t>(label);  // the reader checked: integers in range
+    if (k >= 0 && k < d.num_classes) seen[static_cast<size_t>(k)] = true;
+  }
+  std::vector<int> unseen;
+  int lowest_seen = -1;
+  for (int k = 0; k < d.num_classes; ++k) {
+    if (!seen[k]) {
+      unseen.push_back(k);
+    } else if (lowest_seen < 0) {
+      lowest_seen = k;
+    }
+  }
+  if (unseen.empty() || lowest_seen < 0) return "";
+  constexpr size_t kNamed = 10;
+  std::string list;
+  for (size_t i = 0; i < unseen.size() && i < kNamed; ++i) {
+    if (i > 0) list += ", ";
+    list += std::to_string(unseen[i]);
+  }
+  if (unseen.size() > kNamed) list += " and " + std::to_string(unseen.size() - kNamed) + " more";
+  // Only leading indices unseen (labels 1..7): start from 0. Gaps too: number the classes
+  // 0..K-1 with none left out.
+  const bool leading_only = static_cast<int>(unseen.size()) == lowest_seen;
+  return d.source + ": classes " + list + " never occur in the training data (labels " +
+         std::to_string(lowest_seen) + ".." + std::to_string(d.num_classes - 1) + " give " +
+         WithArticle(d.num_classes) + "-class output); " +
+         (leading_only ? "relabel from 0 to drop them"
+                       : "relabel from 0 without gaps to drop them");
+}
+
 }  // namespace sweep::data

@@ -39,4 +39,11 @@ class ClassLookup {
 // not, is InvalidArgument naming d.source. Equal lists (or both empty) change nothing.
 Status RemapClasses(Dataset* d, const std::vector<std::string>& names);
 
+// Integer class labels (num_classes > 0, no class_names) that leave indices below the largest
+// unseen give the model output units no row ever trains: labels 1..7 train an 8-class output
+// whose class 0 is never seen. Returns a warning naming them (at most 10, then "and N more"):
+// "zoo.csv: classes 0 never occur in the training data (labels 1..7 give an 8-class output);
+// relabel from 0 to drop them". "" when every index occurs, for named classes and regression.
+std::string UnseenClassesWarning(const Dataset& d);
+
 }  // namespace sweep::data

@@ -58,5 +58,34 @@ TEST(RemapClasses, UnknownOrMissingNamesAreInvalid) {
   EXPECT_OK(RemapClasses(&test, {}));
 }
 
+Dataset Labels(std::vector<float> y, int num_classes) {
+  Dataset d = ZeroDataset(static_cast<int64_t>(y.size()), 1, num_classes);
+  d.y = std::move(y);
+  d.source = "zoo.csv";
+  return d;
+}
+
+TEST(UnseenClassesWarning, NamesClassesBelowTheLargestThatNoRowHas) {
+  EXPECT_EQ(UnseenClassesWarning(Labels({1, 2, 3, 4, 5, 6, 7}, 8)),
+            "zoo.csv: classes 0 never occur in the training data (labels 1..7 give an 8-class "
+            "output); relabel from 0 to drop them");
+  EXPECT_EQ(UnseenClassesWarning(Labels({0, 1, 3, 1}, 4)),
+            "zoo.csv: classes 2 never occur in the training data (labels 0..3 give a 4-class "
+            "output); relabel from 0 without gaps to drop them");
+  EXPECT_THAT(UnseenClassesWarning(Labels({20}, 21)),
+              HasSubstr("classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 10 more never occur"));
+  EXPECT_THAT(UnseenClassesWarning(Labels({11}, 12)), HasSubstr("give a 12-class output"));
+  EXPECT_THAT(UnseenClassesWarning(Labels({10}, 11)), HasSubstr("give an 11-class output"));
+}
+
+TEST(UnseenClassesWarning, SilentWhenEveryClassOccursNamedOrRegression) {
+  EXPECT_EQ(UnseenClassesWarning(Labels({2, 0, 1, 0}, 3)), "");
+  Dataset named = Labels({1, 1}, 2);
+  named.class_names = {"cat", "dog"};  // a name list: its classes are the names seen
+  EXPECT_EQ(UnseenClassesWarning(named), "");
+  EXPECT_EQ(UnseenClassesWarning(Labels({3.5f, 7.25f}, 0)), "");  // regression
+  EXPECT_EQ(UnseenClassesWarning(Labels({}, 0)), "");
+}
+
 }  // namespace
 }  // namespace sweep::data

@@ -157,4 +157,20 @@ Status Validate(const TrainConfig& c) {
   return CheckEarlyStopping(c);
 }
 
+bool CudaAvailable() {
+#ifdef SWEEP_HAS_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+Status CheckDeviceBuilt(Device device) {
+  if (device == Device::kCuda && !CudaAvailable()) {
+    return Status::InvalidArgument(
+        "this build of sweep-worker has no CUDA (device: cuda); use device: cpu or a CUDA build");
+  }
+  return Status::Ok();
+}
+
 }  // namespace sweep::model

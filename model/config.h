@@ -117,4 +117,14 @@ struct TrainConfig {
 // must keep within those ranges. Messages name the row key, so callers only prepend the row index.
 Status Validate(const TrainConfig& config);
 
+// Whether this build has the CUDA training path (CMake option SWEEP_CUDA, which defines
+// SWEEP_HAS_CUDA for sweep_model). The one place that rule lives: the worker, Train and
+// `sweep validate` all ask here.
+bool CudaAvailable();
+
+// Ok, or InvalidArgument when this build cannot train on `device`: "this build of sweep-worker has
+// no CUDA (device: cuda); use device: cpu or a CUDA build". The worker checks it before reading
+// any data, so a CPU build given device: cuda fails at once.
+Status CheckDeviceBuilt(Device device);
+
 }  // namespace sweep::model

@@ -88,5 +88,17 @@ TEST(Config, CrossFieldRulesPassWhenSatisfied) {
   EXPECT_OK(Validate(c));
 }
 
+TEST(CheckDeviceBuilt, CpuAlwaysCudaOnlyInACudaBuild) {
+  EXPECT_OK(CheckDeviceBuilt(Device::kCpu));
+  Status cuda = CheckDeviceBuilt(Device::kCuda);
+  EXPECT_EQ(cuda.ok(), CudaAvailable());
+  if (!CudaAvailable()) {
+    EXPECT_EQ(cuda.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(cuda.message(),
+              "this build of sweep-worker has no CUDA (device: cuda); use device: cpu or a CUDA "
+              "build");
+  }
+}
+
 }  // namespace
 }  // namespace sweep::model

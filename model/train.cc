@@ -303,9 +303,7 @@ double ScheduledLearningRate(const TrainConfig& config, int epoch) {
 StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
                             const TrainHooks& hooks) {
   SWEEP_CHECK(model != nullptr);
-  if (config.device == Device::kCuda) {
-    return Status::InvalidArgument("built without CUDA (device: cuda)");
-  }
+  SWEEP_RETURN_IF_ERROR(CheckDeviceBuilt(config.device));
   SWEEP_RETURN_IF_ERROR(CheckData(config, data));
   SWEEP_ASSIGN_OR_RETURN(Split split,
                          SplitRows(data, config.data.validation_split, SubSeed(config.seed, 3)));

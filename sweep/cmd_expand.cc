@@ -1,11 +1,15 @@
 // `sweep expand` and `sweep validate`: show the rows a spec expands to; check them without
 // training. Rows go to stdout (YAML, or a JSON array with --json); the count line goes to
 // stderr, so stdout stays parseable (`sweep expand s.yml --json | jq`).
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 
 #include "base/exit_code.h"
+#include "base/log.h"
+#include "model/config.h"
 #include "sweep/commands.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
@@ -42,6 +46,17 @@ int RunValidate(const ExpandOptions& o) {
   if (!spec.ok()) return Fail("validate", spec.status());
   LogSpecWarnings(*spec);
   const std::vector<std::string> problems = ValidateRows(spec->rows);
+  // Good rows that this build could not train: a warning, not a problem, since the workers that
+  // train them may be another (CUDA) build.
+  for (size_t i = 0; i < spec->rows.size(); ++i) {
+    auto config = ConfigFromRow(spec->rows[i]);
+    if (config.ok() && !model::CheckDeviceBuilt(config->device).ok()) {
+      log::Warn(
+          fmt::format("{}: row {}: device {}: this build has no CUDA; the workers' build must "
+                      "have it",
+                      spec->source, i, model::ToString(config->device)));
+    }
+  }
   for (const std::string& p : problems)
     std::fprintf(stderr, "%s: %s\n", spec->source.c_str(), p.c_str());
   if (!problems.empty()) {

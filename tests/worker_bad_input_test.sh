@@ -39,3 +39,20 @@ printf -- '- {dataset: "synthetic:blobs?features=4", test_dataset: "synthetic:bl
 check_bad "test set shape" "has 5 features" -- --params "$T/shape.yml" --storage "$S" --index 0
 printf -- '- {dataset: "synthetic:blobs?classes=3", test_dataset: "synthetic:blobs?classes=5"}\n' > "$T/classes.yml"
 check_bad "test set classes" "labels up to 4" -- --params "$T/classes.yml" --storage "$S" --index 0
+
+# device: cuda on a CPU-only build (the only build today: SWEEP_CUDA=ON stops CMake) fails before
+# any data is read: the dataset does not exist, and the error is the CUDA one, not the missing file.
+printf -- '- {dataset: no-such-file.csv, device: cuda}\n' > "$T/cuda.yml"
+check_bad "device cuda on a CPU build" \
+  "this build of sweep-worker has no CUDA (device: cuda); use device: cpu or a CUDA build" \
+  -- --params "$T/cuda.yml" --storage "$S" --index 0
+grep -q "no-such-file" "$T/err" && fail "device cuda: the worker read the data first: $(cat "$T/err")"
+# `sweep validate` warns (the workers may be a CUDA build) and still exits 0.
+printf -- '- {dataset: "synthetic:blobs", device: cpu}\n- {dataset: "synthetic:blobs", device: cuda}\n' \
+  > "$T/cuda2.yml"
+expect_exit 0 "$SWEEP_BIN" validate "$T/cuda2.yml"
+grep -qF "row 1: device cuda: this build has no CUDA; the workers' build must have it" "$T/err" ||
+  { cat "$T/err"; fail "validate: no device cuda warning"; }
+grep -q "row 0" "$T/err" && fail "validate: warned about the cpu row: $(cat "$T/err")"
+grep -q "2 rows OK" "$T/out" || fail "validate: $(cat "$T/out")"
+pass "validate warns about device cuda: $(cat "$T/err")"

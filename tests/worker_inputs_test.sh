@@ -84,4 +84,20 @@ PYEOF
 [[ $(json_get "$T/s3/0/result.json" 'd["input_shape"], "class_names" in d') == "[4, 3] False" ]] \
   || fail "IDX result.json: $(cat "$T/s3/0/result.json")"
 pass "IDX: model_config InputLayer + Flatten [null, 4, 3], the /255 scaling recorded"
+
+# 3. Integer labels 1..3: a 4-class output whose class 0 no row has. Training goes on, with a
+# warning naming the unseen class; labels 0..2 (and string labels, case 1) say nothing.
+printf '0.1,1\n0.2,2\n0.3,3\n0.4,1\n0.5,2\n0.6,3\n' > "$T/from1.csv"
+printf -- '- {dataset: "%s", epochs: 2, threads: 1}\n' "$T/from1.csv" > "$T/from1.yml"
+"$SWEEP_WORKER" --params "$T/from1.yml" --storage "$T/s4" --index 0 > "$T/log" 2>&1 \
+  || { cat "$T/log"; fail "worker failed on labels 1..3"; }
+grep -qF "from1.csv: classes 0 never occur in the training data (labels 1..3 give a 4-class output); relabel from 0 to drop them" \
+  "$T/log" || { cat "$T/log"; fail "labels 1..3: no unseen-class warning"; }
+[[ -e $T/s4/0/result.json ]] || fail "labels 1..3: no result.json"
+awk -F, '{print $1 "," $2 - 1}' "$T/from1.csv" > "$T/from0.csv"
+sed "s/from1/from0/" "$T/from1.yml" > "$T/from0.yml"
+"$SWEEP_WORKER" --params "$T/from0.yml" --storage "$T/s5" --index 0 > "$T/log" 2>&1 \
+  || { cat "$T/log"; fail "worker failed on labels 0..2"; }
+grep -q "never occur" "$T/log" && fail "labels 0..2 warned: $(cat "$T/log")"
+pass "labels 1..3 warn that class 0 never occurs and train; labels 0..2 do not warn"
 echo PASS

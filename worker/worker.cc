@@ -107,6 +107,10 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   std::string base_dir;
   SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir));
   if (options.threads > 0) config.threads = options.threads;
+  // A build question, asked before any data is fetched or read: a CPU build given device: cuda
+  // fails here, not after a long download.
+  SWEEP_RETURN_IF_ERROR(
+      model::CheckDeviceBuilt(config.device).WithContext(fmt::format("row {}", options.index)));
 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
@@ -115,6 +119,8 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   if (!loaded.ok())
     return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
   Dataset train = std::move(loaded).value();
+  // Labels 1..7 train an 8-unit output whose class 0 no row teaches: say so, and train anyway.
+  if (std::string unseen = data::UnseenClassesWarning(train); !unseen.empty()) log::Warn(unseen);
   SWEEP_ASSIGN_OR_RETURN(std::optional<Dataset> test,
                          LoadTestData(config, base_dir, train, options.index));
   log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms",

@@ -207,7 +207,9 @@ const RowKey kRowKeys[] = {
     {"threads", SWEEP_INT(threads, AtLeast(0, " (0 = CPU quota)")), "",
      "training threads; 0 = the CPU quota of the container"},
     {"device", SWEEP_ENUM(device, Device), "",
-     "`cuda` needs a CUDA build (not built by default: \"built without CUDA\")"},
+     "`cuda` needs a CUDA build (not built by default): a CPU-only worker fails at once, before "
+     "reading "
+     "data; `sweep validate` warns"},
 };
 
 #undef SWEEP_SETTER
