@@ -10,7 +10,12 @@
 namespace sweep {
 
 Status Collect(const CollectOptions& o) {
-  SWEEP_ASSIGN_OR_RETURN(Format format, ParseFormat(o.format));
+  Format format = Format::kTable;
+  if (o.format) {
+    SWEEP_ASSIGN_OR_RETURN(format, ParseFormat(*o.format));
+  } else if (!o.output.empty()) {
+    format = FormatForPath(o.output);
+  }
   std::optional<bool> maximize;
   if (o.goal) {
     if (*o.goal == "max" || *o.goal == "maximize") {

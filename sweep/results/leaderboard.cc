@@ -134,6 +134,14 @@ StatusOr<Format> ParseFormat(const std::string& name) {
   return Status::InvalidArgument("--format " + name + ": expected table, csv, json or md");
 }
 
+Format FormatForPath(const std::string& path) {
+  std::string lower = AsciiLower(path);
+  if (EndsWith(lower, ".csv")) return Format::kCsv;
+  if (EndsWith(lower, ".json")) return Format::kJson;
+  if (EndsWith(lower, ".md") || EndsWith(lower, ".markdown")) return Format::kMd;
+  return Format::kTable;
+}
+
 std::string ValueText(const json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) return value.get<std::string>();

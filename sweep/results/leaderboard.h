@@ -56,6 +56,10 @@ Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric);
 enum class Format { kTable, kCsv, kJson, kMd };
 StatusOr<Format> ParseFormat(const std::string& name);
 
+// The format an output file's extension implies (case-insensitive): .csv, .json, .md (or
+// .markdown); anything else is the table. `sweep collect -o` uses it unless --format is given.
+Format FormatForPath(const std::string& path);
+
 // The ranked rows (at most `top`, 0 = all) in `format`.
 std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format format, int top);
 

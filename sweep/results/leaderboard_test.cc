@@ -116,6 +116,16 @@ TEST(ChooseMetric, ExplicitThenPlanThenValAccuracyThenFallbacks) {
   EXPECT_FALSE(loss.maximize);
 }
 
+TEST(FormatForPath, FollowsTheExtensionElseTable) {
+  EXPECT_EQ(FormatForPath("leaderboard.csv"), Format::kCsv);
+  EXPECT_EQ(FormatForPath("out/Board.JSON"), Format::kJson);
+  EXPECT_EQ(FormatForPath("board.md"), Format::kMd);
+  EXPECT_EQ(FormatForPath("board.markdown"), Format::kMd);
+  EXPECT_EQ(FormatForPath("board.txt"), Format::kTable);
+  EXPECT_EQ(FormatForPath("csv"), Format::kTable);
+  EXPECT_EQ(FormatForPath("board.csv.bak"), Format::kTable);
+}
+
 TEST(FallbackMetric, UsualMetricsFirstThenAnyByName) {
   EXPECT_EQ(FallbackMetric({"train_loss", "test_accuracy"}), "test_accuracy");
   EXPECT_EQ(FallbackMetric({"val_loss", "zeta"}), "val_loss");
