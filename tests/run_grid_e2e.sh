@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # W&B grid (3 x 2) with `sweep run -j 2`: 6 results; collect CSV has 6 rows and names the best;
-# -o follows the file's extension; deleting two results then rerunning reruns exactly those
-# two; status counts.
+# -o follows the file's extension, an unknown --metric is exit 2; deleting two results then
+# rerunning reruns exactly those two; status counts.
 source "$(dirname "$0")/run_lib.sh"
 write_grid_spec spec.yml
 
@@ -36,6 +36,15 @@ timeout 30 "$SWEEP_BIN" collect S -o lb.txt > /dev/null || fail "collect -o lb.t
 head -1 lb.txt | grep -q '^rank  index  ' || fail "-o lb.txt: $(head -1 lb.txt)"
 timeout 30 "$SWEEP_BIN" collect S -o lb2.csv --format table > /dev/null || fail "collect --format table"
 head -1 lb2.csv | grep -q '^rank  index  ' || fail "--format table -o lb2.csv: $(head -1 lb2.csv)"
+
+# An explicit --metric that no row has is exit 2 naming the nearest one, and writes nothing.
+code=0
+timeout 30 "$SWEEP_BIN" collect S --metric train_acc -o typo.csv > typo.out 2> typo.err || code=$?
+expect_eq "$code" 2 "collect --metric train_acc exit code"
+want="no succeeded row has it (did you mean 'train_accuracy'?); the rows have: train_accuracy, train_loss"
+grep -qF "$want" typo.err \
+  || { cat typo.out typo.err; fail "--metric train_acc message"; }
+[[ ! -e typo.csv && ! -s typo.out ]] || fail "--metric train_acc still wrote a leaderboard"
 
 # Resume: a second run starts nothing; deleting two results reruns exactly those two.
 timeout 60 "$SWEEP_BIN" run spec.yml -j 2 --storage S > run2.log 2>&1 || { cat run2.log; fail "run 2"; }

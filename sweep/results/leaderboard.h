@@ -41,6 +41,11 @@ std::optional<std::string> FallbackMetric(const std::set<std::string>& seen);
 MetricChoice ChooseMetric(const std::optional<std::string>& metric,
                           const std::optional<bool>& maximize, const Scan& scan);
 
+// An explicit --metric that no succeeded row has is an error (InvalidArgument naming the nearest
+// metric and those the rows have), not a board of "-" with a "best" row. Ok when some succeeded
+// row has it, or when no row succeeded.
+Status CheckMetricPresent(const std::string& metric, const Scan& scan);
+
 // Keys whose value is not the same in every row (a key absent from some rows varies), sorted.
 std::vector<std::string> VaryingKeys(const std::vector<nlohmann::json>& rows);
 
