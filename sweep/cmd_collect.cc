@@ -12,7 +12,7 @@ namespace {
 
 struct CollectFlags {
   CollectOptions options;
-  std::string metric, goal;
+  std::string metric, goal, format;
 };
 
 }  // namespace
@@ -27,13 +27,15 @@ void AddCollectCommand(CLI::App& app, int* exit_code) {
                   "Metric to rank by (default: the spec's, else val_accuracy)");
   cmd->add_option("--goal", flags->goal, "max or min (default: min for *loss, else max)")
       ->check(CLI::IsMember({"max", "min", "maximize", "minimize"}));
-  cmd->add_option("--format", o.format, "table, csv, json or md")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"table", "csv", "json", "md", "markdown"}));
+  CLI::Option* format =
+      cmd->add_option("--format", flags->format,
+                      "table, csv, json or md (default: from -o's extension, else table)")
+          ->check(CLI::IsMember({"table", "csv", "json", "md", "markdown"}));
   cmd->add_option("--top", o.top, "Show only the best K rows")->check(CLI::NonNegativeNumber);
   cmd->add_option("-o,--output", o.output, "Write the leaderboard to this file");
-  cmd->callback([flags, exit_code] {
+  cmd->callback([flags, format, exit_code] {
     CollectOptions options = flags->options;
+    if (format->count() > 0) options.format = flags->format;
     if (!flags->metric.empty()) options.metric = flags->metric;
     if (!flags->goal.empty()) options.goal = flags->goal;
     Status st = Collect(options);

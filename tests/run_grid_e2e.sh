@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # W&B grid (3 x 2) with `sweep run -j 2`: 6 results; collect CSV has 6 rows and names the best;
-# deleting two results then rerunning reruns exactly those two; status counts.
+# -o follows the file's extension, an unknown --metric is exit 2; deleting two results then
+# rerunning reruns exactly those two; status counts.
 source "$(dirname "$0")/run_lib.sh"
 write_grid_spec spec.yml
 
@@ -22,6 +23,28 @@ grep -q "model S/$best/model/model.h5" summary.txt || fail "best model path"
 timeout 30 "$SWEEP_BIN" collect S --format json -o board.json > /dev/null || fail "collect json"
 python3 -c 'import json,sys; d=json.load(open("board.json")); assert len(d)==6 and all(isinstance(r,dict) for r in d), d' \
   || fail "JSON records"
+
+# -o picks the format from the extension unless --format is given.
+timeout 30 "$SWEEP_BIN" collect S -o lb.csv > /dev/null || fail "collect -o lb.csv"
+head -1 lb.csv | grep -q '^rank,index,hidden,learning_rate,' || fail "-o lb.csv: $(head -1 lb.csv)"
+expect_eq "$(csv_rows lb.csv)" 6 "-o lb.csv data rows"
+timeout 30 "$SWEEP_BIN" collect S -o lb.json > /dev/null || fail "collect -o lb.json"
+python3 -c 'import json; assert len(json.load(open("lb.json"))) == 6' || fail "-o lb.json: not JSON"
+timeout 30 "$SWEEP_BIN" collect S -o lb.md > /dev/null || fail "collect -o lb.md"
+sed -n 2p lb.md | grep -q '^| -*: |' || fail "-o lb.md: $(head -2 lb.md)"
+timeout 30 "$SWEEP_BIN" collect S -o lb.txt > /dev/null || fail "collect -o lb.txt"
+head -1 lb.txt | grep -q '^rank  index  ' || fail "-o lb.txt: $(head -1 lb.txt)"
+timeout 30 "$SWEEP_BIN" collect S -o lb2.csv --format table > /dev/null || fail "collect --format table"
+head -1 lb2.csv | grep -q '^rank  index  ' || fail "--format table -o lb2.csv: $(head -1 lb2.csv)"
+
+# An explicit --metric that no row has is exit 2 naming the nearest one, and writes nothing.
+code=0
+timeout 30 "$SWEEP_BIN" collect S --metric train_acc -o typo.csv > typo.out 2> typo.err || code=$?
+expect_eq "$code" 2 "collect --metric train_acc exit code"
+want="no succeeded row has it (did you mean 'train_accuracy'?); the rows have: train_accuracy, train_loss"
+grep -qF "$want" typo.err \
+  || { cat typo.out typo.err; fail "--metric train_acc message"; }
+[[ ! -e typo.csv && ! -s typo.out ]] || fail "--metric train_acc still wrote a leaderboard"
 
 # Resume: a second run starts nothing; deleting two results reruns exactly those two.
 timeout 60 "$SWEEP_BIN" run spec.yml -j 2 --storage S > run2.log 2>&1 || { cat run2.log; fail "run 2"; }

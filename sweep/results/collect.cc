@@ -10,7 +10,12 @@
 namespace sweep {
 
 Status Collect(const CollectOptions& o) {
-  SWEEP_ASSIGN_OR_RETURN(Format format, ParseFormat(o.format));
+  Format format = Format::kTable;
+  if (o.format) {
+    SWEEP_ASSIGN_OR_RETURN(format, ParseFormat(*o.format));
+  } else if (!o.output.empty()) {
+    format = FormatForPath(o.output);
+  }
   std::optional<bool> maximize;
   if (o.goal) {
     if (*o.goal == "max" || *o.goal == "maximize") {
@@ -23,6 +28,7 @@ Status Collect(const CollectOptions& o) {
   }
   if (o.top < 0) return Status::InvalidArgument("--top must be 0 (all) or more");
   SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(o.storage));
+  if (o.metric) SWEEP_RETURN_IF_ERROR(CheckMetricPresent(*o.metric, scan));
   Leaderboard board = BuildLeaderboard(scan, ChooseMetric(o.metric, maximize, scan));
   std::string data = RenderLeaderboard(scan, board, format, o.top);
   std::string summary = RenderSummary(scan, board);

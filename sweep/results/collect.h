@@ -13,7 +13,8 @@ struct CollectOptions {
   std::string storage;
   std::optional<std::string> metric;
   std::optional<std::string> goal;  // "max"/"min" (also maximize/minimize)
-  std::string format = "table";
+  // table/csv/json/md; unset: the one `output`'s extension names (FormatForPath), else table.
+  std::optional<std::string> format;
   int top = 0;         // 0 = all
   std::string output;  // "" = stdout
 };

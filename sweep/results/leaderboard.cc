@@ -19,6 +19,16 @@ std::optional<double> MetricOf(const RowRecord& row, const std::string& name) {
   return it->second;
 }
 
+// Every metric name in a succeeded row's result.
+std::set<std::string> SucceededMetrics(const Scan& scan) {
+  std::set<std::string> seen;
+  for (const auto& row : scan.rows) {
+    if (row.state != RowState::kSucceeded || !row.result) continue;
+    for (const auto& [name, value] : row.result->metrics) seen.insert(name);
+  }
+  return seen;
+}
+
 }  // namespace
 
 MetricChoice ChooseMetric(const std::optional<std::string>& metric,
@@ -39,11 +49,7 @@ MetricChoice ChooseMetric(const std::optional<std::string>& metric,
     choice.maximize = maximize.value_or(true);
     why = "val_accuracy";
   }
-  std::set<std::string> seen;
-  for (const auto& row : scan.rows) {
-    if (row.state != RowState::kSucceeded) continue;
-    for (const auto& [name, value] : row.result->metrics) seen.insert(name);
-  }
+  std::set<std::string> seen = SucceededMetrics(scan);
   if (seen.empty() || seen.count(choice.name)) {
     if (scan.plan && scan.plan->metric) choice.note = "metric " + choice.name + " from the spec";
     return choice;
@@ -53,6 +59,26 @@ MetricChoice ChooseMetric(const std::optional<std::string>& metric,
   choice.note = why + " is in no result; ranking by " + choice.name + " (" +
                 (choice.maximize ? "max" : "min") + ")";
   return choice;
+}
+
+Status CheckMetricPresent(const std::string& metric, const Scan& scan) {
+  std::set<std::string> seen = SucceededMetrics(scan);
+  if (seen.empty() || seen.count(metric)) return Status::Ok();
+  std::vector<std::string> names(seen.begin(), seen.end());
+  std::string hint = DidYouMean(metric, names);
+  if (hint.empty()) {
+    // An abbreviation ("val_acc") is too far off for an edit-distance typo: offer the one name
+    // that starts with it.
+    std::vector<std::string> starting;
+    for (const auto& n : names) {
+      if (!metric.empty() && n.rfind(metric, 0) == 0) starting.push_back(n);
+    }
+    if (starting.size() == 1) hint = " (did you mean '" + starting.front() + "'?)";
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return Status::InvalidArgument("--metric " + metric + ": no succeeded row has it" + hint +
+                                 "; the rows have: " + list);
 }
 
 bool MaximizeByDefault(std::string_view metric) { return !EndsWith(metric, "loss"); }
@@ -132,6 +158,14 @@ StatusOr<Format> ParseFormat(const std::string& name) {
   if (name == "json") return Format::kJson;
   if (name == "md" || name == "markdown") return Format::kMd;
   return Status::InvalidArgument("--format " + name + ": expected table, csv, json or md");
+}
+
+Format FormatForPath(const std::string& path) {
+  std::string lower = AsciiLower(path);
+  if (EndsWith(lower, ".csv")) return Format::kCsv;
+  if (EndsWith(lower, ".json")) return Format::kJson;
+  if (EndsWith(lower, ".md") || EndsWith(lower, ".markdown")) return Format::kMd;
+  return Format::kTable;
 }
 
 std::string ValueText(const json& value) {

@@ -41,6 +41,11 @@ std::optional<std::string> FallbackMetric(const std::set<std::string>& seen);
 MetricChoice ChooseMetric(const std::optional<std::string>& metric,
                           const std::optional<bool>& maximize, const Scan& scan);
 
+// An explicit --metric that no succeeded row has is an error (InvalidArgument naming the nearest
+// metric and those the rows have), not a board of "-" with a "best" row. Ok when some succeeded
+// row has it, or when no row succeeded.
+Status CheckMetricPresent(const std::string& metric, const Scan& scan);
+
 // Keys whose value is not the same in every row (a key absent from some rows varies), sorted.
 std::vector<std::string> VaryingKeys(const std::vector<nlohmann::json>& rows);
 
@@ -55,6 +60,10 @@ Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric);
 
 enum class Format { kTable, kCsv, kJson, kMd };
 StatusOr<Format> ParseFormat(const std::string& name);
+
+// The format an output file's extension implies (case-insensitive): .csv, .json, .md (or
+// .markdown); anything else is the table. `sweep collect -o` uses it unless --format is given.
+Format FormatForPath(const std::string& path);
 
 // The ranked rows (at most `top`, 0 = all) in `format`.
 std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format format, int top);

@@ -116,6 +116,42 @@ TEST(ChooseMetric, ExplicitThenPlanThenValAccuracyThenFallbacks) {
   EXPECT_FALSE(loss.maximize);
 }
 
+TEST(CheckMetricPresent, AnExplicitMetricNoSucceededRowHasIsAnError) {
+  Scan scan;
+  scan.rows.push_back(Succeeded(
+      0, json::object(),
+      {{"train_accuracy", 0.9}, {"train_loss", 0.2}, {"val_accuracy", 0.8}, {"val_loss", 0.4}}));
+  RowRecord failed;
+  failed.state = RowState::kFailed;
+  storage::RunResult fr;
+  fr.metrics = {{"val_acc", 0.1}};  // a failed row's metrics do not count
+  failed.result = fr;
+  scan.rows.push_back(failed);
+  EXPECT_TRUE(CheckMetricPresent("val_loss", scan).ok());
+  Status st = CheckMetricPresent("val_acc", scan);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message(),
+            "--metric val_acc: no succeeded row has it (did you mean 'val_accuracy'?); the rows "
+            "have: train_accuracy, train_loss, val_accuracy, val_loss");
+  EXPECT_NE(CheckMetricPresent("val_los", scan).message().find("did you mean 'val_loss'"),
+            std::string::npos);
+  EXPECT_EQ(CheckMetricPresent("f1", scan).message().find("did you mean"), std::string::npos);
+  Scan none_succeeded;
+  none_succeeded.rows.push_back(failed);
+  none_succeeded.rows.push_back(RowRecord{});
+  EXPECT_TRUE(CheckMetricPresent("val_acc", none_succeeded).ok());
+}
+
+TEST(FormatForPath, FollowsTheExtensionElseTable) {
+  EXPECT_EQ(FormatForPath("leaderboard.csv"), Format::kCsv);
+  EXPECT_EQ(FormatForPath("out/Board.JSON"), Format::kJson);
+  EXPECT_EQ(FormatForPath("board.md"), Format::kMd);
+  EXPECT_EQ(FormatForPath("board.markdown"), Format::kMd);
+  EXPECT_EQ(FormatForPath("board.txt"), Format::kTable);
+  EXPECT_EQ(FormatForPath("csv"), Format::kTable);
+  EXPECT_EQ(FormatForPath("board.csv.bak"), Format::kTable);
+}
+
 TEST(FallbackMetric, UsualMetricsFirstThenAnyByName) {
   EXPECT_EQ(FallbackMetric({"train_loss", "test_accuracy"}), "test_accuracy");
   EXPECT_EQ(FallbackMetric({"val_loss", "zeta"}), "val_loss");
