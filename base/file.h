@@ -42,8 +42,8 @@ Status CreateDirectories(const std::string& path);
 // Checks that `dir` exists or can be created and that a file can be created in it.
 Status CheckWritableDir(const std::string& dir);
 
-// An advisory exclusive lock on `path` (flock; the file is created, and the holder's pid and
-// start time written into it for the message of whoever finds it taken). Released when the
+// An advisory exclusive lock on `path` (flock; the file is created; TryLock writes the holder's
+// pid and start time into it for the message of whoever finds it taken). Released when the
 // object goes or the process ends in any way; never inherited by child processes.
 class FileLock {
  public:
@@ -53,6 +53,9 @@ class FileLock {
   // Errors: Unavailable "held by ..." (with what the holder wrote) when another process holds
   // it; FromErrno's mapping when the file cannot be opened.
   static StatusOr<FileLock> TryLock(const std::string& path);
+  // Waits until the lock is free (another process holding it: a worker fetching the same input).
+  // Writes no note. Errors: FromErrno's mapping.
+  static StatusOr<FileLock> Lock(const std::string& path);
 
  private:
   explicit FileLock(int fd) : fd_(fd) {}

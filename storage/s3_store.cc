@@ -99,24 +99,6 @@ bool IsFileOfSize(const std::string& path, int64_t size) {
 }
 
 // Holds an exclusive flock for its lifetime; the lock file itself stays (harmless, tiny).
-class FileLock {
- public:
-  Status Acquire(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return FromErrno(errno, "lock " + path);
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) return FromErrno(errno, "lock " + path);
-    }
-    return Status::Ok();
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  int fd_ = -1;
-};
-
 Status Download(aws::S3Client& client, const aws::S3Uri& uri, const aws::S3Object& head,
                 const std::string& final) {
   const std::string temp = TempPathFor(final);
@@ -163,8 +145,7 @@ StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
   const std::string final = dir + "/" + CacheBaseName(uri.key);
   if (IsFileOfSize(final, head.size)) return final;
   SWEEP_RETURN_IF_ERROR(CreateDirectories(dir).WithContext("input cache"));
-  FileLock lock;
-  SWEEP_RETURN_IF_ERROR(lock.Acquire(final + ".lock"));
+  SWEEP_ASSIGN_OR_RETURN(FileLock lock, FileLock::Lock(final + ".lock"));
   if (IsFileOfSize(final, head.size)) return final;  // another worker fetched it meanwhile
   SWEEP_RETURN_IF_ERROR(Download(*client, uri, head, final));
   return final;
