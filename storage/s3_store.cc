@@ -151,4 +151,13 @@ StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
   return final;
 }
 
+Status ProbeS3Object(const std::string& uri_text) {
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(uri_text));
+  if (uri.key.empty() || uri.key.back() == '/') {
+    return Status::InvalidArgument(uri_text + ": names a prefix, not an object");
+  }
+  SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
+  return client->Head(uri.bucket, uri.key).status();
+}
+
 }  // namespace sweep::storage

@@ -27,6 +27,10 @@ StatusOr<std::unique_ptr<Store>> OpenS3Store(const std::string& root);
 // Errors: NotFound (no such object), InvalidArgument (403, bad URI), Unavailable (after retries).
 StatusOr<std::string> FetchS3Object(const std::string& uri);
 
+// A HEAD request for s3://bucket/key: Ok when the object exists and can be read. Errors as
+// FetchS3Object's.
+Status ProbeS3Object(const std::string& uri);
+
 // The cache folder described above; "" when neither variable nor HOME is set.
 std::string InputCacheDir();
 

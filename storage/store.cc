@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "base/file.h"
+#include "data/probe.h"
 #include "storage/layout.h"
 #include "storage/s3_store.h"
 
@@ -78,6 +79,11 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& root) {
     return Status::InvalidArgument(root + ": unsupported URI scheme (use a folder or s3://)");
   }
   return OpenLocalStore(root);
+}
+
+Status ProbeInput(const std::string& path_or_uri) {
+  if (IsS3Uri(path_or_uri)) return ProbeS3Object(path_or_uri);
+  return data::ProbeDataset(path_or_uri);
 }
 
 StatusOr<std::string> FetchInput(const std::string& path_or_uri) {

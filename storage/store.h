@@ -44,4 +44,8 @@ std::unique_ptr<Store> OpenLocalStore(const std::string& root);
 // Local paths are returned unchanged. Errors: NotFound, Unavailable, InvalidArgument.
 StatusOr<std::string> FetchInput(const std::string& path_or_uri);
 
+// Whether an input can be read, without reading it: a HEAD request for s3://, data::ProbeDataset
+// (exists, regular file, the format's magic bytes) for a local path or synthetic:NAME.
+Status ProbeInput(const std::string& path_or_uri);
+
 }  // namespace sweep::storage

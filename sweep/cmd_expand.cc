@@ -45,7 +45,8 @@ int RunValidate(const ExpandOptions& o) {
   StatusOr<Spec> spec = LoadSpec(o.spec, o.sets);
   if (!spec.ok()) return Fail("validate", spec.status());
   LogSpecWarnings(*spec);
-  const std::vector<std::string> problems = ValidateRows(spec->rows);
+  std::vector<std::string> problems = ValidateRows(spec->rows);
+  for (std::string& p : CheckInputs(*spec)) problems.push_back(std::move(p));
   // Good rows that this build could not train: a warning, not a problem, since the workers that
   // train them may be another (CUDA) build.
   for (size_t i = 0; i < spec->rows.size(); ++i) {
@@ -60,7 +61,8 @@ int RunValidate(const ExpandOptions& o) {
   for (const std::string& p : problems)
     std::fprintf(stderr, "%s: %s\n", spec->source.c_str(), p.c_str());
   if (!problems.empty()) {
-    std::fprintf(stderr, "%zu of %zu rows invalid\n", problems.size(), spec->rows.size());
+    std::fprintf(stderr, "%zu problem%s in %zu rows\n", problems.size(),
+                 problems.size() == 1 ? "" : "s", spec->rows.size());
     return ToInt(ExitCode::kBadInput);
   }
   std::printf("%zu rows OK\n", spec->rows.size());

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# One row with a bad dataset path: run exits non-zero naming it, collect reports it failed with
+# One row with a bad data file (it exists, so the up-front input check passes; line 2 does not
+# parse): run exits non-zero naming it, collect reports it failed with
 # its reason, `sweep run --failed` retries only it.
 source "$(dirname "$0")/run_lib.sh"
+printf '1,2,0\n3,x,1\n' > bad.csv
 cat > spec.yml <<'YAML'
 defaults: {dataset: "synthetic:blobs?rows=200&features=8&classes=3", epochs: 2, hidden: [16]}
 runs:
   - {learning_rate: 0.1}
-  - {learning_rate: 0.01, dataset: "no/such/data.csv"}
+  - {learning_rate: 0.01, dataset: "bad.csv"}
   - {learning_rate: 0.001}
 YAML
 set +e
@@ -19,7 +21,7 @@ grep -q '^failed rows: 1$' run1.log || { cat run1.log; fail "failed list"; }
 grep -q 'sweep run spec.yml --storage S --failed' run1.log || { cat run1.log; fail "rerun hint"; }
 
 timeout 30 "$SWEEP_BIN" collect S > collect.txt || fail "collect"
-grep -q '^failed: 1 (exit 2): .*no/such/data.csv' collect.txt || { cat collect.txt; fail "reason"; }
+grep -q '^failed: 1 (exit 2): .*bad.csv' collect.txt || { cat collect.txt; fail "reason"; }
 timeout 30 "$SWEEP_BIN" collect S --format csv 2>/dev/null > board.csv
 expect_eq "$(csv_rows board.csv)" 2 "CSV rows (succeeded only)"
 

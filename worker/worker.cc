@@ -94,14 +94,6 @@ void LogEpoch(const model::EpochRecord& e, int epochs) {
 
 }  // namespace
 
-std::string ResolveDataPath(const std::string& path, const std::string& base_dir) {
-  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) ||
-      path[0] == '/') {
-    return path;
-  }
-  return storage::JoinPath(base_dir, path);
-}
-
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   auto start = Clock::now();
   std::string base_dir;

@@ -29,8 +29,4 @@ struct WorkerOptions {
 // code (base/exit_code.h); a status of kOk means model.h5 and result.json were published.
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop);
 
-// Resolves a dataset path from a row: synthetic:, s3:// and absolute paths as they are,
-// others relative to `base_dir` (a folder or an s3:// prefix).
-std::string ResolveDataPath(const std::string& path, const std::string& base_dir);
-
 }  // namespace sweep::worker

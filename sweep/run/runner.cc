@@ -43,12 +43,17 @@ StatusOr<Spec> LoadRunSpec(const RunOptions& o, std::string* text) {
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(o.spec_path));  // cached
   SWEEP_RETURN_IF_ERROR(ReadFile(local, text).WithContext(o.spec_path));
   std::vector<std::string> bad = ValidateRows(spec.rows);
-  if (bad.empty()) return spec;
+  // Every input must be readable too: a missing data file would fail every row, one by one.
+  const std::vector<std::string> inputs =
+      bad.empty() ? CheckInputs(spec) : std::vector<std::string>();
+  if (bad.empty() && inputs.empty()) return spec;
+  const std::vector<std::string>& list = bad.empty() ? inputs : bad;
   std::string errors;
-  for (size_t i = 0; i < bad.size() && i < 10; ++i) errors += "\n  " + bad[i];
-  if (bad.size() > 10) errors += "\n  ... and " + std::to_string(bad.size() - 10) + " more";
-  return Status::InvalidArgument(o.spec_path + ": " + std::to_string(bad.size()) +
-                                 " invalid row(s), nothing started:" + errors);
+  for (size_t i = 0; i < list.size() && i < 10; ++i) errors += "\n  " + list[i];
+  if (list.size() > 10) errors += "\n  ... and " + std::to_string(list.size() - 10) + " more";
+  return Status::InvalidArgument(o.spec_path + ": " + std::to_string(list.size()) +
+                                 (bad.empty() ? " input(s) cannot be read" : " invalid row(s)") +
+                                 ", nothing started:" + errors);
 }
 
 // A path the children can use whatever their working folder: absolute for local paths.

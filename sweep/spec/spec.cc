@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -17,6 +18,7 @@
 
 #include "base/log.h"
 #include "base/strings.h"
+#include "storage/layout.h"
 #include "storage/store.h"
 #include "sweep/spec/spec_wandb.h"
 
@@ -291,6 +293,52 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
   }
   SWEEP_RETURN_IF_ERROR(ApplyOverrides(sets, &spec));
   return spec;
+}
+
+std::string ResolveDataPath(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) ||
+      path[0] == '/') {
+    return path;
+  }
+  return storage::JoinPath(base_dir, path);
+}
+
+namespace {
+
+// "0-2, 5" for rows 0, 1, 2, 5.
+std::string RowRanges(const std::vector<size_t>& rows) {
+  std::string out;
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i;
+    while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1) ++j;
+    out += (out.empty() ? "" : ", ") + std::to_string(rows[i]) +
+           (j > i ? "-" + std::to_string(rows[j]) : "");
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> CheckInputs(const Spec& spec) {
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> uses;  // (key, path) -> rows
+  for (size_t i = 0; i < spec.rows.size(); ++i) {
+    for (const char* key : {"dataset", "test_dataset"}) {
+      auto it = spec.rows[i].find(key);
+      if (it == spec.rows[i].end() || !it->is_string() || it->get<std::string>().empty()) continue;
+      uses[{key, ResolveDataPath(it->get<std::string>(), spec.base_dir)}].push_back(i);
+    }
+  }
+  std::vector<std::string> problems;
+  for (const auto& [use, rows] : uses) {
+    Status s = storage::ProbeInput(use.second);
+    if (s.ok()) continue;
+    std::string message = s.message();
+    if (message.rfind(use.second, 0) != 0) message = use.second + ": " + message;
+    problems.push_back(use.first + " of row" + (rows.size() > 1 ? "s " : " ") + RowRanges(rows) +
+                       ": " + message);
+  }
+  return problems;
 }
 
 void LogSpecWarnings(const Spec& spec) {

@@ -69,6 +69,16 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
 // spec; workers do not, so a 10,000-row array does not print it 10,000 times).
 void LogSpecWarnings(const Spec& spec);
 
+// Resolves a dataset path from a row: synthetic:, s3:// and absolute paths as they are,
+// others relative to `base_dir` (a folder or an s3:// prefix). The worker reads what this gives.
+std::string ResolveDataPath(const std::string& path, const std::string& base_dir);
+
+// Probes every distinct `dataset` and `test_dataset` of the rows (storage::ProbeInput: a HEAD
+// for s3://, magic bytes for local files) and returns one line per input that cannot be read,
+// naming the rows that use it: "dataset of rows 0-2, 5: data/train.csv: no such file". Rows
+// whose value is not a string are left to ValidateRows.
+std::vector<std::string> CheckInputs(const Spec& spec);
+
 // Applies `--set key=value` overrides to every row (value parsed as a YAML scalar or flow
 // sequence: "epochs=1", "hidden=[64,32]"), then drops duplicates again.
 Status ApplyOverrides(const std::vector<std::string>& sets, Spec* spec);
