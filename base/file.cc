@@ -10,6 +10,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/strings.h"
+
 namespace sweep {
 namespace {
 
@@ -235,11 +237,8 @@ StatusOr<FileLock> FileLock::TryLock(const std::string& path) {
     return Status::Unavailable("held by " +
                                (holder.empty() ? std::string("another process") : holder));
   }
-  char since[32] = "";
-  const std::time_t now = ::time(nullptr);
-  std::tm tm{};
-  if (gmtime_r(&now, &tm)) std::strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  const std::string note = "pid " + std::to_string(::getpid()) + " since " + since + "\n";
+  const std::string note = "pid " + std::to_string(::getpid()) + " since " +
+                           FormatUtc(::time(nullptr), "%Y-%m-%dT%H:%M:%SZ") + "\n";
   if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, note.data(), note.size(), 0);
   return lock;
 }

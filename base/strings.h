@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <optional>
 #include <string>
@@ -18,6 +19,15 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
 
 // `s` without leading and trailing whitespace (isspace: blanks, tabs, CR, LF).
 std::string Trim(std::string_view s);
+// `s` without trailing blanks (' '), for lines padded into columns.
+std::string TrimRight(std::string s);
+
+// `text` as one RFC 4180 CSV field: quoted (with "" for ") when it holds a comma, a quote, CR
+// or LF, or starts or ends with a blank; else as is.
+std::string CsvField(const std::string& text);
+
+// `t` in UTC through strftime's `format` ("%Y%m%dT%H%M%SZ"); at most 31 characters.
+std::string FormatUtc(std::time_t t, const char* format);
 
 // The one integer parser: `s` whole as a decimal integer in [min, max] ("42", "-3"; no '+', no
 // spaces, no trailing text); nullopt otherwise (empty, not a number, out of range).

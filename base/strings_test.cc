@@ -49,3 +49,19 @@ TEST(Strings, EndsWith) {
 
 }  // namespace
 }  // namespace sweep
+
+namespace sweep {
+namespace {
+
+TEST(Strings, TrimRightCsvFieldAndFormatUtc) {
+  EXPECT_EQ(TrimRight("a b  "), "a b");
+  EXPECT_EQ(TrimRight("   "), "");
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField(" padded"), "\" padded\"");
+  EXPECT_EQ(FormatUtc(0, "%Y-%m-%dT%H:%M:%SZ"), "1970-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace sweep

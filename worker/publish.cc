@@ -1,6 +1,6 @@
 #include "worker/publish.h"
 
-#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "storage/layout.h"
 
 namespace sweep::worker {
@@ -114,11 +115,9 @@ namespace {
 // "2026-12-04T21:30:05.123Z": result.json's finished_at (what `--policy latest` orders by).
 std::string UtcNowMillis() {
   const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", tm, static_cast<int>(ms.count() % 1000));
+  return FormatUtc(std::chrono::system_clock::to_time_t(now), "%Y-%m-%dT%H:%M:%S") +
+         fmt::format(".{:03d}Z", static_cast<int>(ms.count() % 1000));
 }
 
 }  // namespace

@@ -138,13 +138,6 @@ std::string HostHeaderFor(std::string_view url) {
   return host;
 }
 
-std::string FormatUtc(std::time_t t, const char* format) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  return std::strftime(buf, sizeof buf, format, &tm) > 0 ? buf : "";
-}
-
 std::string AmzDate(std::time_t t) { return FormatUtc(t, "%Y%m%dT%H%M%SZ"); }
 
 SigV4Result SignV4(const SigV4Request& r, const AwsCredentials& credentials) {

@@ -79,9 +79,6 @@ std::string HostHeaderFor(std::string_view url);
 // "YYYYMMDDTHHMMSSZ" for a UTC time.
 std::string AmzDate(std::time_t t);
 
-// `t` in UTC through strftime's `format` ("%Y%m%dT%H%M%SZ"); at most 31 characters.
-std::string FormatUtc(std::time_t t, const char* format);
-
 // RFC 3986 percent-encoding keeping only A-Z a-z 0-9 - _ . ~ ("+" -> %2B, " " -> %20, UTF-8
 // bytes each %XX uppercase). `keep_slash` keeps '/' (for object keys in paths).
 std::string UriEncode(std::string_view s, bool keep_slash = false);

@@ -103,11 +103,6 @@ std::string ScoreLine(const Score& s) {
   return fmt::format("accuracy {:.4f} ({} of {} rows)\n", s.value, s.correct, s.rows);
 }
 
-std::string TrimRight(std::string s) {
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
 std::string LabelText(const LoadedModel& m, float label) {
   return m.classifier() ? m.ClassName(static_cast<int>(label)) : fmt::format("{:.6g}", label);
 }
@@ -139,13 +134,6 @@ std::string RenderTable(const LoadedModel& m, const std::vector<Row>& rows) {
     out += TrimRight(line) + "\n";
   }
   return out;
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 std::string RenderCsv(const LoadedModel& m, const std::vector<Row>& rows) {

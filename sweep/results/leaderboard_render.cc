@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "base/strings.h"
 #include "storage/layout.h"
 #include "sweep/results/leaderboard.h"
 
@@ -89,19 +90,6 @@ Grid MakeGrid(const Scan& scan, const Leaderboard& board, bool wide, int top) {
     grid.rows.push_back(std::move(cells));
   }
   return grid;
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos &&
-      (text.empty() || (text.front() != ' ' && text.back() != ' '))) {
-    return text;
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string RenderCsv(const Grid& grid) {
