@@ -85,25 +85,16 @@ StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   return d;
 }
 
-enum class Format { kCsv, kIdx, kHdf5, kUnknown };
-
-Format FormatOf(const std::string& path) {
-  if (EndsWith(path, ".csv") || EndsWith(path, ".csv.gz")) return Format::kCsv;
-  if (IsIdxImagesPath(path)) return Format::kIdx;
-  if (EndsWith(path, ".h5") || EndsWith(path, ".hdf5")) return Format::kHdf5;
-  return Format::kUnknown;
-}
-
 // `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv).
 StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind, IdxLabels labels) {
   switch (FormatOf(path)) {
-    case Format::kCsv:
+    case FileFormat::kCsv:
       return ReadCsvFile(path, kind);
-    case Format::kIdx:
+    case FileFormat::kIdx:
       return ReadIdx(path, labels);
-    case Format::kHdf5:
+    case FileFormat::kHdf5:
       return ReadHdf5(path, labels);
-    case Format::kUnknown:
+    case FileFormat::kUnknown:
       break;
   }
   return Status::InvalidArgument(path +
@@ -116,7 +107,7 @@ Status CheckLocalFile(const std::string& path) {
   if (path.find("://") != std::string::npos) {  // data/ reads local files; storage/ fetches
     return Status::InvalidArgument(path + ": fetch remote inputs (s3://) with FetchInput first");
   }
-  if (FormatOf(path) != Format::kUnknown && ::access(path.c_str(), R_OK) != 0) {
+  if (FormatOf(path) != FileFormat::kUnknown && ::access(path.c_str(), R_OK) != 0) {
     return FromErrno(errno, path);
   }
   return Status::Ok();
@@ -145,6 +136,13 @@ StatusOr<PredictInput> ReadPredictArrays(const std::string& path, int features,
 
 }  // namespace
 
+FileFormat FormatOf(const std::string& path) {
+  if (EndsWith(path, ".csv") || EndsWith(path, ".csv.gz")) return FileFormat::kCsv;
+  if (IsIdxImagesPath(path)) return FileFormat::kIdx;
+  if (EndsWith(path, ".h5") || EndsWith(path, ".hdf5")) return FileFormat::kHdf5;
+  return FileFormat::kUnknown;
+}
+
 StatusOr<Dataset> ReadDataset(const std::string& path, TargetKind kind) {
   if (IsSyntheticName(path)) return ReadSynthetic(path, kind);
   SWEEP_RETURN_IF_ERROR(CheckLocalFile(path));
@@ -156,7 +154,7 @@ StatusOr<Dataset> ReadDataset(const std::string& path, TargetKind kind) {
 StatusOr<PredictInput> ReadPredictInput(const std::string& path, int features,
                                         const std::vector<std::string>& class_names) {
   if (!IsSyntheticName(path)) SWEEP_RETURN_IF_ERROR(CheckLocalFile(path));
-  if (FormatOf(path) != Format::kCsv) return ReadPredictArrays(path, features, class_names);
+  if (FormatOf(path) != FileFormat::kCsv) return ReadPredictArrays(path, features, class_names);
   std::string text;
   SWEEP_RETURN_IF_ERROR(ReadMaybeGzipped(path, &text));
   return ParsePredictCsv(text, path, features, class_names);

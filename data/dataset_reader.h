@@ -26,6 +26,10 @@ namespace sweep::data {
 
 enum class TargetKind { kClassLabels, kRegression };
 
+// The file format a data path names, by its name as the table above says.
+enum class FileFormat { kCsv, kIdx, kHdf5, kUnknown };
+FileFormat FormatOf(const std::string& path);
+
 // Local path or synthetic:NAME only (s3:// URIs are fetched to a local cache first by the
 // caller). Class labels must be integers >= 0 (num_classes = 1 + the largest label) or, in a
 // CSV, names (num_classes = the number of names). A regression target must be numbers.

@@ -9,6 +9,7 @@
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "data/dataset_reader.h"
 #include "data/idx_reader.h"
 
 namespace sweep::data {
@@ -45,7 +46,8 @@ Status ProbeDataset(const std::string& path) {
   SWEEP_ASSIGN_OR_RETURN(std::string head, Head(path, 8));
   const bool gz = EndsWith(path, ".gz");
   if (gz && head.rfind("\x1f\x8b", 0) != 0) return Status::InvalidArgument(path + ": not gzip");
-  if (IsIdxImagesPath(path)) {
+  const FileFormat format = FormatOf(path);
+  if (format == FileFormat::kIdx) {
     if (!gz && head.rfind(std::string("\0\0\x08\x03", 4), 0) != 0) {
       return Status::InvalidArgument(path + ": not an IDX images file (magic 0x00000803)");
     }
@@ -55,7 +57,7 @@ Status ProbeDataset(const std::string& path) {
       return Status::NotFound(path + ": no labels file beside it (tried " +
                               IdxLabelCandidates(path).front() + ")");
     }
-  } else if (EndsWith(path, ".h5") || EndsWith(path, ".hdf5")) {
+  } else if (format == FileFormat::kHdf5) {
     if (head.rfind("\x89HDF\r\n\x1a\n", 0) != 0)
       return Status::InvalidArgument(path + ": not HDF5");
   } else if (head.empty()) {

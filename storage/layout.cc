@@ -27,6 +27,15 @@ std::string ModelDir(const std::string& root, int index) {
 
 std::string ModelPathInIndex() { return "model/model.h5"; }
 
+std::string IndexDirOfModel(const std::string& model_path) {
+  const std::string tail = "/" + ModelPathInIndex();
+  if (model_path.size() <= tail.size() ||
+      model_path.compare(model_path.size() - tail.size(), tail.size(), tail) != 0) {
+    return "";
+  }
+  return model_path.substr(0, model_path.size() - tail.size());
+}
+
 std::string ModelPath(const std::string& root, int index) {
   return JoinPath(IndexDir(root, index), ModelPathInIndex());
 }

@@ -42,6 +42,9 @@ std::string LocalLogPathForRemote(int index);                   // sweep-logs/{i
 std::string SlurmLogDirForRemote(const std::string& cwd);       // {cwd}/slurm-logs
 // "model/model.h5": where result.json's "model" field points, relative to the index folder.
 std::string ModelPathInIndex();
+// The index folder a model path lies in ("ROOT/3/model/model.h5" -> "ROOT/3"), or "" when the
+// path is not laid out as {index folder}/model/model.h5.
+std::string IndexDirOfModel(const std::string& model_path);
 
 // True for "s3://..." URIs.
 bool IsS3Uri(const std::string& path);

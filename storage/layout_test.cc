@@ -29,6 +29,10 @@ TEST(Layout, PathsOfOneIndex) {
   EXPECT_EQ(ResultPath("s3://b/p", 0), "s3://b/p/0/result.json");
   EXPECT_EQ(LogPath("/s", 12), "/s/12/worker.log");
   EXPECT_EQ(PlanPath("s3://b/p/"), "s3://b/p/sweep.json");
+  EXPECT_EQ(IndexDirOfModel(ModelPath("s3://b/p", 4)), "s3://b/p/4");
+  EXPECT_EQ(IndexDirOfModel("/r/3/model/model.h5"), "/r/3");
+  EXPECT_EQ(IndexDirOfModel("/r/3/model.h5"), "");
+  EXPECT_EQ(IndexDirOfModel("model/model.h5"), "");
 }
 
 TEST(Layout, NamesTheScanAndTheEnginesUse) {

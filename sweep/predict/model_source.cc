@@ -28,7 +28,9 @@ std::optional<int> ResultKeyIndex(const std::string& key) {
 StatusOr<storage::RunResult> ReadResult(storage::Store& store, const std::string& key) {
   SWEEP_ASSIGN_OR_RETURN(std::string text, store.Get(key));
   StatusOr<storage::RunResult> r = storage::ParseResult(text);
-  if (!r.ok()) return Status::Corruption(store.root() + "/" + key + ": " + r.status().message());
+  if (!r.ok()) {
+    return Status::Corruption(storage::JoinPath(store.root(), key) + ": " + r.status().message());
+  }
   return r;
 }
 
@@ -101,9 +103,7 @@ StatusOr<ModelChoice> ModelWatcher::Choose() {
   if (kind_ == Kind::kFile) {
     ModelChoice c{arg_, std::nullopt, 1, "the file " + arg_};
     // ROOT/{index}/model/model.h5: the row's result.json gives the version and the metrics.
-    const std::string model_rel = storage::ModelPathInIndex();
-    if (EndsWith(arg_, "/" + model_rel)) {
-      const std::string row = arg_.substr(0, arg_.size() - model_rel.size() - 1);
+    if (const std::string row = storage::IndexDirOfModel(arg_); !row.empty()) {
       if (StatusOr<std::unique_ptr<storage::Store>> s = storage::OpenStore(row); s.ok()) {
         if (auto r = ReadResult(**s, std::string(storage::kResultFile)); r.ok()) {
           c.result = *r;
