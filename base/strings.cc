@@ -94,4 +94,17 @@ std::string GetEnv(const char* name) {
   return v == nullptr ? "" : v;
 }
 
+std::string FormatIndexRanges(const std::vector<int>& indices) {
+  std::string out;
+  for (size_t i = 0; i < indices.size();) {
+    size_t j = i;
+    while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(indices[i]);
+    if (j > i) out += (j == i + 1 ? "," : "-") + std::to_string(indices[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace sweep

@@ -44,6 +44,9 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 // The environment variable's value, or "" when it is unset.
 std::string GetEnv(const char* name);
 
+// "3,5-7" for {3,5,6,7}; "" for none. `indices` must be sorted.
+std::string FormatIndexRanges(const std::vector<int>& indices);
+
 // " (did you mean 'x'?)" or "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 

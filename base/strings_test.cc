@@ -64,4 +64,11 @@ TEST(Strings, TrimRightCsvFieldAndFormatUtc) {
 }
 
 }  // namespace
+TEST(FormatIndexRanges, CompactsRuns) {
+  EXPECT_EQ(FormatIndexRanges({}), "");
+  EXPECT_EQ(FormatIndexRanges({3}), "3");
+  EXPECT_EQ(FormatIndexRanges({3, 4}), "3,4");
+  EXPECT_EQ(FormatIndexRanges({0, 3, 5, 6, 7, 9}), "0,3,5-7,9");
+}
+
 }  // namespace sweep

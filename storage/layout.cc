@@ -51,6 +51,10 @@ std::string LogPath(const std::string& root, int index) {
 std::string LockPath(const std::string& root) { return JoinPath(root, std::string(kLockFile)); }
 std::string PlanPath(const std::string& root) { return JoinPath(root, std::string(kPlanFile)); }
 
+std::string HistoryDir(const std::string& root, const std::string& stamp) {
+  return JoinPath(JoinPath(root, std::string(kHistoryDir)), stamp);
+}
+
 std::string SlurmLogDir(const std::string& root) {
   return JoinPath(root, std::string(kSlurmLogDir));
 }

@@ -5,6 +5,8 @@
 //   {root}/{index}/model/model.h5     Keras-2-readable weights of row `index`
 //   {root}/{index}/result.json        metrics; written last, so its presence means "finished"
 //   {root}/{index}/worker.log         the worker's output under `sweep run`
+//   {root}/history/{stamp}/           what `sweep run --replan` moved aside: the old sweep.json
+//                                     and the {index}/... files of changed and removed rows
 //   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
 //   {root}/.slurm/                    Slurm task logs and sweep.sbatch (`sweep submit --engine
 //                                     slurm`)
@@ -27,6 +29,7 @@ inline constexpr std::string_view kResultFile = "result.json";    // in {root}/{
 inline constexpr std::string_view kWorkerLogFile = "worker.log";  // in {root}/{index}
 inline constexpr std::string_view kSlurmLogDir = ".slurm";        // in {root}
 inline constexpr std::string_view kLockFile = ".sweep.lock";      // in {root} (local roots)
+inline constexpr std::string_view kHistoryDir = "history";        // in {root}
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);
@@ -36,6 +39,8 @@ std::string ResultPath(const std::string& root, int index);
 std::string LogPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
 std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
+// {root}/history/{stamp}: one replan's moved-aside files; `stamp` is a UTC time, 20261207T041500Z.
+std::string HistoryDir(const std::string& root, const std::string& stamp);
 std::string SlurmLogDir(const std::string& root);
 std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
 std::string LocalLogPathForRemote(int index);                   // sweep-logs/{index}/worker.log

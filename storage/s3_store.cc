@@ -55,6 +55,14 @@ class S3Store : public Store {
     return client_->Get(bucket_, FullKey(key));
   }
 
+  // Results are small (model.h5 is a few MB): a Get and a Put are simpler than CopyObject's
+  // 5 GB limit and its 200-with-an-error answers.
+  Status Move(const std::string& from, const std::string& to) override {
+    SWEEP_ASSIGN_OR_RETURN(std::string contents, client_->Get(bucket_, FullKey(from)));
+    SWEEP_RETURN_IF_ERROR(client_->Put(bucket_, FullKey(to), contents));
+    return client_->Delete(bucket_, FullKey(from));
+  }
+
   StatusOr<std::vector<std::string>> List(const std::string& prefix) override {
     const std::string base = prefix_.empty() ? "" : prefix_ + "/";
     SWEEP_ASSIGN_OR_RETURN(auto objects, client_->List(bucket_, base + prefix));

@@ -1,5 +1,7 @@
 #include "storage/store.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -34,6 +36,15 @@ class LocalStore : public Store {
     std::string contents;
     SWEEP_RETURN_IF_ERROR(ReadFile(LocalPath(key), &contents));
     return contents;
+  }
+
+  Status Move(const std::string& from, const std::string& to) override {
+    const std::string target = LocalPath(to);
+    SWEEP_RETURN_IF_ERROR(CreateDirectories(target.substr(0, target.rfind('/'))));
+    if (::rename(LocalPath(from).c_str(), target.c_str()) != 0) {
+      return FromErrno(errno, "move " + LocalPath(from) + " to " + target);
+    }
+    return Status::Ok();
   }
 
   StatusOr<std::vector<std::string>> List(const std::string& prefix) override {

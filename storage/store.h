@@ -26,6 +26,10 @@ class Store {
   virtual Status PutFile(const std::string& key, const std::string& local_path) = 0;
   // NotFound when absent.
   virtual StatusOr<std::string> Get(const std::string& key) = 0;
+  // Moves the file at `from` to `to` (replacing it), creating folders as needed. Local: one
+  // rename. S3 has no rename: copy, then delete the source, so a crash in between leaves both
+  // (never neither). NotFound when `from` is absent.
+  virtual Status Move(const std::string& from, const std::string& to) = 0;
   // Every key under `prefix` ("" = all), relative to the root, in no particular order.
   virtual StatusOr<std::vector<std::string>> List(const std::string& prefix) = 0;
   // Checks the root can be written (creates it if needed) before any expensive work.

@@ -27,6 +27,9 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--missing", o.missing, "Only rows without a result");
   cmd->add_flag("--failed", o.failed, "Only rows whose result says failed");
   cmd->add_flag("--force", o.force, "Also rerun rows that already succeeded");
+  cmd->add_flag("--replan", o.replan,
+                "The spec changed: keep unchanged rows' results, move changed and removed rows' "
+                "files to {storage}/history/, run the rest");
   cmd->add_option("--set", o.sets, "Override KEY=VALUE in every row (VALUE is YAML); repeatable")
       ->expected(1)
       ->allow_extra_args(false)

@@ -64,5 +64,5 @@ done
 # A different spec into the same storage is refused with exit 2.
 if "$SWEEP_BIN" run spec.yml --storage S --set epochs=2 > run4.log 2>&1; then fail "other spec accepted"; fi
 expect_eq "$(timeout 60 "$SWEEP_BIN" run spec.yml --storage S --set epochs=2 >/dev/null 2>&1; echo $?)" 2 "exit code"
-grep -q 'belongs to another sweep' run4.log || { cat run4.log; fail "refusal message"; }
+grep -q 'holds a different sweep' run4.log || { cat run4.log; fail "refusal message"; }
 echo PASS

@@ -33,6 +33,28 @@ echo "== sweep collect s3://b/results/x"
 cat "$T/board.csv"
 [[ $(grep -c . "$T/board.csv") -ge 3 ]] || fail "leaderboard has fewer than 2 rows"
 
+echo "== sweep run --replan on s3://: the changed row's files move to history/, the rest stays"
+cd "$T"
+printf -- '- {dataset: %s, hidden: [], epochs: 1, seed: %s}\n' "$T/zoo.csv" 1 "$T/zoo.csv" 2 >run.yml
+cp "$SWEEP_SOURCE_DIR/tests/data/zoo.csv" "$T/zoo.csv"
+"$SWEEP_BIN" run run.yml --storage s3://b/results/r >"$T/run1.log" 2>&1 || { cat "$T/run1.log"; fail "run"; }
+printf -- '- {dataset: %s, hidden: [], epochs: 1, seed: %s}\n' "$T/zoo.csv" 1 "$T/zoo.csv" 3 >run.yml
+code=0
+"$SWEEP_BIN" run run.yml --storage s3://b/results/r >"$T/run2.log" 2>&1 || code=$?
+[[ $code == 2 ]] && grep -q '1 unchanged (kept), 1 changed (rerun): 1' "$T/run2.log" ||
+  { cat "$T/run2.log"; fail "changed spec on s3:// not refused with the counts"; }
+"$SWEEP_BIN" run run.yml --storage s3://b/results/r --replan >"$T/run3.log" 2>&1 ||
+  { cat "$T/run3.log"; fail "--replan on s3://"; }
+"$TOOL" ls s3://b/results/r/ | sort >"$T/rkeys"
+grep -Eq '^results/r/history/[0-9T]+Z/1/result.json$' "$T/rkeys" &&
+  grep -Eq '^results/r/history/[0-9T]+Z/1/model/model.h5$' "$T/rkeys" &&
+  grep -Eq '^results/r/history/[0-9T]+Z/sweep.json$' "$T/rkeys" &&
+  grep -qx 'results/r/1/result.json' "$T/rkeys" || { cat "$T/rkeys"; fail "s3:// history keys"; }
+"$TOOL" get s3://b/results/r/1/result.json "$T/r1.json"
+grep -q '"seed": *3' "$T/r1.json" || fail "row 1 was not rerun with the new seed"
+"$SWEEP_BIN" status s3://b/results/r >"$T/rstatus" 2>&1 || { cat "$T/rstatus"; fail "status"; }
+! grep -q 'not part of a sweep' "$T/rstatus" || { cat "$T/rstatus"; fail "history is foreign"; }
+
 echo "== 403 -> exit 2, one line, no secret"
 start_fake forbidden forbidden
 export AWS_ENDPOINT_URL=$FAKE_URL AWS_SECRET_ACCESS_KEY="wOrKeR-sEcReT-777"

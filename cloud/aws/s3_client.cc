@@ -201,6 +201,11 @@ Status S3Client::PutFile(const std::string& bucket, const std::string& key,
   return Send(call).status();
 }
 
+Status S3Client::Delete(const std::string& bucket, const std::string& key) {
+  Call call{"DeleteObject", "DELETE", bucket, key};
+  return Send(call).status();
+}
+
 StatusOr<std::vector<S3Object>> S3Client::List(const std::string& bucket,
                                                const std::string& prefix) {
   std::vector<S3Object> out;

@@ -80,6 +80,8 @@ class S3Client {
   Status Put(const std::string& bucket, const std::string& key, std::string_view body);
   // Single PUT below config.multipart_threshold, else multipart (aborted on failure).
   Status PutFile(const std::string& bucket, const std::string& key, const std::string& local_path);
+  // DeleteObject. Deleting an absent key succeeds (S3 answers 204 either way).
+  Status Delete(const std::string& bucket, const std::string& key);
   // Every object whose key starts with `prefix`, following continuation tokens.
   StatusOr<std::vector<S3Object>> List(const std::string& bucket, const std::string& prefix);
 

@@ -140,7 +140,7 @@ Found ListLocalRoot(const std::string& root, Status* status) {
     int index = 0;
     if (ParseIndexName(name, &index)) {
       found.indices.push_back(index);
-    } else if (name != storage::kPlanFile) {
+    } else if (name != storage::kPlanFile && name != storage::kHistoryDir) {
       found.foreign.emplace_back(name);
     }
   }
@@ -187,7 +187,9 @@ Status ScanStoreRows(storage::Store& store, Found* found,
     int index = 0;
     if (slash == std::string::npos ||
         !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
-      if (key != storage::kPlanFile && key.rfind(".", 0) != 0) found->foreign.push_back(key);
+      const bool ours = key == storage::kPlanFile || key.rfind(".", 0) == 0 ||
+                        key.rfind(std::string(storage::kHistoryDir) + "/", 0) == 0;
+      if (!ours) found->foreign.push_back(key);
       continue;
     }
     std::string rest = key.substr(slash + 1);
@@ -250,19 +252,6 @@ RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, 
 std::string RerunCommand(const Scan& scan, const std::string& extra) {
   if (scan.plan) return sweep::RerunCommand(*scan.plan, scan.root, extra);
   return "sweep run SPEC --storage " + ShellQuote(scan.root) + (extra.empty() ? "" : " " + extra);
-}
-
-std::string FormatIndexRanges(const std::vector<int>& indices) {
-  std::string out;
-  for (size_t i = 0; i < indices.size();) {
-    size_t j = i;
-    while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(indices[i]);
-    if (j > i) out += (j == i + 1 ? "," : "-") + std::to_string(indices[j]);
-    i = j + 1;
-  }
-  return out;
 }
 
 StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "base/strings.h"  // FormatIndexRanges, for the callers that print rows
 #include "storage/result.h"
 #include "sweep/results/engine_logs.h"
 #include "sweep/spec/plan.h"
@@ -65,8 +66,5 @@ RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, 
 
 // RerunCommand for the scan's plan ("SPEC" stands in for an unknown spec).
 std::string RerunCommand(const Scan& scan, const std::string& extra);
-
-// "3,5-7" for {3,5,6,7}; "" for none. `indices` must be sorted.
-std::string FormatIndexRanges(const std::vector<int>& indices);
 
 }  // namespace sweep

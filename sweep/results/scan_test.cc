@@ -59,13 +59,6 @@ TEST(ClassifyRow, CorruptHalfWrittenForeignOrMisplacedResults) {
   EXPECT_NE(other.problem.find("index 1"), std::string::npos) << other.problem;
 }
 
-TEST(FormatIndexRanges, CompactsRuns) {
-  EXPECT_EQ(FormatIndexRanges({}), "");
-  EXPECT_EQ(FormatIndexRanges({3}), "3");
-  EXPECT_EQ(FormatIndexRanges({3, 4}), "3,4");
-  EXPECT_EQ(FormatIndexRanges({0, 3, 5, 6, 7, 9}), "0,3,5-7,9");
-}
-
 class ScanTest : public ::testing::Test {
  protected:
   void SetUp() override {

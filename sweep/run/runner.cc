@@ -18,6 +18,7 @@
 #include "sweep/run/scheduler.h"
 #include "sweep/run/worker_path.h"
 #include "sweep/spec/plan.h"
+#include "sweep/spec/replan.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
 
@@ -93,7 +94,16 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   SWEEP_ASSIGN_OR_RETURN(std::optional<FileLock> lock, LockStorage(o.storage));
   Plan plan = MakePlan(spec, spec_text, o.sets);
   plan.source = o.spec_path;
-  SWEEP_RETURN_IF_ERROR(WritePlanOnce(*store, plan));
+  SWEEP_ASSIGN_OR_RETURN(ReplanReport replan, ReplanStorage(*store, plan, o.replan));
+  if (replan.replanned) {
+    std::fprintf(stderr, "sweep: replanned %s: %s", o.storage.c_str(),
+                 DescribeDiff(replan.diff).c_str());
+    if (replan.files_moved > 0) {
+      std::fprintf(stderr, "; %d file%s moved to %s", replan.files_moved,
+                   replan.files_moved == 1 ? "" : "s", replan.history_dir.c_str());
+    }
+    std::fprintf(stderr, "\n");
+  }
 
   ScanOptions scan_options;
   scan_options.expected = count;

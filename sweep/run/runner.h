@@ -4,8 +4,8 @@
 // {storage}/{index}/worker.log. No in-process shortcut: locally a row runs exactly as on Batch.
 //
 // Order of work: load and expand the spec, apply --set, validate every row, check the storage
-// is writable, write the frozen plan (refusing another sweep's storage), read the rows' states,
-// select, then run N children at a time. Exit codes 75 and 143 are retried (--retries);
+// is writable, write the frozen plan (refusing a changed spec unless `replan`), read the rows'
+// states, select, then run N children at a time. Exit codes 75 and 143 are retried (--retries);
 // others are final. SIGINT/SIGTERM: every child's process group gets SIGTERM, the runner waits
 // up to `stop_timeout_s`, then SIGKILLs what is left (and removes their temp files).
 #pragma once
@@ -27,6 +27,7 @@ struct RunOptions {
   bool missing = false;
   bool failed = false;
   bool force = false;
+  bool replan = false;  // the spec changed: keep unchanged rows, move the others aside (replan.h)
   std::vector<std::string> sets;  // --set k=v, applied to every row and passed to workers
   std::string worker;             // path of sweep-worker; "" = find it
   double stop_timeout_s = 10;     // after SIGTERM, before SIGKILL

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "storage/layout.h"
+#include "sweep/spec/replan.h"
 
 namespace sweep {
 namespace {
@@ -10,15 +11,6 @@ namespace {
 using nlohmann::json;
 
 const char* GoalName(bool maximize) { return maximize ? "maximize" : "minimize"; }
-
-std::string Describe(const Plan& plan) {
-  std::string out = "'" + plan.source + "' (" + std::to_string(plan.count()) + " rows";
-  if (!plan.overrides.empty()) {
-    out += ", --set";
-    for (const auto& s : plan.overrides) out += " " + s;
-  }
-  return out + ", rows hash " + plan.rows_hash.substr(0, 12) + ")";
-}
 
 }  // namespace
 
@@ -50,6 +42,7 @@ Plan MakePlan(const Spec& spec, std::string spec_text, std::vector<std::string> 
   plan.overrides = std::move(overrides);
   plan.rows = spec.rows;
   plan.rows_hash = RowsHash(spec.rows);
+  for (const auto& row : plan.rows) plan.row_hashes.push_back(RowHash(row));
   plan.metric = spec.metric;
   return plan;
 }
@@ -61,6 +54,7 @@ json PlanToJson(const Plan& plan) {
   j["spec"] = plan.spec_text;
   j["overrides"] = plan.overrides;
   j["rows_hash"] = plan.rows_hash;
+  j["row_hashes"] = plan.row_hashes;
   j["count"] = plan.count();
   if (plan.metric) {
     j["metric"] = {{"name", plan.metric->name}, {"goal", GoalName(plan.metric->maximize)}};
@@ -91,6 +85,7 @@ StatusOr<Plan> ParsePlan(std::string_view text) {
     const json& rows = j.at("rows");
     if (!rows.is_array()) return Status::Corruption("sweep.json: 'rows' is not an array");
     plan.rows.assign(rows.begin(), rows.end());
+    for (const auto& row : plan.rows) plan.row_hashes.push_back(RowHash(row));
     if (j.value("count", -1) != plan.count()) {
       return Status::Corruption("sweep.json: 'count' does not match the rows");
     }
@@ -119,26 +114,7 @@ StatusOr<std::optional<Plan>> ReadPlan(storage::Store& store) {
 }
 
 Status WritePlanOnce(storage::Store& store, const Plan& plan) {
-  StatusOr<std::optional<Plan>> existing = ReadPlan(store);
-  if (!existing.ok()) {
-    if (existing.status().code() != StatusCode::kCorruption) return existing.status();
-    return Status::InvalidArgument(
-        existing.status().message() +
-        "; refusing to overwrite it: use another --storage, or remove the file if the folder "
-        "holds no results you need");
-  }
-  if (existing->has_value()) {
-    const Plan& old = **existing;
-    if (old.rows_hash == plan.rows_hash) return Status::Ok();
-    return Status::InvalidArgument(
-        storage::PlanPath(store.root()) + " belongs to another sweep: " + Describe(old) + ", not " +
-        Describe(plan) +
-        ". Running a different spec (or other --set values) here would mix results of two "
-        "sweeps under the same indices. Use another --storage for this spec, or delete " +
-        store.root() + " first if its results are no longer needed.");
-  }
-  return store.Put(storage::PlanPath(""), PlanToText(plan))
-      .WithContext(storage::PlanPath(store.root()));
+  return ReplanStorage(store, plan, /*allow_replan=*/false).status();
 }
 
 }  // namespace sweep

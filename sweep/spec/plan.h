@@ -2,20 +2,23 @@
 // slurm`) before any row starts.
 //
 // It pins what the storage folder holds: a second `sweep run` with a different spec (other
-// rows, other --set overrides) into the same storage is refused, so results of two sweeps are
-// never mixed under one index space. Format version 1:
+// rows, other --set overrides) into the same storage is refused unless it asks to replan
+// (sweep/spec/replan.h), so results of two specs are never mixed under one index space.
+// Format version 1:
 // {
 //   "format_version": 1,
 //   "source": "spec.yml",            (the spec file as given)
 //   "spec": "...spec text...",
 //   "overrides": ["epochs=1"],       (--set, applied to every row)
 //   "rows_hash": "9f2c...",          (RowsHash of the expanded rows)
+//   "row_hashes": ["1a2b...", ...],  (RowHash of each row; added later: recomputed from "rows"
+//                                     when read, so older plans without it still work)
 //   "count": 6,
 //   "metric": {"name": "val_loss", "goal": "minimize"},   (absent when the spec has none)
 //   "engine": "slurm",               (absent for `sweep run`; set by `sweep submit --engine slurm`)
 //   "rows": [{...}, ...]
 // }
-// The file is written once (atomically) and never rewritten while its rows hash matches.
+// The file is written atomically; it is rewritten only by a replan.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -37,6 +40,7 @@ struct Plan {
   std::string spec_text;
   std::vector<std::string> overrides;
   std::string rows_hash;
+  std::vector<std::string> row_hashes;  // RowHash(rows[i])
   std::vector<nlohmann::json> rows;
   std::optional<MetricGoal> metric;
   std::string engine;  // "slurm" when `sweep submit` wrote the plan; "" for `sweep run`
@@ -56,8 +60,9 @@ StatusOr<Plan> ParsePlan(std::string_view text);
 StatusOr<std::optional<Plan>> ReadPlan(storage::Store& store);
 
 // Writes `plan` as sweep.json when there is none. When one exists with the same rows hash it is
-// kept as is (a rerun resumes). When it holds other rows: InvalidArgument explaining that the
-// storage belongs to another sweep and to use another --storage.
+// kept as is (a rerun resumes). When it holds other rows: InvalidArgument naming the rows that
+// changed and the way forward (`--replan`, another --storage). ReplanStorage (replan.h) is the
+// same with permission to change the plan.
 Status WritePlanOnce(storage::Store& store, const Plan& plan);
 
 // The command line that resumes this plan in `root`, shell-quoted: "sweep run spec.yml --storage

@@ -72,7 +72,9 @@ TEST_F(PlanTest, RefusesADifferentSpecWithAClearMessage) {
   Status st = WritePlanOnce(*store_, MakePlan(MakeSpec(3), "b", {}));
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(st.message().find("belongs to another sweep"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("an earlier version of this sweep"), std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("--replan"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("another --storage"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("2 rows"), std::string::npos) << st.message();
 }

@@ -373,15 +373,23 @@ Status ApplyOverrides(const std::vector<std::string>& sets, Spec* spec) {
   return Status::Ok();
 }
 
-std::string RowsHash(const std::vector<nlohmann::json>& rows) {
-  // FNV-1a 64 over the canonical dump (sorted keys, shortest round-trip numbers).
-  const std::string text = nlohmann::json(rows).dump();
+namespace {
+// FNV-1a 64 of `text`, 16 hex digits.
+std::string FnvHex(const std::string& text) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
+}  // namespace
+
+// Both hash the canonical dump (sorted keys, shortest round-trip numbers).
+std::string RowsHash(const std::vector<nlohmann::json>& rows) {
+  return FnvHex(nlohmann::json(rows).dump());
+}
+
+std::string RowHash(const nlohmann::json& row) { return FnvHex(row.dump()); }
 
 namespace {
 bool IsPlainSafe(const std::string& s) {

@@ -86,6 +86,9 @@ Status ApplyOverrides(const std::vector<std::string>& sets, Spec* spec);
 // Stable content hash of the rows: FNV-1a 64 of the canonical JSON dump (sorted keys, shortest
 // round-trip numbers), 16 hex digits. Used to refuse running a different spec into storage.
 std::string RowsHash(const std::vector<nlohmann::json>& rows);
+// The same hash of one row: the plan keeps one per row, so a changed spec reruns only the rows
+// that changed (sweep/spec/replan.h).
+std::string RowHash(const nlohmann::json& row);
 
 // The rows as a YAML sequence (one flow mapping per row, keys in sorted order). Floats print
 // as the shortest text that round-trips (0.001, 2.0); strings that would read back as another
