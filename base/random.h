@@ -32,6 +32,8 @@ class SplitMix64Rng {
  public:
   explicit SplitMix64Rng(uint64_t seed) : state_(seed) {}
   uint64_t Next() { return SplitMix64(state_); }
+  // The whole state: SplitMix64Rng(state()) continues the same sequence (checkpoints).
+  uint64_t state() const { return state_; }
 
  private:
   uint64_t state_;

@@ -1,5 +1,6 @@
 #include "model/mlp.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "base/check.h"
@@ -50,6 +51,27 @@ int64_t Mlp::ParameterCount() const {
   int64_t n = 0;
   for (const DenseLayer& l : layers_) n += l.w.size() + l.b.size();
   return n;
+}
+
+std::vector<float> Mlp::FlatParameters() const {
+  std::vector<float> out;
+  out.reserve(ParameterCount());
+  for (const DenseLayer& l : layers_) {
+    out.insert(out.end(), l.w.data(), l.w.data() + l.w.size());
+    out.insert(out.end(), l.b.data(), l.b.data() + l.b.size());
+  }
+  return out;
+}
+
+void Mlp::SetFlatParameters(const std::vector<float>& values) {
+  SWEEP_CHECK(static_cast<int64_t>(values.size()) == ParameterCount());
+  const float* p = values.data();
+  for (DenseLayer& l : layers_) {
+    std::copy(p, p + l.w.size(), l.w.data());
+    p += l.w.size();
+    std::copy(p, p + l.b.size(), l.b.data());
+    p += l.b.size();
+  }
 }
 
 std::string_view Mlp::ActivationName(size_t k) const {

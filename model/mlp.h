@@ -42,6 +42,11 @@ class Mlp {
   const std::vector<DenseLayer>& layers() const { return layers_; }
   std::vector<DenseLayer>& mutable_layers() { return layers_; }
   int64_t ParameterCount() const;
+  // Every parameter, flat in ParameterLayout order (per layer: w column-major, then b).
+  std::vector<float> FlatParameters() const;
+  // The inverse, into the existing storage (pointers into the layers stay valid).
+  // Requires: values.size() == ParameterCount().
+  void SetFlatParameters(const std::vector<float>& values);
 
   // Keras activation name of layer k: "relu"/"tanh"/"sigmoid", last "softmax"/"linear".
   std::string_view ActivationName(size_t k) const;

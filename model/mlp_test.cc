@@ -145,4 +145,17 @@ TEST(Kernels, SoftmaxProbabilitiesSumToOneAndLossIsStable) {
 }
 
 }  // namespace
+TEST(Mlp, FlatParametersRoundTripInLayoutOrder) {
+  Mlp a(3, {4}, 2, Activation::kRelu, OutputKind::kSoftmax, Init::kAuto, 7);
+  std::vector<float> flat = a.FlatParameters();
+  ASSERT_EQ(static_cast<int64_t>(flat.size()), a.ParameterCount());
+  EXPECT_EQ(flat[0], a.layers()[0].w.data()[0]);
+  EXPECT_EQ(flat[12], a.layers()[0].b[0]);  // after layer 0's 4x3 weights
+  Mlp b(3, {4}, 2, Activation::kRelu, OutputKind::kSoftmax, Init::kAuto, 8);
+  const float* before = b.layers()[0].w.data();
+  b.SetFlatParameters(flat);
+  EXPECT_EQ(b.layers()[0].w.data(), before);  // same storage: optimizers keep pointers into it
+  EXPECT_EQ(b.FlatParameters(), flat);
+}
+
 }  // namespace sweep::model

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/check.h"
+
 namespace sweep::model {
 namespace {
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
@@ -38,6 +40,12 @@ OptimizerState::OptimizerState(const OptimizerConfig& config, Mlp* model, int pa
       offset += a.size;
     }
   }
+}
+
+void OptimizerState::SetMoments(const std::vector<float>& m, const std::vector<float>& v) {
+  SWEEP_CHECK(m.size() == m_.size() && v.size() == v_.size());
+  m_ = m;
+  v_ = v;
 }
 
 void OptimizerState::Update(int part, const float* const* grads, int num_grads, float lr,

@@ -22,6 +22,12 @@ class OptimizerState {
   // is the 1-based update count (Adam's bias correction). Parts may run concurrently.
   void Update(int part, const float* const* grads, int num_grads, float lr, int64_t step);
 
+  // The moments in the flat parameter order (momentum: velocity in the first; sgd: both empty),
+  // for checkpoints. SetMoments requires the sizes moments() has.
+  const std::vector<float>& moment1() const { return m_; }
+  const std::vector<float>& moment2() const { return v_; }
+  void SetMoments(const std::vector<float>& m, const std::vector<float>& v);
+
  private:
   struct Piece {  // a contiguous run of one parameter array inside one part
     float* param;

@@ -48,6 +48,10 @@ std::string LogPath(const std::string& root, int index) {
   return JoinPath(IndexDir(root, index), std::string(kWorkerLogFile));
 }
 
+std::string CheckpointPath(const std::string& root, int index) {
+  return JoinPath(IndexDir(root, index), "checkpoint/checkpoint.bin");
+}
+
 std::string LockPath(const std::string& root) { return JoinPath(root, std::string(kLockFile)); }
 std::string PlanPath(const std::string& root) { return JoinPath(root, std::string(kPlanFile)); }
 

@@ -5,6 +5,9 @@
 //   {root}/{index}/model/model.h5     Keras-2-readable weights of row `index`
 //   {root}/{index}/result.json        metrics; written last, so its presence means "finished"
 //   {root}/{index}/worker.log         the worker's output under `sweep run`
+//   {root}/{index}/checkpoint/checkpoint.bin   the row's paused training run
+//   (storage/checkpoint.h);
+//                                     removed after the final publish unless keep_checkpoint
 //   {root}/history/{stamp}/           what `sweep run --replan` moved aside: the old sweep.json
 //                                     and the {index}/... files of changed and removed rows
 //   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
@@ -37,6 +40,7 @@ std::string ModelDir(const std::string& root, int index);
 std::string ModelPath(const std::string& root, int index);
 std::string ResultPath(const std::string& root, int index);
 std::string LogPath(const std::string& root, int index);
+std::string CheckpointPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
 std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
 // {root}/history/{stamp}: one replan's moved-aside files; `stamp` is a UTC time, 20261207T041500Z.

@@ -47,6 +47,8 @@ TEST(Layout, NamesTheScanAndTheEnginesUse) {
   EXPECT_EQ(SlurmLogDirForRemote("/home/u"), "/home/u/slurm-logs");
   EXPECT_EQ(ResultPath("/r", 1), "/r/1/" + std::string(kResultFile));
   EXPECT_EQ(LogPath("/r", 1), "/r/1/" + std::string(kWorkerLogFile));
+  EXPECT_EQ(CheckpointPath("/r", 1), "/r/1/checkpoint/checkpoint.bin");
+  EXPECT_EQ(HistoryDir("s3://b/r", "20261207T041500Z"), "s3://b/r/history/20261207T041500Z");
 }
 
 TEST(Layout, IsS3Uri) {

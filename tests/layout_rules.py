@@ -13,7 +13,7 @@ ALLOWED = {
     'data': ['base'],
     'cloud': ['base'],
     'cloud/aws': ['base', 'cloud'],
-    'storage': ['base', 'data', 'cloud', 'cloud/aws'],
+    'storage': ['base', 'model', 'data', 'cloud', 'cloud/aws'],
     'sweep/spec': ['base', 'model', 'storage'],
     'sweep/results': ['base', 'storage', 'sweep/spec'],
     'sweep/run': ['base', 'storage', 'sweep/spec', 'sweep/results'],
