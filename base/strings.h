@@ -47,4 +47,7 @@ std::string GetEnv(const char* name);
 // " (did you mean 'x'?)" or "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
+// `parts` with `separator` between them: StrJoin({"a", "b"}, "; ") is "a; b".
+std::string StrJoin(const std::vector<std::string>& parts, std::string_view separator);
+
 }  // namespace sweep
