@@ -92,6 +92,7 @@ struct DataConfig {
   std::string dataset;            // path, s3:// URI or synthetic:NAME; resolved by the worker
   std::string test_dataset;       // optional; "" = none
   float validation_split = 0.0f;  // fraction of the training rows held out, in [0, 1)
+  int skip_rows = 0;  // CSV only: lines skipped at the top of dataset and test_dataset, >= 0
 };
 
 struct EarlyStoppingConfig {

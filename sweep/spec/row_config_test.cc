@@ -166,10 +166,22 @@ TEST(RowConfig, AliasesFromOtherLibrariesSuggestTheirKey) {
             "random_state: unknown key (did you mean 'seed'?)");
 }
 
+TEST(RowConfig, SkipRowsIsAnIntegerAtLeastZero) {
+  auto c = ConfigFromRow(json::parse(R"({"dataset": "iris.csv", "skip_rows": 1})"));
+  ASSERT_OK(c);
+  EXPECT_EQ(c->data.skip_rows, 1);
+  EXPECT_EQ(ConfigToRow(*c)["skip_rows"], 1);
+  EXPECT_EQ(ConfigFromRow(json::parse(R"({"dataset": "d"})"))->data.skip_rows, 0);
+  EXPECT_EQ(ErrorOf(json::parse(R"({"dataset": "d", "skip_rows": -1})")),
+            "skip_rows must be >= 0, got -1");
+  EXPECT_EQ(ErrorOf(json::parse(R"({"dataset": "d", "skip_rows": "1"})")),
+            "skip_rows: expected an integer, got \"1\"");
+}
+
 TEST(RowConfig, RowKeysSortedAndComplete) {
   const auto& keys = RowKeys();
   EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
-  EXPECT_EQ(keys.size(), 27u);
+  EXPECT_EQ(keys.size(), 28u);
   json row = ConfigToRow(model::TrainConfig{});
   EXPECT_EQ(row.size(), keys.size());
   for (const auto& k : keys) EXPECT_TRUE(row.contains(k)) << k;

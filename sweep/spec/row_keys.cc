@@ -164,6 +164,9 @@ const RowKey kRowKeys[] = {
     {"dataset", SWEEP_STRING(data.dataset), "required", "training data (see Data)"},
     {"test_dataset", SWEEP_STRING(data.test_dataset), "none",
      "evaluated after training → `test_loss`, `test_accuracy`"},
+    {"skip_rows", SWEEP_INT(data.skip_rows, AtLeast(0)), "",
+     "CSV only: lines skipped at the top of `dataset` and `test_dataset` before the header or "
+     "data (`1` for sklearn's `iris.csv`)"},
     {"hidden", KeyType::kIntegers, SWEEP_SETTER(ReadHidden, network.hidden),
      [](const TrainConfig& c) { return json(c.network.hidden); }, &HiddenValues, AtLeast(1),
      nullptr, "",
@@ -266,6 +269,7 @@ const KeyAlias kKeyAliases[] = {
     {"data", "dataset"},
     {"train_data", "dataset"},
     {"test_data", "test_dataset"},
+    {"skiprows", "skip_rows"},  // pandas read_csv
     {"dropout", "", "not supported: the network has no dropout layers"},
 };
 

@@ -17,7 +17,7 @@ using nlohmann::json;
 // A valid row in which every key differs from its default.
 json EveryKeyChanged() {
   return json::parse(R"({
-    "dataset": "train.h5", "test_dataset": "test.h5", "hidden": [16, 8],
+    "dataset": "train.h5", "test_dataset": "test.h5", "skip_rows": 1, "hidden": [16, 8],
     "activation": "tanh", "init": "he", "loss": "cross_entropy", "optimizer": "momentum",
     "learning_rate": 0.05, "momentum": 0.8, "nesterov": true, "beta1": 0.8, "beta2": 0.99,
     "epsilon": 1e-08, "weight_decay": 0.0001, "lr_schedule": "cosine", "lr_step_epochs": 4,
