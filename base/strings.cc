@@ -89,6 +89,15 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   return m.empty() ? std::string() : " (did you mean '" + m + "'?)";
 }
 
+std::string StrJoin(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
 std::string GetEnv(const char* name) {
   const char* v = std::getenv(name);
   return v == nullptr ? "" : v;

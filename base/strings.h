@@ -50,4 +50,7 @@ std::string FormatIndexRanges(const std::vector<int>& indices);
 // " (did you mean 'x'?)" or "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
+// `parts` with `separator` between them: StrJoin({"a", "b"}, "; ") is "a; b".
+std::string StrJoin(const std::vector<std::string>& parts, std::string_view separator);
+
 }  // namespace sweep

@@ -16,6 +16,12 @@ TEST(Strings, DidYouMeanSuggestsNearbyOnly) {
   EXPECT_EQ(DidYouMean("zzzzzzzz", keys), "");
 }
 
+TEST(Strings, StrJoinPutsTheSeparatorBetween) {
+  EXPECT_EQ(StrJoin({"a", "b", "c"}, "; "), "a; b; c");
+  EXPECT_EQ(StrJoin({"a"}, "; "), "a");
+  EXPECT_EQ(StrJoin({}, "; "), "");
+}
+
 TEST(Strings, TrimDropsSurroundingWhitespaceOnly) {
   EXPECT_EQ(Trim("  a b\r\n"), "a b");
   EXPECT_EQ(Trim("\tx"), "x");

@@ -61,9 +61,47 @@ class CsvParser {
       : name_(name), rules_(rules), lookup_(rules.class_names ? *rules.class_names : kNoNames) {}
 
   Status Line(std::string_view line, int64_t line_no) {
+    Status s = ReadLine(line, line_no);
+    // A metadata line atop the file fails as the first data line ("150,4,setosa,versicolor,
+    // virginica" in sklearn's iris.csv) or is narrower than the data after it ("150,4").
+    const bool suspect =
+        data_.rows == 0 || (data_.rows == 1 && fields_.size() > expected_ && expected_ > 0);
+    if (!s.ok() && rules_.features == 0 && suspect) {
+      return Status::InvalidArgument(s.message() + " (does the file start with a line that is " +
+                                     "not data? skip_rows: " + std::to_string(first_line_) +
+                                     " skips it)");
+    }
+    return s;
+  }
+
+  // Training: labels named if any is not a number, else class indices checked.
+  StatusOr<Dataset> Finish(int skip_rows) {
+    if (data_.rows == 0) {
+      return Status::InvalidArgument(
+          name_ + ": no data rows" +
+          (skip_rows > 0 ? " after the " + std::to_string(skip_rows) + " lines skip_rows skips"
+                         : ""));
+    }
+    if (named_) {
+      data_.class_names = NameClasses(label_text_, &data_.y);
+      data_.num_classes = static_cast<int>(data_.class_names.size());
+    } else {
+      SWEEP_RETURN_IF_ERROR(not_an_index_);
+    }
+    data_.source = name_;
+    return std::move(data_);
+  }
+
+  bool has_label() const { return has_label_; }
+
+ private:
+  static inline const std::vector<std::string> kNoNames;
+
+  Status ReadLine(std::string_view line, int64_t line_no) {
     SplitLine(line, &fields_);
     if (expected_ == 0) {
       if (IsHeader(fields_)) return Status::Ok();
+      first_line_ = line_no;
       SWEEP_RETURN_IF_ERROR(SetWidth(line_no));
     }
     if (fields_.size() != expected_) {
@@ -82,24 +120,6 @@ class CsvParser {
     ++data_.rows;
     return Status::Ok();
   }
-
-  // Training: labels named if any is not a number, else class indices checked.
-  StatusOr<Dataset> Finish() {
-    if (data_.rows == 0) return Status::InvalidArgument(name_ + ": no data rows");
-    if (named_) {
-      data_.class_names = NameClasses(label_text_, &data_.y);
-      data_.num_classes = static_cast<int>(data_.class_names.size());
-    } else {
-      SWEEP_RETURN_IF_ERROR(not_an_index_);
-    }
-    data_.source = name_;
-    return std::move(data_);
-  }
-
-  bool has_label() const { return has_label_; }
-
- private:
-  static inline const std::vector<std::string> kNoNames;
 
   // The first data line fixes the width and, when predicting, whether a label is there.
   Status SetWidth(int64_t line_no) {
@@ -157,7 +177,8 @@ class CsvParser {
   std::string name_;
   CsvRules rules_;
   ClassLookup lookup_;
-  size_t expected_ = 0;  // fields per line; 0 until the first data line
+  size_t expected_ = 0;     // fields per line; 0 until the first data line
+  int64_t first_line_ = 0;  // the first data line's number in the file
   bool has_label_ = false;
   std::vector<std::string_view> fields_;
   Dataset data_;
@@ -168,14 +189,15 @@ class CsvParser {
   Status not_an_index_;
 };
 
-// Feeds every non-blank, non-comment line of `text` to `parser`.
-Status ParseLines(std::string_view rest, CsvParser* parser) {
+// Feeds every non-blank, non-comment line of `text` past the first `skip_rows` to `parser`.
+Status ParseLines(std::string_view rest, int skip_rows, CsvParser* parser) {
   int64_t line_no = 0;
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     ++line_no;
+    if (line_no <= skip_rows) continue;
     std::string_view trimmed = Trim(line);
     if (trimmed.empty() || trimmed.front() == '#') continue;
     SWEEP_RETURN_IF_ERROR(parser->Line(line, line_no));
@@ -185,20 +207,26 @@ Status ParseLines(std::string_view rest, CsvParser* parser) {
 
 }  // namespace
 
-StatusOr<Dataset> ParseCsv(const std::string& text, const std::string& name, TargetKind kind) {
+StatusOr<Dataset> ParseCsv(const std::string& text, const std::string& name, TargetKind kind,
+                           const ReadOptions& options) {
   CsvParser parser(name, {kind});
-  SWEEP_RETURN_IF_ERROR(ParseLines(text, &parser));
-  return parser.Finish();
+  SWEEP_RETURN_IF_ERROR(ParseLines(text, options.skip_rows, &parser));
+  return parser.Finish(options.skip_rows);
+}
+
+Status CheckCsvHead(std::string_view head, const std::string& name, const ReadOptions& options) {
+  CsvParser parser(name, {TargetKind::kClassLabels});  // any label text passes
+  return ParseLines(head, options.skip_rows, &parser);
 }
 
 StatusOr<PredictInput> ParsePredictCsv(const std::string& text, const std::string& name,
                                        int features, const std::vector<std::string>& class_names) {
   if (features <= 0) return Status::InvalidArgument(name + ": the model takes no features");
   CsvParser parser(name, {TargetKind::kRegression, features, &class_names});
-  SWEEP_RETURN_IF_ERROR(ParseLines(text, &parser));
+  SWEEP_RETURN_IF_ERROR(ParseLines(text, 0, &parser));
   PredictInput in;
   in.has_labels = parser.has_label();
-  SWEEP_ASSIGN_OR_RETURN(in.data, parser.Finish());
+  SWEEP_ASSIGN_OR_RETURN(in.data, parser.Finish(0));
   if (!in.has_labels) in.data.y.assign(static_cast<size_t>(in.data.rows), 0.0f);
   in.data.class_names = class_names;
   in.data.num_classes = static_cast<int>(class_names.size());

@@ -51,10 +51,11 @@ StatusOr<Dataset> ReadSynthetic(const std::string& spec, TargetKind kind) {
   return d;
 }
 
-StatusOr<Dataset> ReadCsvFile(const std::string& path, TargetKind kind) {
+StatusOr<Dataset> ReadCsvFile(const std::string& path, TargetKind kind,
+                              const ReadOptions& options) {
   std::string text;
   SWEEP_RETURN_IF_ERROR(ReadMaybeGzipped(path, &text));
-  return ParseCsv(text, path, kind);
+  return ParseCsv(text, path, kind, options);
 }
 
 // X [rows, cols] or [rows, d1, d2, ...] (then sample_shape {d1, d2, ...}); y [rows] or
@@ -85,11 +86,13 @@ StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   return d;
 }
 
-// `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv).
-StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind, IdxLabels labels) {
+// `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv), `options`
+// to CSV.
+StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind, IdxLabels labels,
+                                   const ReadOptions& options) {
   switch (FormatOf(path)) {
     case FileFormat::kCsv:
-      return ReadCsvFile(path, kind);
+      return ReadCsvFile(path, kind, options);
     case FileFormat::kIdx:
       return ReadIdx(path, labels);
     case FileFormat::kHdf5:
@@ -120,8 +123,8 @@ StatusOr<PredictInput> ReadPredictArrays(const std::string& path, int features,
   if (IsSyntheticName(path)) {
     SWEEP_ASSIGN_OR_RETURN(in.data, MakeSynthetic(path));
   } else {
-    SWEEP_ASSIGN_OR_RETURN(in.data,
-                           ReadFileByFormat(path, TargetKind::kRegression, IdxLabels::kOptional));
+    SWEEP_ASSIGN_OR_RETURN(in.data, ReadFileByFormat(path, TargetKind::kRegression,
+                                                     IdxLabels::kOptional, ReadOptions{}));
   }
   if (in.data.cols != features) {
     return Status::InvalidArgument(in.data.source + " has " + std::to_string(in.data.cols) +
@@ -143,10 +146,28 @@ FileFormat FormatOf(const std::string& path) {
   return FileFormat::kUnknown;
 }
 
-StatusOr<Dataset> ReadDataset(const std::string& path, TargetKind kind) {
+Status CheckReadOptions(const std::string& path, const ReadOptions& options) {
+  if (options.skip_rows == 0) return Status::Ok();
+  if (options.skip_rows < 0) {
+    return Status::InvalidArgument(path + ": skip_rows must be >= 0, got " +
+                                   std::to_string(options.skip_rows));
+  }
+  const FileFormat format = IsSyntheticName(path) ? FileFormat::kUnknown : FormatOf(path);
+  if (format == FileFormat::kCsv) return Status::Ok();
+  const char* what = IsSyntheticName(path)         ? "a synthetic: set"
+                     : format == FileFormat::kIdx  ? "IDX"
+                     : format == FileFormat::kHdf5 ? "HDF5"
+                                                   : "a file of unknown format";
+  return Status::InvalidArgument(path + ": skip_rows applies to CSV files only, not " +
+                                 std::string(what));
+}
+
+StatusOr<Dataset> ReadDataset(const std::string& path, TargetKind kind,
+                              const ReadOptions& options) {
+  SWEEP_RETURN_IF_ERROR(CheckReadOptions(path, options));
   if (IsSyntheticName(path)) return ReadSynthetic(path, kind);
   SWEEP_RETURN_IF_ERROR(CheckLocalFile(path));
-  SWEEP_ASSIGN_OR_RETURN(Dataset d, ReadFileByFormat(path, kind, IdxLabels::kRequired));
+  SWEEP_ASSIGN_OR_RETURN(Dataset d, ReadFileByFormat(path, kind, IdxLabels::kRequired, options));
   SWEEP_RETURN_IF_ERROR(FinishTargets(&d, kind));
   return d;
 }

@@ -92,6 +92,61 @@ TEST(ParseCsv, StringLabelErrors) {
             "r.csv: line 2: label 'a' is not a number (a regression target)");
 }
 
+// sklearn's iris.csv begins with a line of metadata: rows, features, then the class names.
+constexpr char kSklearnIris[] =
+    "150,4,setosa,versicolor,virginica\n5.1,3.5,1.4,0.2,0\n7.0,3.2,4.7,1.4,1\n"
+    "6.3,3.3,6.0,2.5,2\n";
+
+TEST(ParseCsv, SkipRowsDropsAMetadataLine) {
+  auto d = ParseCsv(kSklearnIris, "iris.csv", TargetKind::kClassLabels, ReadOptions{1});
+  ASSERT_OK(d);
+  EXPECT_EQ(d->rows, 3);
+  EXPECT_EQ(d->cols, 4);
+  EXPECT_EQ(d->y, (std::vector<float>{0, 1, 2}));
+  // The lines skipped count as they are in the file, blank and comment lines too; a header
+  // after them is still recognised; errors keep the file's line numbers.
+  auto header = ParseCsv("UCI iris, 150 rows\n\na,b,label\n1,2,0\n3,x,1\n", "u.csv",
+                         TargetKind::kClassLabels, ReadOptions{2});
+  EXPECT_EQ(header.status().message(), "u.csv: line 5: field 2: 'x' is not a number");
+  EXPECT_EQ(
+      ParseCsv("m\n1,2,0\n", "u.csv", TargetKind::kClassLabels, ReadOptions{5}).status().message(),
+      "u.csv: no data rows after the 5 lines skip_rows skips");
+}
+
+TEST(ParseCsv, AMetadataLineSuggestsSkipRows) {
+  EXPECT_EQ(Csv(kSklearnIris).status().message(),
+            "zoo.csv: line 1: field 3: 'setosa' is not a number (does the file start with a line "
+            "that is not data? skip_rows: 1 skips it)");
+  EXPECT_EQ(Csv("# iris\n150,4\n5.1,3.5,1.4,0.2,0\n").status().message(),
+            "zoo.csv: line 3: expected 2 fields, got 5 (does the file start with a line that is "
+            "not data? skip_rows: 2 skips it)");
+}
+
+TEST(CheckCsvHead, ChecksWidthsAndFeaturesNotLabels) {
+  EXPECT_OK(CheckCsvHead("a,b,y\n1,2,Iris-setosa\n3,4,2.5\n", "h.csv", {}));
+  EXPECT_OK(CheckCsvHead(kSklearnIris, "iris.csv", ReadOptions{1}));
+  EXPECT_THAT(CheckCsvHead(kSklearnIris, "iris.csv", {}).message(),
+              HasSubstr("iris.csv: line 1: field 3: 'setosa' is not a number"));
+  EXPECT_EQ(CheckCsvHead("1,2,0\n1,0\n", "h.csv", {}).message(),
+            "h.csv: line 2: expected 3 fields, got 2");
+  EXPECT_OK(CheckCsvHead("", "h.csv", {}));
+}
+
+TEST(CheckReadOptions, SkipRowsOnlyForCsv) {
+  EXPECT_OK(CheckReadOptions("x.h5", {}));
+  EXPECT_OK(CheckReadOptions("iris.csv", ReadOptions{1}));
+  EXPECT_OK(CheckReadOptions("s3://b/iris.csv.gz", ReadOptions{1}));
+  EXPECT_EQ(CheckReadOptions("x.h5", ReadOptions{1}).message(),
+            "x.h5: skip_rows applies to CSV files only, not HDF5");
+  EXPECT_EQ(CheckReadOptions("train-images-idx3-ubyte.gz", ReadOptions{1}).message(),
+            "train-images-idx3-ubyte.gz: skip_rows applies to CSV files only, not IDX");
+  EXPECT_EQ(CheckReadOptions("synthetic:blobs", ReadOptions{2}).message(),
+            "synthetic:blobs: skip_rows applies to CSV files only, not a synthetic: set");
+  EXPECT_EQ(
+      ReadDataset("synthetic:blobs", TargetKind::kClassLabels, ReadOptions{1}).status().code(),
+      StatusCode::kInvalidArgument);
+}
+
 TEST(ParsePredictCsv, WidthDecidesTheLabelColumn) {
   auto no_label = ParsePredictCsv("1,2\n3,4\n", "in.csv", 2, {});
   ASSERT_OK(no_label);
@@ -154,6 +209,14 @@ TEST_F(ReadDatasetTest, CsvAndGzippedCsv) {
     EXPECT_EQ(d->num_classes, 4);  // 1 + the largest label
     EXPECT_EQ(d->x, (std::vector<float>{1, 2, 3, 4}));
   }
+}
+
+TEST_F(ReadDatasetTest, GzippedCsvWithSkipRows) {
+  WriteGz("iris.csv.gz", kSklearnIris);
+  auto d = ReadDataset(Path("iris.csv.gz"), TargetKind::kClassLabels, ReadOptions{1});
+  ASSERT_OK(d);
+  EXPECT_EQ(d->rows, 3);
+  EXPECT_EQ(d->num_classes, 3);
 }
 
 TEST_F(ReadDatasetTest, MissingFileIsNotFoundAndUnknownFormatInvalid) {

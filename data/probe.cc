@@ -33,9 +33,17 @@ bool IsFile(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// The whole lines of the first kCsvProbeBytes of `path`, checked as the reader reads them.
+Status ProbeCsvHead(const std::string& path, const ReadOptions& options) {
+  SWEEP_ASSIGN_OR_RETURN(std::string head, Head(path, kCsvProbeBytes));
+  if (head.size() == kCsvProbeBytes) head.resize(head.rfind('\n') + 1);  // npos + 1 = 0
+  return CheckCsvHead(head, path, options);
+}
+
 }  // namespace
 
-Status ProbeDataset(const std::string& path) {
+Status ProbeDataset(const std::string& path, const ReadOptions& options) {
+  SWEEP_RETURN_IF_ERROR(CheckReadOptions(path, options));
   if (path.rfind("synthetic:", 0) == 0) return Status::Ok();
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return FromErrno(errno, path);
@@ -62,6 +70,8 @@ Status ProbeDataset(const std::string& path) {
       return Status::InvalidArgument(path + ": not HDF5");
   } else if (head.empty()) {
     return Status::InvalidArgument(path + ": is empty");
+  } else if (format == FileFormat::kCsv && !gz) {
+    return ProbeCsvHead(path, options);
   }
   return Status::Ok();
 }

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
+
+#include "base/strings.h"
 
 namespace sweep::model {
 namespace {
@@ -48,13 +51,18 @@ std::string NamesOf(const Choice<E> (&table)[N]) {
   return names;
 }
 
+// Case-insensitive: "Adam" is adam (Keras and PyTorch spell optimizers capitalised), and
+// ToString gives the canonical lower-case name back.
 template <typename E, size_t N>
 StatusOr<E> ParseFrom(const Choice<E> (&table)[N], std::string_view what, std::string_view s) {
+  const std::string lower = AsciiLower(std::string(s));
+  std::vector<std::string> names;
   for (const auto& c : table) {
-    if (c.name == s) return c.value;
+    if (c.name == lower) return c.value;
+    names.emplace_back(c.name);
   }
   return Status::InvalidArgument(std::string(what) + " must be one of " + NamesOf(table) +
-                                 ", got '" + std::string(s) + "'");
+                                 ", got '" + std::string(s) + "'" + DidYouMean(lower, names));
 }
 
 std::string Num(double v) {
@@ -65,35 +73,33 @@ std::string Num(double v) {
 
 // A field's own range is checked with its row key (sweep/spec/row_keys.cc); what stays here are
 // the rules between fields, which need the whole config and read as the model's semantics.
-Status CheckOptimizer(const OptimizerConfig& o) {
+void CheckOptimizer(const OptimizerConfig& o, std::vector<std::string>* problems) {
   if (o.nesterov && o.kind != Optimizer::kMomentum) {
-    return Status::InvalidArgument("nesterov requires optimizer momentum, got optimizer " +
-                                   std::string(ToString(o.kind)));
+    problems->push_back("nesterov requires optimizer momentum, got optimizer " +
+                        std::string(ToString(o.kind)));
   }
-  return Status::Ok();
 }
 
-Status CheckSchedule(const ScheduleConfig& s, float learning_rate) {
+void CheckSchedule(const ScheduleConfig& s, float learning_rate,
+                   std::vector<std::string>* problems) {
   if (s.kind == LrSchedule::kCosine && s.min_lr > learning_rate) {
-    return Status::InvalidArgument("lr_min must be <= learning_rate (" + Num(learning_rate) +
-                                   "), got " + Num(s.min_lr));
+    problems->push_back("lr_min must be <= learning_rate (" + Num(learning_rate) + "), got " +
+                        Num(s.min_lr));
   }
-  return Status::Ok();
 }
 
-Status CheckEarlyStopping(const TrainConfig& c) {
+void CheckEarlyStopping(const TrainConfig& c, std::vector<std::string>* problems) {
   const EarlyStoppingConfig& e = c.early_stopping;
   if (e.metric == EarlyStoppingMetric::kValAccuracy && c.network.loss != Loss::kCrossEntropy) {
-    return Status::InvalidArgument(
+    problems->push_back(
         "early_stopping_metric val_accuracy requires loss cross_entropy, got loss " +
         std::string(ToString(c.network.loss)));
   }
   if (e.patience > 0 && !(c.data.validation_split > 0)) {
-    return Status::InvalidArgument(
+    problems->push_back(
         "early_stopping_patience > 0 requires validation_split > 0, got validation_split " +
         Num(c.data.validation_split));
   }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -151,10 +157,18 @@ std::string ChoiceNames<EarlyStoppingMetric>() {
   return NamesOf(kMetrics);
 }
 
+std::vector<std::string> CrossFieldProblems(const TrainConfig& c) {
+  std::vector<std::string> problems;
+  CheckOptimizer(c.optimizer, &problems);
+  CheckSchedule(c.schedule, c.optimizer.learning_rate, &problems);
+  CheckEarlyStopping(c, &problems);
+  return problems;
+}
+
 Status Validate(const TrainConfig& c) {
-  SWEEP_RETURN_IF_ERROR(CheckOptimizer(c.optimizer));
-  SWEEP_RETURN_IF_ERROR(CheckSchedule(c.schedule, c.optimizer.learning_rate));
-  return CheckEarlyStopping(c);
+  const std::vector<std::string> problems = CrossFieldProblems(c);
+  if (problems.empty()) return Status::Ok();
+  return Status::InvalidArgument(StrJoin(problems, "; "));
 }
 
 bool CudaAvailable() {

@@ -24,7 +24,10 @@ enum class Init { kAuto, kHe, kXavier };  // auto: He for relu, Xavier (Glorot) 
 enum class Device { kCpu, kCuda };
 enum class EarlyStoppingMetric { kValLoss, kValAccuracy };  // minimized / maximized
 
-// One Parse/ToString pair per enum. Parse returns InvalidArgument naming the choices.
+// One Parse/ToString pair per enum. Parse ignores case ("Adam" is kAdam); ToString gives the
+// canonical lower-case name. Parse returns InvalidArgument naming the choices, with the nearest
+// one suggested: "optimizer must be one of sgd, momentum, adam, adamw, got 'adamm' (did you mean
+// 'adam'?)".
 std::string_view ToString(Activation v);
 std::string_view ToString(Loss v);
 std::string_view ToString(Optimizer v);
@@ -89,6 +92,7 @@ struct DataConfig {
   std::string dataset;            // path, s3:// URI or synthetic:NAME; resolved by the worker
   std::string test_dataset;       // optional; "" = none
   float validation_split = 0.0f;  // fraction of the training rows held out, in [0, 1)
+  int skip_rows = 0;  // CSV only: lines skipped at the top of dataset and test_dataset, >= 0
 };
 
 struct EarlyStoppingConfig {
@@ -115,6 +119,10 @@ struct TrainConfig {
 // own range (learning_rate > 0, validation_split in [0, 1), ...) is stated once, beside its row
 // key in sweep/spec/row_keys.cc, and checked there by ConfigFromRow: a TrainConfig built in code
 // must keep within those ranges. Messages name the row key, so callers only prepend the row index.
+// Returns one message per broken rule, in a fixed order; empty when the config is valid.
+std::vector<std::string> CrossFieldProblems(const TrainConfig& config);
+
+// Ok, or InvalidArgument listing every CrossFieldProblems message, "; "-joined.
 Status Validate(const TrainConfig& config);
 
 // Whether this build has the CUDA training path (CMake option SWEEP_CUDA, which defines

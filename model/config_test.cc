@@ -30,13 +30,31 @@ TEST(Config, ParseNamesTheChoices) {
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(o.status().message(),
-            "optimizer must be one of sgd, momentum, adam, adamw, got 'adamm'");
+            "optimizer must be one of sgd, momentum, adam, adamw, got 'adamm' (did you mean "
+            "'adam'?)");
   EXPECT_EQ(ParseEarlyStoppingMetric("loss").status().message(),
             "early_stopping_metric must be one of val_loss, val_accuracy, got 'loss'");
   EXPECT_EQ(ChoiceNames<Activation>(), "relu, tanh, sigmoid");
   EXPECT_EQ(ChoiceNames<EarlyStoppingMetric>(), "val_loss, val_accuracy");
   EXPECT_FALSE(ParseActivation("gelu").ok());
   EXPECT_FALSE(ParseLoss("").ok());
+}
+
+// Keras and PyTorch write "Adam", "ReLU"; the canonical name comes back lower-case.
+TEST(Config, ParseIgnoresCase) {
+  EXPECT_EQ(*ParseOptimizer("Adam"), Optimizer::kAdam);
+  EXPECT_EQ(*ParseOptimizer("SGD"), Optimizer::kSgd);
+  EXPECT_EQ(*ParseOptimizer("AdamW"), Optimizer::kAdamW);
+  EXPECT_EQ(*ParseActivation("ReLU"), Activation::kRelu);
+  EXPECT_EQ(*ParseLoss("MSE"), Loss::kMse);
+  EXPECT_EQ(*ParseLrSchedule("Cosine"), LrSchedule::kCosine);
+  EXPECT_EQ(*ParseInit("Xavier"), Init::kXavier);
+  EXPECT_EQ(*ParseDevice("CUDA"), Device::kCuda);
+  EXPECT_EQ(*ParseEarlyStoppingMetric("Val_Accuracy"), EarlyStoppingMetric::kValAccuracy);
+  EXPECT_EQ(ToString(*ParseOptimizer("ADAM")), "adam");
+  EXPECT_EQ(ParseOptimizer("Adamm").status().message(),
+            "optimizer must be one of sgd, momentum, adam, adamw, got 'Adamm' (did you mean "
+            "'adam'?)");
 }
 
 TEST(Config, DefaultsAreValid) { EXPECT_OK(Validate(TrainConfig())); }
@@ -72,6 +90,21 @@ TEST(Config, ValidateNamesTheRowKey) {
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad.expected;
     EXPECT_EQ(s.message(), bad.expected);
   }
+}
+
+TEST(Config, ValidateListsEveryBrokenRule) {
+  TrainConfig c;
+  c.optimizer.nesterov = true;
+  c.early_stopping.patience = 3;
+  EXPECT_EQ(CrossFieldProblems(c),
+            (std::vector<std::string>{
+                "nesterov requires optimizer momentum, got optimizer adam",
+                "early_stopping_patience > 0 requires validation_split > 0, got validation_split "
+                "0"}));
+  EXPECT_EQ(Validate(c).message(),
+            "nesterov requires optimizer momentum, got optimizer adam; early_stopping_patience > "
+            "0 requires validation_split > 0, got validation_split 0");
+  EXPECT_TRUE(CrossFieldProblems(TrainConfig()).empty());
 }
 
 TEST(Config, CrossFieldRulesPassWhenSatisfied) {

@@ -92,9 +92,11 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& root) {
   return OpenLocalStore(root);
 }
 
-Status ProbeInput(const std::string& path_or_uri) {
-  if (IsS3Uri(path_or_uri)) return ProbeS3Object(path_or_uri);
-  return data::ProbeDataset(path_or_uri);
+Status ProbeInput(const std::string& path_or_uri, int skip_rows) {
+  const data::ReadOptions options{skip_rows};
+  if (!IsS3Uri(path_or_uri)) return data::ProbeDataset(path_or_uri, options);
+  SWEEP_RETURN_IF_ERROR(data::CheckReadOptions(path_or_uri, options));
+  return ProbeS3Object(path_or_uri);
 }
 
 StatusOr<std::string> FetchInput(const std::string& path_or_uri) {

@@ -49,7 +49,9 @@ std::unique_ptr<Store> OpenLocalStore(const std::string& root);
 StatusOr<std::string> FetchInput(const std::string& path_or_uri);
 
 // Whether an input can be read, without reading it: a HEAD request for s3://, data::ProbeDataset
-// (exists, regular file, the format's magic bytes) for a local path or synthetic:NAME.
-Status ProbeInput(const std::string& path_or_uri);
+// (exists, regular file, the format's magic bytes, a plain CSV's first lines after `skip_rows`)
+// for a local path or synthetic:NAME. Either way skip_rows > 0 must name a CSV
+// (data::CheckReadOptions).
+Status ProbeInput(const std::string& path_or_uri, int skip_rows = 0);
 
 }  // namespace sweep::storage

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# One row with a bad data file (it exists, so the up-front input check passes; line 2 does not
-# parse): run exits non-zero naming it, collect reports it failed with
+# One row with a bad data file (gzipped, so the up-front input check sees only its gzip magic and
+# passes; line 2 does not parse): run exits non-zero naming it, collect reports it failed with
 # its reason, `sweep run --failed` retries only it.
 source "$(dirname "$0")/run_lib.sh"
-printf '1,2,0\n3,x,1\n' > bad.csv
+printf '1,2,0\n3,x,1\n' | gzip > bad.csv.gz
 cat > spec.yml <<'YAML'
 defaults: {dataset: "synthetic:blobs?rows=200&features=8&classes=3", epochs: 2, hidden: [16]}
 runs:
   - {learning_rate: 0.1}
-  - {learning_rate: 0.01, dataset: "bad.csv"}
+  - {learning_rate: 0.01, dataset: "bad.csv.gz"}
   - {learning_rate: 0.001}
 YAML
 set +e

@@ -47,12 +47,24 @@ StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* 
   return config;
 }
 
-StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir, model::Loss loss) {
+// skip_rows must name CSV inputs: checked for both before either is fetched or read.
+Status CheckReadOptions(const model::TrainConfig& config, const std::string& base_dir) {
+  const data::ReadOptions options{config.data.skip_rows};
+  SWEEP_RETURN_IF_ERROR(
+      data::CheckReadOptions(ResolveDataPath(config.data.dataset, base_dir), options)
+          .WithContext("dataset"));
+  if (config.data.test_dataset.empty()) return Status::Ok();
+  return data::CheckReadOptions(ResolveDataPath(config.data.test_dataset, base_dir), options)
+      .WithContext("test_dataset");
+}
+
+StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir,
+                           const model::TrainConfig& config) {
   std::string resolved = ResolveDataPath(path, base_dir);
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(resolved));
-  auto kind =
-      loss == model::Loss::kMse ? data::TargetKind::kRegression : data::TargetKind::kClassLabels;
-  return data::ReadDataset(local, kind);
+  auto kind = config.network.loss == model::Loss::kMse ? data::TargetKind::kRegression
+                                                       : data::TargetKind::kClassLabels;
+  return data::ReadDataset(local, kind, data::ReadOptions{config.data.skip_rows});
 }
 
 // The optional test set, checked against the training set's shape and classes.
@@ -60,7 +72,7 @@ StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config,
                                               const std::string& base_dir, const Dataset& train,
                                               int index) {
   if (config.data.test_dataset.empty()) return std::optional<Dataset>();
-  auto loaded = LoadData(config.data.test_dataset, base_dir, config.network.loss);
+  auto loaded = LoadData(config.data.test_dataset, base_dir, config);
   if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: test_dataset", index));
   Dataset test = std::move(loaded).value();
   if (test.cols != train.cols) {
@@ -103,11 +115,13 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   // fails here, not after a long download.
   SWEEP_RETURN_IF_ERROR(
       model::CheckDeviceBuilt(config.device).WithContext(fmt::format("row {}", options.index)));
+  SWEEP_RETURN_IF_ERROR(
+      CheckReadOptions(config, base_dir).WithContext(fmt::format("row {}", options.index)));
 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
 
-  auto loaded = LoadData(config.data.dataset, base_dir, config.network.loss);
+  auto loaded = LoadData(config.data.dataset, base_dir, config);
   if (!loaded.ok())
     return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
   Dataset train = std::move(loaded).value();

@@ -52,9 +52,10 @@ StatusOr<Spec> LoadRunSpec(const RunOptions& o, std::string* text) {
   std::string errors;
   for (size_t i = 0; i < list.size() && i < 10; ++i) errors += "\n  " + list[i];
   if (list.size() > 10) errors += "\n  ... and " + std::to_string(list.size() - 10) + " more";
-  return Status::InvalidArgument(o.spec_path + ": " + std::to_string(list.size()) +
-                                 (bad.empty() ? " input(s) cannot be read" : " invalid row(s)") +
-                                 ", nothing started:" + errors);
+  return Status::InvalidArgument(
+      o.spec_path + ": " + std::to_string(list.size()) +
+      (bad.empty() ? " input(s) cannot be read" : " problem(s) in the rows") +
+      ", nothing started:" + errors);
 }
 
 // A path the children can use whatever their working folder: absolute for local paths.

@@ -19,21 +19,35 @@ const std::vector<std::string>& RowKeys() {
   return kNames;
 }
 
-StatusOr<model::TrainConfig> ConfigFromRow(const nlohmann::json& row) {
-  if (!row.is_object()) {
-    return Status::InvalidArgument("expected a mapping of row keys, got " + row.dump());
-  }
-  model::TrainConfig config;
+std::vector<std::string> RowProblems(const nlohmann::json& row, model::TrainConfig* config) {
+  *config = model::TrainConfig();
+  if (!row.is_object()) return {"expected a mapping of row keys, got " + row.dump()};
+  std::vector<std::string> problems;
+  bool values_read = true;  // every known key's value was read into `config`
   for (const auto& [name, value] : row.items()) {
     const RowKey* key = FindRowKey(name);
     if (key == nullptr) {
-      return Status::InvalidArgument(name + ": unknown key" + DidYouMean(name, RowKeys()));
+      problems.push_back(UnknownKeyMessage(name));
+      continue;
     }
-    SWEEP_RETURN_IF_ERROR(key->set(name, value, &config));
+    Status set = key->set(name, value, config);
+    if (!set.ok()) problems.push_back(set.message());
+    values_read = values_read && set.ok();
   }
-  if (!row.contains("dataset")) return Status::InvalidArgument("dataset: required key missing");
-  SWEEP_RETURN_IF_ERROR(CheckRanges(config));
-  SWEEP_RETURN_IF_ERROR(model::Validate(config));
+  if (!row.contains("dataset")) problems.push_back("dataset: required key missing");
+  for (std::string& p : RangeProblems(*config)) problems.push_back(std::move(p));
+  // A rule between keys would reason about the default standing in for a value that could not
+  // be read ("got optimizer adam" after `optimizer: 3`): those rules wait for the values.
+  if (values_read) {
+    for (std::string& p : model::CrossFieldProblems(*config)) problems.push_back(std::move(p));
+  }
+  return problems;
+}
+
+StatusOr<model::TrainConfig> ConfigFromRow(const nlohmann::json& row) {
+  model::TrainConfig config;
+  const std::vector<std::string> problems = RowProblems(row, &config);
+  if (!problems.empty()) return Status::InvalidArgument(StrJoin(problems, "; "));
   return config;
 }
 
@@ -45,10 +59,10 @@ nlohmann::json ConfigToRow(const model::TrainConfig& config) {
 
 std::vector<std::string> ValidateRows(const std::vector<nlohmann::json>& rows) {
   std::vector<std::string> problems;
+  model::TrainConfig config;
   for (size_t i = 0; i < rows.size(); ++i) {
-    auto config = ConfigFromRow(rows[i]);
-    if (!config.ok()) {
-      problems.push_back("row " + std::to_string(i) + ": " + config.status().message());
+    for (const std::string& p : RowProblems(rows[i], &config)) {
+      problems.push_back("row " + std::to_string(i) + ": " + p);
     }
   }
   return problems;

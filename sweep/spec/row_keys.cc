@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "base/strings.h"
+
 namespace sweep {
 namespace {
 
@@ -77,18 +79,22 @@ Status ReadBool(const std::string& key, const json& v, bool* out) {
   return Status::Ok();
 }
 
+// `out` is left as it was on an error, so a bad list is reported once, not also as a range.
 Status ReadHidden(const std::string& key, const json& v, std::vector<int>* out) {
-  out->clear();
+  std::vector<int> widths;
   if (v.is_number()) {
-    out->emplace_back();
-    return ReadInt(key, v, &out->back());
+    widths.emplace_back();
+    SWEEP_RETURN_IF_ERROR(ReadInt(key, v, &widths.back()));
+  } else if (v.is_array()) {
+    for (const auto& width : v) {
+      int w;
+      if (!ReadInt(key, width, &w).ok()) return TypeError(key, "a list of integers", v);
+      widths.push_back(w);
+    }
+  } else {
+    return TypeError(key, "a list of layer widths like [128, 64]", v);
   }
-  if (!v.is_array()) return TypeError(key, "a list of layer widths like [128, 64]", v);
-  for (const auto& width : v) {
-    int w;
-    if (!ReadInt(key, width, &w).ok()) return TypeError(key, "a list of integers", v);
-    out->push_back(w);
-  }
+  *out = std::move(widths);
   return Status::Ok();
 }
 
@@ -158,6 +164,9 @@ const RowKey kRowKeys[] = {
     {"dataset", SWEEP_STRING(data.dataset), "required", "training data (see Data)"},
     {"test_dataset", SWEEP_STRING(data.test_dataset), "none",
      "evaluated after training → `test_loss`, `test_accuracy`"},
+    {"skip_rows", SWEEP_INT(data.skip_rows, AtLeast(0)), "",
+     "CSV only: lines skipped at the top of `dataset` and `test_dataset` before the header or "
+     "data (`1` for sklearn's `iris.csv`)"},
     {"hidden", KeyType::kIntegers, SWEEP_SETTER(ReadHidden, network.hidden),
      [](const TrainConfig& c) { return json(c.network.hidden); }, &HiddenValues, AtLeast(1),
      nullptr, "",
@@ -212,6 +221,58 @@ const RowKey kRowKeys[] = {
      "data; `sweep validate` warns"},
 };
 
+// Names brought from Keras, PyTorch, scikit-learn, pandas and W&B habits. Only real
+// equivalents get a key; a habit with none gets a note instead of a misleading suggestion.
+const KeyAlias kKeyAliases[] = {
+    {"lr", "learning_rate"},
+    {"learning_rate_init", "learning_rate"},  // scikit-learn MLP
+    {"units", "hidden"},
+    {"num_units", "hidden"},
+    {"hidden_units", "hidden"},
+    {"hidden_size", "hidden"},
+    {"hidden_sizes", "hidden"},
+    {"hidden_layers", "hidden"},
+    {"hidden_layer_sizes", "hidden"},  // scikit-learn MLP
+    {"layers", "hidden"},
+    {"optim", "optimizer"},
+    {"solver", "optimizer"},  // scikit-learn MLP
+    {"kernel_initializer", "init"},
+    {"initializer", "init"},
+    {"criterion", "loss"},  // PyTorch
+    {"beta_1", "beta1"},
+    {"beta_2", "beta2"},
+    {"eps", "epsilon"},
+    {"nesterovs_momentum", "nesterov"},  // scikit-learn MLP
+    {"wd", "weight_decay"},
+    {"l2", "weight_decay"},
+    {"alpha", "weight_decay"},  // scikit-learn MLP: the L2 penalty
+    {"scheduler", "lr_schedule"},
+    {"lr_scheduler", "lr_schedule"},
+    {"step_size", "lr_step_epochs"},  // PyTorch StepLR
+    {"gamma", "lr_gamma"},
+    {"eta_min", "lr_min"},  // PyTorch CosineAnnealingLR
+    {"batch", "batch_size"},
+    {"bs", "batch_size"},
+    {"n_epochs", "epochs"},
+    {"num_epochs", "epochs"},
+    {"max_epochs", "epochs"},  // PyTorch Lightning
+    {"max_iter", "epochs"},    // scikit-learn MLP (epochs for its sgd and adam)
+    {"random_state", "seed"},
+    {"random_seed", "seed"},
+    {"val_split", "validation_split"},
+    {"validation_fraction", "validation_split"},  // scikit-learn MLP
+    {"patience", "early_stopping_patience"},
+    {"monitor", "early_stopping_metric"},
+    {"min_delta", "early_stopping_min_delta"},
+    {"n_jobs", "threads"},
+    {"num_threads", "threads"},
+    {"data", "dataset"},
+    {"train_data", "dataset"},
+    {"test_data", "test_dataset"},
+    {"skiprows", "skip_rows"},  // pandas read_csv
+    {"dropout", "", "not supported: the network has no dropout layers"},
+};
+
 #undef SWEEP_SETTER
 #undef SWEEP_VALUE
 #undef SWEEP_STRING
@@ -229,6 +290,20 @@ const RowKey* FindRowKey(std::string_view name) {
     if (k.name == name) return &k;
   }
   return nullptr;
+}
+
+std::span<const KeyAlias> AllKeyAliases() { return kKeyAliases; }
+
+std::string UnknownKeyMessage(std::string_view name) {
+  std::string message = std::string(name) + ": unknown key";
+  for (const KeyAlias& a : kKeyAliases) {
+    if (a.alias != name) continue;
+    if (a.key.empty()) return message + " (" + std::string(a.note) + ")";
+    return message + " (did you mean '" + std::string(a.key) + "'?)";
+  }
+  std::vector<std::string> names;
+  for (const RowKey& k : kRowKeys) names.emplace_back(k.name);
+  return message + DidYouMean(name, names);
 }
 
 }  // namespace sweep

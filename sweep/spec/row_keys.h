@@ -45,14 +45,33 @@ struct RowKey {
   std::string_view doc;           // one line, Markdown (backticks)
 };
 
+// A name another library uses for a row key ("lr" for learning_rate), or one with no equivalent
+// here (`key` empty, `note` says why: "dropout").
+struct KeyAlias {
+  std::string_view alias;
+  std::string_view key;
+  std::string_view note = "";
+};
+
 // Every key, in the README's order (grouped by topic, not sorted).
 std::span<const RowKey> AllRowKeys();
 
 // The key named `name`, or nullptr.
 const RowKey* FindRowKey(std::string_view name);
 
-// Each key's own range, in table order: "learning_rate must be > 0, got -1",
-// "hidden[1] must be >= 1, got 0".
+// The one alias table.
+std::span<const KeyAlias> AllKeyAliases();
+
+// "lr: unknown key (did you mean 'learning_rate'?)" for an alias, "lerning_rate: unknown key
+// (did you mean 'learning_rate'?)" for a near miss, "dropout: unknown key (not supported: ...)"
+// for a habit with no equivalent, else "NAME: unknown key".
+std::string UnknownKeyMessage(std::string_view name);
+
+// Each key's own range, in table order, one message per key out of range: "learning_rate must
+// be > 0, got -1", "hidden[1] must be >= 1, got 0". Empty when all are in range.
+std::vector<std::string> RangeProblems(const model::TrainConfig& config);
+
+// Ok, or InvalidArgument listing every RangeProblems message, "; "-joined.
 Status CheckRanges(const model::TrainConfig& config);
 
 // "string", "integer", ...; "> 0", "relu, tanh, sigmoid" or ""; "0.001", "required".

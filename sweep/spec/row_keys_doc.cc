@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/strings.h"
 #include "sweep/spec/row_keys.h"
 
 namespace sweep {
@@ -64,7 +65,8 @@ std::string Cell(const std::string& text, bool code) {
 
 }  // namespace
 
-Status CheckRanges(const model::TrainConfig& config) {
+std::vector<std::string> RangeProblems(const model::TrainConfig& config) {
+  std::vector<std::string> problems;
   for (const RowKey& k : AllRowKeys()) {
     if (k.values == nullptr) continue;
     const std::vector<double> values = k.values(config);
@@ -72,11 +74,17 @@ Status CheckRanges(const model::TrainConfig& config) {
       if (InRange(k.range, values[i])) continue;
       std::string key(k.name);
       if (k.type == KeyType::kIntegers) key += "[" + std::to_string(i) + "]";
-      return Status::InvalidArgument(key + " must be " + RuleText(k.range) + ", got " +
-                                     Num(values[i]));
+      problems.push_back(key + " must be " + RuleText(k.range) + ", got " + Num(values[i]));
+      break;  // one message per key: the first width out of range names the problem
     }
   }
-  return Status::Ok();
+  return problems;
+}
+
+Status CheckRanges(const model::TrainConfig& config) {
+  const std::vector<std::string> problems = RangeProblems(config);
+  if (problems.empty()) return Status::Ok();
+  return Status::InvalidArgument(StrJoin(problems, "; "));
 }
 
 std::string_view TypeName(KeyType type) {

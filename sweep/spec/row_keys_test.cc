@@ -17,7 +17,7 @@ using nlohmann::json;
 // A valid row in which every key differs from its default.
 json EveryKeyChanged() {
   return json::parse(R"({
-    "dataset": "train.h5", "test_dataset": "test.h5", "hidden": [16, 8],
+    "dataset": "train.h5", "test_dataset": "test.h5", "skip_rows": 1, "hidden": [16, 8],
     "activation": "tanh", "init": "he", "loss": "cross_entropy", "optimizer": "momentum",
     "learning_rate": 0.05, "momentum": 0.8, "nesterov": true, "beta1": 0.8, "beta2": 0.99,
     "epsilon": 1e-08, "weight_decay": 0.0001, "lr_schedule": "cosine", "lr_step_epochs": 4,
@@ -119,6 +119,39 @@ TEST(RowKeys, ConfigFromRowChecksRanges) {
   c = ConfigFromRow(json::parse(R"({"dataset": "d", "early_stopping_metric": "loss"})"));
   EXPECT_EQ(c.status().message(),
             "early_stopping_metric must be one of val_loss, val_accuracy, got 'loss'");
+}
+
+TEST(RowKeys, RangeProblemsListsEveryKeyOutOfRange) {
+  TrainConfig c;
+  c.optimizer.learning_rate = -1;
+  c.epochs = 0;
+  c.network.hidden = {0, 0};
+  EXPECT_EQ(RangeProblems(c), (std::vector<std::string>{"hidden[0] must be >= 1, got 0",
+                                                        "learning_rate must be > 0, got -1",
+                                                        "epochs must be >= 1, got 0"}));
+  EXPECT_EQ(CheckRanges(c).message(),
+            "hidden[0] must be >= 1, got 0; learning_rate must be > 0, got -1; epochs must be >= "
+            "1, got 0");
+}
+
+// One alias table: each alias names a real key (or says why there is none) and is not a key.
+TEST(RowKeys, AliasesPointAtRealKeys) {
+  std::set<std::string_view> seen;
+  for (const KeyAlias& a : AllKeyAliases()) {
+    EXPECT_TRUE(seen.insert(a.alias).second) << a.alias << " declared twice";
+    EXPECT_EQ(FindRowKey(a.alias), nullptr) << a.alias << " is a key";
+    if (a.key.empty()) {
+      EXPECT_FALSE(a.note.empty()) << a.alias;
+    } else {
+      EXPECT_NE(FindRowKey(a.key), nullptr) << a.alias << " -> " << a.key;
+    }
+  }
+  EXPECT_EQ(UnknownKeyMessage("lr"), "lr: unknown key (did you mean 'learning_rate'?)");
+  EXPECT_EQ(UnknownKeyMessage("num_units"), "num_units: unknown key (did you mean 'hidden'?)");
+  EXPECT_EQ(UnknownKeyMessage("dropout"),
+            "dropout: unknown key (not supported: the network has no dropout layers)");
+  EXPECT_EQ(UnknownKeyMessage("epoch"), "epoch: unknown key (did you mean 'epochs'?)");
+  EXPECT_EQ(UnknownKeyMessage("zzzzzzzz"), "zzzzzzzz: unknown key");
 }
 
 TEST(RowKeys, MarkdownHasOneLinePerKey) {

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -20,6 +22,7 @@
 #include "base/strings.h"
 #include "storage/layout.h"
 #include "storage/store.h"
+#include "sweep/spec/row_keys.h"
 #include "sweep/spec/spec_wandb.h"
 
 namespace sweep {
@@ -318,25 +321,36 @@ std::string RowRanges(const std::vector<size_t>& rows) {
   return out;
 }
 
+// The row's skip_rows as ConfigFromRow reads it; 0 when absent or bad (ValidateRows says so).
+int SkipRowsOf(const nlohmann::json& row) {
+  auto it = row.find("skip_rows");
+  model::TrainConfig config;
+  if (it == row.end() || !FindRowKey("skip_rows")->set("skip_rows", *it, &config).ok()) return 0;
+  return std::max(config.data.skip_rows, 0);
+}
+
 }  // namespace
 
 std::vector<std::string> CheckInputs(const Spec& spec) {
-  std::map<std::pair<std::string, std::string>, std::vector<size_t>> uses;  // (key, path) -> rows
+  // (key, path, skip_rows) -> rows
+  std::map<std::tuple<std::string, std::string, int>, std::vector<size_t>> uses;
   for (size_t i = 0; i < spec.rows.size(); ++i) {
     for (const char* key : {"dataset", "test_dataset"}) {
       auto it = spec.rows[i].find(key);
       if (it == spec.rows[i].end() || !it->is_string() || it->get<std::string>().empty()) continue;
-      uses[{key, ResolveDataPath(it->get<std::string>(), spec.base_dir)}].push_back(i);
+      const std::string path = ResolveDataPath(it->get<std::string>(), spec.base_dir);
+      uses[{key, path, SkipRowsOf(spec.rows[i])}].push_back(i);
     }
   }
   std::vector<std::string> problems;
   for (const auto& [use, rows] : uses) {
-    Status s = storage::ProbeInput(use.second);
+    const auto& [key, path, skip_rows] = use;
+    Status s = storage::ProbeInput(path, skip_rows);
     if (s.ok()) continue;
     std::string message = s.message();
-    if (message.rfind(use.second, 0) != 0) message = use.second + ": " + message;
-    problems.push_back(use.first + " of row" + (rows.size() > 1 ? "s " : " ") + RowRanges(rows) +
-                       ": " + message);
+    if (message.rfind(path, 0) != 0) message = path + ": " + message;
+    problems.push_back(key + " of row" + (rows.size() > 1 ? "s " : " ") + RowRanges(rows) + ": " +
+                       message);
   }
   return problems;
 }

@@ -73,10 +73,11 @@ void LogSpecWarnings(const Spec& spec);
 // others relative to `base_dir` (a folder or an s3:// prefix). The worker reads what this gives.
 std::string ResolveDataPath(const std::string& path, const std::string& base_dir);
 
-// Probes every distinct `dataset` and `test_dataset` of the rows (storage::ProbeInput: a HEAD
-// for s3://, magic bytes for local files) and returns one line per input that cannot be read,
-// naming the rows that use it: "dataset of rows 0-2, 5: data/train.csv: no such file". Rows
-// whose value is not a string are left to ValidateRows.
+// Probes every distinct `dataset` and `test_dataset` of the rows, with the row's `skip_rows`
+// (storage::ProbeInput: a HEAD for s3://, magic bytes and a CSV's first lines for local files;
+// skip_rows only for CSV) and returns one line per input that cannot be read, naming the rows
+// that use it: "dataset of rows 0-2, 5: data/train.csv: no such file". Rows whose value is not
+// a string are left to ValidateRows.
 std::vector<std::string> CheckInputs(const Spec& spec);
 
 // Applies `--set key=value` overrides to every row (value parsed as a YAML scalar or flow
