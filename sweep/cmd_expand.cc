@@ -36,8 +36,8 @@ int RunExpand(const ExpandOptions& o) {
       o.json ? nlohmann::json(spec->rows).dump(2) + "\n" : RowsToYaml(spec->rows);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
-  std::fprintf(stderr, "%zu rows (%s, hash %s)\n", spec->rows.size(), spec->form.c_str(),
-               RowsHash(spec->rows).c_str());
+  std::fprintf(stderr, "%zu row%s (%s, hash %s)\n", spec->rows.size(),
+               spec->rows.size() == 1 ? "" : "s", spec->form.c_str(), RowsHash(spec->rows).c_str());
   return 0;
 }
 
@@ -61,11 +61,12 @@ int RunValidate(const ExpandOptions& o) {
   for (const std::string& p : problems)
     std::fprintf(stderr, "%s: %s\n", spec->source.c_str(), p.c_str());
   if (!problems.empty()) {
-    std::fprintf(stderr, "%zu problem%s in %zu rows\n", problems.size(),
-                 problems.size() == 1 ? "" : "s", spec->rows.size());
+    std::fprintf(stderr, "%zu problem%s in a spec of %zu row%s\n", problems.size(),
+                 problems.size() == 1 ? "" : "s", spec->rows.size(),
+                 spec->rows.size() == 1 ? "" : "s");
     return ToInt(ExitCode::kBadInput);
   }
-  std::printf("%zu rows OK\n", spec->rows.size());
+  std::printf("%zu row%s OK\n", spec->rows.size(), spec->rows.size() == 1 ? "" : "s");
   return 0;
 }
 

@@ -18,7 +18,7 @@ grep -q "dataset of rows 1-2: $T/missing.csv: " "$T/err" || fail "validate: $(ca
 grep -q "test_dataset of row 3: $T/d/folder: is a folder" "$T/err" || fail "$(cat "$T/err")"
 grep -q "dataset of row 4: $T/d/fake.csv.gz: not gzip" "$T/err" || fail "$(cat "$T/err")"
 grep -q "dataset of row 5: $T/d/x.h5: not HDF5" "$T/err" || fail "$(cat "$T/err")"
-grep -q '^4 problems in 6 rows$' "$T/err" || fail "$(tail -1 "$T/err")"
+grep -q '^4 problems in a spec of 6 rows$' "$T/err" || fail "$(tail -1 "$T/err")"
 expect_exit 2 "$SWEEP_BIN" run "$T/spec.yml" --storage "$T/s"
 grep -q "4 input(s) cannot be read, nothing started" "$T/err" || fail "run: $(cat "$T/err")"
 [[ ! -e $T/s/0 ]] || fail "a row was started"
