@@ -45,7 +45,7 @@ RowRecord Succeeded(int index, json params, std::map<std::string, double> metric
   rec.state = RowState::kSucceeded;
   storage::RunResult r;
   r.index = index;
-  r.succeeded = true;
+  r.status = storage::ResultStatus::kSucceeded;
   r.params = std::move(params);
   r.metrics = std::move(metrics);
   r.epochs = 3;

@@ -182,13 +182,13 @@ class Loop {
     bool fresh = false;
     std::optional<storage::RunResult> current = CurrentResult(child, &fresh);
     // Exit 0 with a succeeded result in place is a success even if the bytes did not change.
-    if (exit.code == 0 && current && current->succeeded) {
+    if (exit.code == 0 && current && current->succeeded()) {
       Succeeded(child, *current, took);
       return;
     }
     if (!fresh) current.reset();
     const std::optional<storage::RunResult>& fresh_result = current;
-    std::string reason = fresh_result && !fresh_result->succeeded && !fresh_result->error.empty()
+    std::string reason = fresh_result && !fresh_result->succeeded() && !fresh_result->error.empty()
                              ? fresh_result->error
                              : LastLine(LogPathFor(child.index));
     if (exit.code == 0) reason = "exited 0 without publishing a succeeded result.json";
@@ -270,7 +270,7 @@ class Loop {
     // `--failed` finds the row.
     storage::RunResult r;
     r.index = child.index;
-    r.succeeded = false;
+    r.status = storage::ResultStatus::kFailed;
     r.attempt = child.attempt;
     r.exit_code = code;
     r.error = "worker exited with code " + std::to_string(code) + ": " + reason;
