@@ -64,13 +64,14 @@ int WriteResults(const std::string& root, int count) {
   for (int i = 0; i < count; ++i) {
     sweep::storage::RunResult r;
     r.index = i;
-    r.succeeded = i % 97 != 13;  // about 1% failed rows
+    r.status = i % 97 != 13 ? sweep::storage::ResultStatus::kSucceeded
+                            : sweep::storage::ResultStatus::kFailed;  // about 1% failed rows
     r.params = spec->rows[i];
     r.host = "bench";
     r.version = "0.1.0";
     r.epochs = 3;
     r.seconds = 1 + 10 * sweep::UniformFloat(rng);
-    if (r.succeeded) {
+    if (r.succeeded()) {
       double loss = 0.3 + sweep::UniformFloat(rng);
       for (int e = 1; e <= 3; ++e) {
         loss *= 0.7;

@@ -108,6 +108,8 @@ class Trainer {
   const float* SliceInputs(int t, int64_t lo, int n);
   Metrics RunEpoch(float lr);
   bool Improved(const Metrics& val, double* best) const;
+  TrainReport Diverged(TrainReport report, int epoch, int64_t step, const char* split,
+                       double loss) const;
 
   const TrainConfig& config_;
   const Dataset& data_;
@@ -125,6 +127,9 @@ class Trainer {
   SplitMix64Rng shuffle_rng_;
   int64_t step_ = 0;
   std::atomic<bool> cancel_{false};
+  std::atomic<int64_t> diverged_step_{0};  // the first step with a non-finite batch loss; 0 = none
+  double diverged_loss_ = 0;               // that loss (NaN or inf)
+  Clock::time_point start_ = Clock::now();
 };
 
 Trainer::Trainer(const TrainConfig& config, const Dataset& data, Split split, Mlp* model,
@@ -189,10 +194,21 @@ void Trainer::EpochWork(int t, float lr) {
       Backward(*model_, x, n, &ws);
       sums.loss += bl.loss_sum / b;
       sums.accuracy += static_cast<double>(bl.correct) / b;
+      // One scalar test per thread and step: a NaN or inf anywhere in the block reaches the
+      // block's loss sum.
+      if (!std::isfinite(bl.loss_sum)) {
+        int64_t none = 0;
+        if (diverged_step_.compare_exchange_strong(none, step_ + s + 1)) {
+          diverged_loss_ = bl.loss_sum;  // by the one thread that won; read after the join
+        }
+      }
     } else {
       std::fill_n(ws.grad(), ws.layout().size, 0.0f);
     }
     pool_.Barrier();
+    // Every thread reads the same value here (written before the barrier, none after it until
+    // the next step's): they all stop together, before an update with non-finite gradients.
+    if (diverged_step_.load(std::memory_order_relaxed) != 0) return;
     optimizer_.Update(t, grads_.data(), pool_.size(), lr, step_ + s + 1);
     if (t == 0 && hooks_.stop != nullptr && hooks_.stop->load()) cancel_ = true;
     // The next batch's rows do not depend on the weights: gather them before waiting.
@@ -237,8 +253,29 @@ bool Trainer::Improved(const Metrics& val, double* best) const {
   return true;
 }
 
+// "nan", "inf" or "-inf": printf's spelling of NaN depends on its sign bit ("-nan").
+std::string NonFiniteText(double v) {
+  if (std::isnan(v)) return "nan";
+  return v > 0 ? "inf" : "-inf";
+}
+
+TrainReport Trainer::Diverged(TrainReport report, int epoch, int64_t step, const char* split,
+                              double loss) const {
+  report.diverged = Divergence{epoch, step, std::string(split) + " loss " + NonFiniteText(loss)};
+  report.train = report.val = Metrics();
+  report.best_epoch = 0;
+  if (!report.history.empty()) {
+    report.train = report.history.back().train;
+    report.val = report.history.back().val;
+    report.best_epoch = report.history.back().epoch;
+  }
+  report.stopped_early = false;
+  report.seconds = Since(start_);
+  return report;
+}
+
 StatusOr<TrainReport> Trainer::Run() {
-  const Clock::time_point t0 = Clock::now();
+  start_ = Clock::now();
   ScopedFlushDenormals ftz;
   const bool has_val = !split_.val.empty();
   const int patience = config_.early_stopping.patience;
@@ -256,7 +293,13 @@ StatusOr<TrainReport> Trainer::Run() {
     if (!cancel_) rec.train = RunEpoch(static_cast<float>(rec.learning_rate));
     rec.seconds = Since(e0);
     if (cancel_) return Status::Cancelled("training stopped at epoch " + std::to_string(epoch));
+    if (const int64_t step = diverged_step_.load(); step != 0) {
+      return Diverged(std::move(report), epoch, step, "train", diverged_loss_);
+    }
     if (has_val) rec.val = EvaluateRows(*model_, data_, &split_.val, loss, &pool_, &eval_ws_);
+    if (has_val && !std::isfinite(rec.val.loss)) {
+      return Diverged(std::move(report), epoch, step_, "val", rec.val.loss);
+    }
     report.history.push_back(rec);
     if (hooks_.on_epoch) hooks_.on_epoch(rec);
     if (patience == 0) continue;
@@ -276,12 +319,21 @@ StatusOr<TrainReport> Trainer::Run() {
     report.best_epoch = last;
   }
   report.train = EvaluateRows(*model_, data_, &split_.train, loss, &pool_, &eval_ws_);
+  // The last update can make the weights non-finite after the last batch loss was finite.
+  if (const double final_loss = report.train.loss; !std::isfinite(final_loss)) {
+    return Diverged(std::move(report), last, step_, "train", final_loss);
+  }
   if (has_val) report.val = EvaluateRows(*model_, data_, &split_.val, loss, &pool_, &eval_ws_);
-  report.seconds = Since(t0);
+  report.seconds = Since(start_);
   return report;
 }
 
 }  // namespace
+
+std::string DescribeDivergence(const Divergence& d) {
+  return "diverged at epoch " + std::to_string(d.epoch) + " (step " + std::to_string(d.step) +
+         "): " + d.what;
+}
 
 double ScheduledLearningRate(const TrainConfig& config, int epoch) {
   const double lr = config.optimizer.learning_rate;

@@ -14,6 +14,8 @@
 #include <atomic>
 #include <functional>
 #include <limits>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "base/dataset.h"
@@ -38,13 +40,28 @@ struct EpochRecord {
   double seconds = 0;  // this epoch's training time (validation excluded)
 };
 
+// Where training stopped on a non-finite loss (learning rate too high, exploding gradients):
+// rerunning the same config diverges the same way.
+struct Divergence {
+  int epoch = 0;     // 1-based epoch whose loss was not finite
+  int64_t step = 0;  // 1-based optimizer step (counted over the run) that gave it
+  std::string what;  // "train loss nan", "val loss inf"
+};
+
+// "diverged at epoch 3 (step 12): train loss nan"
+std::string DescribeDivergence(const Divergence& d);
+
 struct TrainReport {
-  std::vector<EpochRecord> history;
+  std::vector<EpochRecord> history;  // finite epochs only
   Metrics train;       // final, evaluated on the training rows (validation rows excluded)
   Metrics val;         // final, on the validation rows; NaN when validation_split == 0
   int best_epoch = 0;  // the epoch whose weights the model holds at the end
   bool stopped_early = false;
   double seconds = 0;  // total training time
+  // Set when a loss became NaN or infinite: training stopped at once, the model's weights are
+  // not usable, train/val are the last finite epoch's (NaN when none was) and best_epoch is
+  // that epoch (0 when none).
+  std::optional<Divergence> diverged;
 };
 
 struct TrainHooks {
@@ -60,6 +77,8 @@ struct TrainHooks {
 // (Loss::kMse) uses y as the single target.
 // Errors: InvalidArgument (data does not fit the config: empty, too few rows to split, labels
 // not integers in [0, num_classes), device cuda in a CPU build), Cancelled (hooks.stop set).
+// A diverged run is not an error: it returns a report with `diverged` set. The check costs one
+// isfinite per thread and mini-batch (the batch loss, not every element).
 // On early stopping the best epoch's weights are restored. The reported losses are data losses
 // (the weight decay term is not included); train.loss/accuracy in the history are averaged over
 // the epoch's mini-batches, with the weights changing in between.

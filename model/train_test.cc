@@ -270,6 +270,61 @@ TEST(Train, MseRegressionReducesLoss) {
   EXPECT_LT(r->train.loss, 0.05 * r->history.front().train.loss);
   EXPECT_LT(r->val.loss, 0.05);
   EXPECT_TRUE(std::isnan(r->train.accuracy));
+  EXPECT_FALSE(r->diverged.has_value());
+}
+
+// Two sane epochs, then a rate of 100 from epoch 3: the loss overflows within a few steps.
+TEST(Train, NonFiniteLossStopsAtOnceKeepingTheLastFiniteEpoch) {
+  const Dataset data = Linear(400, 6, 6);
+  for (int threads : {1, 2}) {
+    TrainConfig c = SmallConfig();
+    c.network.loss = Loss::kMse;
+    c.optimizer.kind = Optimizer::kSgd;
+    c.optimizer.learning_rate = 0.01f;
+    c.schedule.kind = LrSchedule::kStep;
+    c.schedule.step_epochs = 2;
+    c.schedule.gamma = 10000.0f;
+    c.data.validation_split = 0.2f;
+    c.epochs = 50;
+    c.threads = threads;
+    int epochs_seen = 0;
+    TrainHooks hooks;
+    hooks.on_epoch = [&](const EpochRecord& e) { epochs_seen = e.epoch; };
+    Mlp m;
+    StatusOr<TrainReport> r = Train(c, data, &m, hooks);
+    ASSERT_OK(r);
+    ASSERT_TRUE(r->diverged.has_value()) << threads;
+    EXPECT_EQ(r->diverged->epoch, 3);
+    const int64_t steps_per_epoch = (320 + 31) / 32;
+    EXPECT_GT(r->diverged->step, 2 * steps_per_epoch);
+    EXPECT_LE(r->diverged->step, 3 * steps_per_epoch);
+    EXPECT_EQ(r->diverged->what.rfind("train loss ", 0), 0u) << r->diverged->what;
+    EXPECT_EQ(epochs_seen, 2);
+    ASSERT_EQ(r->history.size(), 2u);
+    EXPECT_EQ(r->best_epoch, 2);
+    EXPECT_TRUE(std::isfinite(r->train.loss));
+    EXPECT_EQ(r->train.loss, r->history.back().train.loss);
+    EXPECT_EQ(r->val.loss, r->history.back().val.loss);
+    EXPECT_EQ(DescribeDivergence(*r->diverged), "diverged at epoch 3 (step " +
+                                                    std::to_string(r->diverged->step) +
+                                                    "): " + r->diverged->what);
+  }
+}
+
+TEST(Train, DivergingInTheFirstEpochLeavesNoMetrics) {
+  const Dataset data = Linear(400, 6, 6);
+  TrainConfig c = SmallConfig();
+  c.network.loss = Loss::kMse;
+  c.optimizer.kind = Optimizer::kSgd;
+  c.optimizer.learning_rate = 100.0f;
+  Mlp m;
+  StatusOr<TrainReport> r = Train(c, data, &m);
+  ASSERT_OK(r);
+  ASSERT_TRUE(r->diverged.has_value());
+  EXPECT_EQ(r->diverged->epoch, 1);
+  EXPECT_TRUE(r->history.empty());
+  EXPECT_EQ(r->best_epoch, 0);
+  EXPECT_TRUE(std::isnan(r->train.loss));
 }
 
 TEST(Train, WeightDecayShrinksWeights) {

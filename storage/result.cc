@@ -27,6 +27,13 @@ Status ReadInt(const json& j, const char* key, int* out) {
   return Status::Ok();
 }
 
+Status ReadInt64(const json& j, const char* key, int64_t* out) {
+  if (!j.contains(key)) return Status::Ok();
+  if (!j[key].is_number_integer()) return Corrupt(key, "expected an integer, got " + j[key].dump());
+  *out = j[key].get<int64_t>();
+  return Status::Ok();
+}
+
 Status ReadDouble(const json& j, const char* key, double* out) {
   if (!j.contains(key) || j[key].is_null()) return Status::Ok();
   if (!j[key].is_number()) return Corrupt(key, "expected a number, got " + j[key].dump());
@@ -86,11 +93,16 @@ Status ReadHeader(const json& j, RunResult* r) {
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "index", &r->index));
   if (r->index < 0) return Corrupt("index", "expected >= 0, got " + std::to_string(r->index));
   if (!j.contains("status")) return Corrupt("status", "missing");
-  if (j["status"] != "succeeded" && j["status"] != "failed") {
-    return Corrupt("status", "expected \"succeeded\" or \"failed\", got " + j["status"].dump());
+  for (ResultStatus s :
+       {ResultStatus::kSucceeded, ResultStatus::kFailed, ResultStatus::kDiverged}) {
+    if (j["status"] == ResultStatusName(s) && (version >= 2 || s != ResultStatus::kDiverged)) {
+      r->status = s;
+      return Status::Ok();
+    }
   }
-  r->succeeded = j["status"] == "succeeded";
-  return Status::Ok();
+  return Corrupt("status", std::string("expected \"succeeded\", \"failed\"") +
+                               (version >= 2 ? " or \"diverged\"" : " (format 1)") + ", got " +
+                               j["status"].dump());
 }
 
 Status ReadBody(const json& j, RunResult* r) {
@@ -123,16 +135,31 @@ Status ReadBody(const json& j, RunResult* r) {
   SWEEP_RETURN_IF_ERROR(ReadArray(j, "class_names", &r->class_names));
   SWEEP_RETURN_IF_ERROR(ReadString(j, "error", &r->error));
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "exit_code", &r->exit_code));
+  SWEEP_RETURN_IF_ERROR(ReadInt(j, "diverged_epoch", &r->diverged_epoch));
+  SWEEP_RETURN_IF_ERROR(ReadInt64(j, "diverged_step", &r->diverged_step));
   return Status::Ok();
 }
 
 }  // namespace
 
+std::string_view ResultStatusName(ResultStatus status) {
+  switch (status) {
+    case ResultStatus::kSucceeded:
+      return "succeeded";
+    case ResultStatus::kFailed:
+      return "failed";
+    case ResultStatus::kDiverged:
+      return "diverged";
+  }
+  return "failed";
+}
+
 nlohmann::json ToJson(const RunResult& r) {
   json j = json::object();
-  j["format_version"] = kResultFormatVersion;
+  // The oldest version that holds the file: readers of version 1 still read all but diverged.
+  j["format_version"] = r.status == ResultStatus::kDiverged ? 2 : 1;
   j["index"] = r.index;
-  j["status"] = r.succeeded ? "succeeded" : "failed";
+  j["status"] = ResultStatusName(r.status);
   j["params"] = r.params;
   json metrics = json::object();
   for (const auto& [name, value] : r.metrics) {
@@ -151,9 +178,14 @@ nlohmann::json ToJson(const RunResult& r) {
   if (!r.model.empty()) j["model"] = r.model;
   if (!r.input_shape.empty()) j["input_shape"] = r.input_shape;
   if (!r.class_names.empty()) j["class_names"] = r.class_names;
-  if (!r.succeeded) {
+  if (r.status == ResultStatus::kFailed) {
     j["error"] = r.error;
     j["exit_code"] = r.exit_code;
+  }
+  if (r.status == ResultStatus::kDiverged) {
+    j["error"] = r.error;
+    j["diverged_epoch"] = r.diverged_epoch;
+    j["diverged_step"] = r.diverged_step;
   }
   return j;
 }

@@ -1,7 +1,9 @@
 // result.json: the record a worker publishes for its index, written last (its presence means
-// the row finished, succeeded or failed). Format version 1:
+// the row finished: succeeded, failed or diverged). Format version 2 (version 1 lacks
+// "diverged"); a file is written with the oldest version that holds it, 1 unless diverged, so
+// an older reader still reads every other result:
 // {
-//   "format_version": 1, "index": 2, "status": "succeeded" | "failed",
+//   "format_version": 1, "index": 2, "status": "succeeded" | "failed" | "diverged",
 //   "params": {...resolved row keys...},
 //   "metrics": {"train_loss": .., "train_accuracy": .., "val_loss": .., "val_accuracy": ..,
 //               "test_loss": .., "test_accuracy": ..},     (only those that apply)
@@ -11,27 +13,35 @@
 //   "seconds": 12.5, "attempt": 1, "host": "ip-10-0-0-1",
 //   "finished_at": "2026-12-04T21:30:05.123Z",   (UTC, when the worker published; absent in
 //                                                 files from before 2026-12) "version": "0.1.0",
-//   "model": "model/model.h5",   (relative to the index folder; absent when failed)
+//   "model": "model/model.h5",   (relative to the index folder; absent unless succeeded)
 //   "input_shape": [28, 28],     one sample's shape, as model.h5's sweep_input_shape (when known)
 //   "class_names": ["Iris-setosa", ...],  class index -> name (only when the labels were names)
 //   "error": "...", "exit_code": 2    (when failed)
+//   "error": "diverged at epoch 3 (step 12): train loss nan", "diverged_epoch": 3,
+//   "diverged_step": 12               (when diverged: a non-finite loss stopped training; the
+//                                      metrics and history are the finite epochs', no model)
 // }
 #pragma once
 
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
 
 namespace sweep::storage {
 
-inline constexpr int kResultFormatVersion = 1;
+inline constexpr int kResultFormatVersion = 2;  // the newest this program reads
+
+enum class ResultStatus { kSucceeded, kFailed, kDiverged };
+
+std::string_view ResultStatusName(ResultStatus status);  // "succeeded", "failed", "diverged"
 
 struct RunResult {
   int index = -1;
-  bool succeeded = false;
+  ResultStatus status = ResultStatus::kFailed;
   nlohmann::json params = nlohmann::json::object();
   std::map<std::string, double> metrics;
   nlohmann::json history = nlohmann::json::array();
@@ -43,11 +53,15 @@ struct RunResult {
   std::string host;
   std::string finished_at;  // UTC "2026-12-04T21:30:05.123Z" when published; "" in older files
   std::string version;
-  std::string model;                     // relative path of model.h5, "" when failed
+  std::string model;                     // relative path of model.h5, "" unless succeeded
   std::vector<int> input_shape;          // one sample's shape; empty = unknown (not written)
   std::vector<std::string> class_names;  // empty = unnamed classes (not written)
-  std::string error;                     // when failed
+  std::string error;                     // when failed or diverged: why
   int exit_code = 0;                     // when failed
+  int diverged_epoch = 0;                // when diverged: 1-based epoch of the non-finite loss
+  int64_t diverged_step = 0;             // when diverged: 1-based optimizer step of it
+
+  bool succeeded() const { return status == ResultStatus::kSucceeded; }
 };
 
 nlohmann::json ToJson(const RunResult& r);

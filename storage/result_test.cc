@@ -15,7 +15,7 @@ using nlohmann::json;
 RunResult Succeeded() {
   RunResult r;
   r.index = 2;
-  r.succeeded = true;
+  r.status = ResultStatus::kSucceeded;
   r.params =
       json::parse(R"({"dataset": "synthetic:blobs", "hidden": [64], "learning_rate": 0.001})");
   r.metrics = {{"train_loss", 0.25}, {"val_accuracy", 0.875}};
@@ -38,7 +38,7 @@ TEST(Result, SucceededRoundTrips) {
   auto back = ParseResult(text);
   ASSERT_OK(back);
   EXPECT_EQ(back->index, 2);
-  EXPECT_TRUE(back->succeeded);
+  EXPECT_TRUE(back->succeeded());
   EXPECT_EQ(back->params, r.params);
   EXPECT_EQ(back->metrics, r.metrics);
   EXPECT_EQ(back->history, r.history);
@@ -52,7 +52,7 @@ TEST(Result, SucceededRoundTrips) {
   EXPECT_EQ(back->model, r.model);
   EXPECT_EQ(ToJsonText(*back), text);
   const json j = json::parse(text);
-  EXPECT_EQ(j["format_version"], kResultFormatVersion);
+  EXPECT_EQ(j["format_version"], 1);  // readable by sweep versions before "diverged"
   EXPECT_EQ(j["status"], "succeeded");
   EXPECT_FALSE(j.contains("error"));
   EXPECT_FALSE(j.contains("exit_code"));
@@ -104,7 +104,7 @@ TEST(Result, HistoryIsOneLinePerEpochTheRestIndented) {
 TEST(Result, FailedRoundTripsWithoutModel) {
   RunResult r;
   r.index = 0;
-  r.succeeded = false;
+  r.status = ResultStatus::kFailed;
   r.error = "load dataset: x.h5: not found";
   r.exit_code = 2;
   const json j = ToJson(r);
@@ -112,10 +112,49 @@ TEST(Result, FailedRoundTripsWithoutModel) {
   EXPECT_FALSE(j.contains("model"));
   auto back = ParseResult(j.dump());
   ASSERT_OK(back);
-  EXPECT_FALSE(back->succeeded);
+  EXPECT_FALSE(back->succeeded());
+  EXPECT_EQ(back->status, ResultStatus::kFailed);
   EXPECT_EQ(back->error, r.error);
   EXPECT_EQ(back->exit_code, 2);
   EXPECT_EQ(back->model, "");
+}
+
+TEST(Result, DivergedRoundTripsWithItsEpochAndNoModel) {
+  RunResult r = Succeeded();
+  r.status = ResultStatus::kDiverged;
+  r.model = "";
+  r.error = "diverged at epoch 3 (step 12): train loss nan";
+  r.diverged_epoch = 3;
+  r.diverged_step = 12;
+  const json j = ToJson(r);
+  EXPECT_EQ(j["status"], "diverged");
+  EXPECT_EQ(j["format_version"], 2);  // a version-1 reader says "upgrade", not "corrupt"
+  EXPECT_EQ(j["diverged_epoch"], 3);
+  EXPECT_EQ(j["diverged_step"], 12);
+  EXPECT_EQ(j["error"], r.error);
+  EXPECT_FALSE(j.contains("model"));
+  EXPECT_FALSE(j.contains("exit_code"));  // the worker exits 0: rerunning will not help
+  auto back = ParseResult(ToJsonText(r));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->status, ResultStatus::kDiverged);
+  EXPECT_FALSE(back->succeeded());
+  EXPECT_EQ(back->diverged_epoch, 3);
+  EXPECT_EQ(back->diverged_step, 12);
+  EXPECT_EQ(back->error, r.error);
+  EXPECT_EQ(back->metrics, r.metrics);
+  EXPECT_EQ(ToJsonText(*back), ToJsonText(r));
+}
+
+TEST(Result, DivergedNeedsFormatTwo) {
+  json j = ToJson(Succeeded());
+  j["status"] = "diverged";
+  auto old = ParseResult(j.dump());
+  EXPECT_EQ(old.status().code(), StatusCode::kCorruption);
+  j["status"] = "exploded";
+  j["format_version"] = 2;
+  auto bad = ParseResult(j.dump());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(bad.status().message().find("\"diverged\""), std::string::npos);
 }
 
 TEST(Result, NanMetricsStayValidJson) {
@@ -165,8 +204,8 @@ TEST(Result, CorruptHalfWrittenAndForeignFilesAreRejected) {
   ExpectCorrupt(std::string("\x00\x01garbage", 9), "not valid JSON");
   ExpectCorrupt("[1, 2]", "expected a JSON object");
   ExpectCorrupt(R"({"name": "package.json"})", "format_version: missing");
-  ExpectCorrupt(R"({"format_version": 2, "index": 1, "status": "succeeded"})",
-                "format_version: 2 is newer than this program's 1");
+  ExpectCorrupt(R"({"format_version": 3, "index": 1, "status": "succeeded"})",
+                "format_version: 3 is newer than this program's 2");
   ExpectCorrupt(R"({"format_version": "1", "index": 1, "status": "failed"})",
                 "format_version: expected an integer");
   ExpectCorrupt(R"({"format_version": 1, "status": "failed"})", "index: missing");

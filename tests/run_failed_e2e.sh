@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One row with a bad data file (gzipped, so the up-front input check sees only its gzip magic and
 # passes; line 2 does not parse): run exits non-zero naming it, collect reports it failed with
-# its reason, `sweep run --failed` retries only it.
+# its reason, `sweep run --failed` retries only it. It failed on bad input (exit 2), so run,
+# collect and status say to fix the spec and replan, never `--failed` (issue 15 item 9).
 source "$(dirname "$0")/run_lib.sh"
 printf '1,2,0\n3,x,1\n' | gzip > bad.csv.gz
 cat > spec.yml <<'YAML'
@@ -18,10 +19,17 @@ set -e
 expect_eq "$rc" 1 "exit code with a failed row"
 grep -q '^row 1 failed (exit 2)' run1.log || { cat run1.log; fail "row 1 failure line"; }
 grep -q '^failed rows: 1$' run1.log || { cat run1.log; fail "failed list"; }
-grep -q 'sweep run spec.yml --storage S --failed' run1.log || { cat run1.log; fail "rerun hint"; }
+replan_hint='^bad input (exit 2) in row 1: rerunning it as it is fails again; fix the spec (or its data), then run: sweep run spec.yml --storage S --replan$'
+grep -q "$replan_hint" run1.log || { cat run1.log; fail "fix-the-spec hint"; }
+! grep -q -e '--failed' run1.log || { cat run1.log; fail "--failed suggested for a bad-input row"; }
 
 timeout 30 "$SWEEP_BIN" collect S > collect.txt || fail "collect"
 grep -q '^failed: 1 (exit 2): .*bad.csv' collect.txt || { cat collect.txt; fail "reason"; }
+grep -q "$replan_hint" collect.txt || { cat collect.txt; fail "collect: fix-the-spec hint"; }
+! grep -q -e '--failed' collect.txt || { cat collect.txt; fail "collect suggests --failed"; }
+timeout 30 "$SWEEP_BIN" status S > status.txt || fail "status"
+grep -q "$replan_hint" status.txt || { cat status.txt; fail "status: fix-the-spec hint"; }
+! grep -q '^to rerun' status.txt || { cat status.txt; fail "status: a bad-input row to rerun"; }
 timeout 30 "$SWEEP_BIN" collect S --format csv 2>/dev/null > board.csv
 expect_eq "$(csv_rows board.csv)" 2 "CSV rows (succeeded only)"
 

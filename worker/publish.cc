@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -152,6 +153,20 @@ Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Da
     return model_status.ok() ? temp.status() : model_status;
   }
   return local.empty() ? store.Put(key, text) : RenameSynced(*temp, local);
+}
+
+Status PublishResultOnly(storage::Store& store, int index, const Dataset& data,
+                         storage::RunResult* result) {
+  storage::ModelFile unused;
+  DescribeInputs(data, &unused, result);
+  result->model.clear();
+  result->finished_at = UtcNowMillis();
+  SWEEP_RETURN_IF_ERROR(store.Put(storage::ResultPath("", index), ToJsonText(*result)));
+  const std::string stale = store.LocalPath(storage::ModelPath("", index));
+  if (!stale.empty() && ::unlink(stale.c_str()) != 0 && errno != ENOENT) {
+    return FromErrno(errno, stale);
+  }
+  return Status::Ok();
 }
 
 }  // namespace sweep::worker

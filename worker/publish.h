@@ -32,4 +32,12 @@ void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
 Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Dataset& data,
                storage::RunResult* result);
 
+// Publishes {index}/result.json alone, atomically, for a row whose training diverged (no usable
+// weights: no model.h5), the inputs described by `data`. In a local store it then removes a
+// model.h5 that an earlier run of the row left, so the folder holds no model the result does
+// not name (result.json first: a crash in between leaves a diverged result beside a stale file
+// it does not name, never a model without its result).
+Status PublishResultOnly(storage::Store& store, int index, const Dataset& data,
+                         storage::RunResult* result);
+
 }  // namespace sweep::worker

@@ -104,6 +104,37 @@ void LogEpoch(const model::EpochRecord& e, int epochs) {
   log::Progress({line.data(), line.size()});  // buffered: see base/log.h
 }
 
+storage::RunResult NewResult(const WorkerOptions& options, const model::TrainConfig& config) {
+  storage::RunResult result;
+  result.index = options.index;
+  result.params = ConfigToRow(config);
+  result.attempt = options.attempt;
+  result.host = HostName();
+  result.version = SWEEP_VERSION;
+  return result;
+}
+
+// A non-finite loss: the row is finished, not failed. The same config diverges again, so the
+// worker exits 0 (no engine retries it) after publishing result.json with status "diverged",
+// the last finite epoch's metrics and no model.
+Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
+                       const Dataset& train, Clock::time_point start, storage::RunResult* result) {
+  const model::Divergence& d = *report.diverged;
+  result->status = storage::ResultStatus::kDiverged;
+  result->error = model::DescribeDivergence(d);
+  result->diverged_epoch = d.epoch;
+  result->diverged_step = d.step;
+  FillMetrics(report, model::Metrics(), result);
+  result->seconds = SecondsSince(start);
+  SWEEP_RETURN_IF_ERROR(
+      PublishResultOnly(store, result->index, train, result).WithContext("publish"));
+  log::Warn(
+      fmt::format("row {} {}; published result.json (status diverged, no model); rerun as "
+                  "is, it diverges again (try a lower learning_rate)",
+                  result->index, result->error));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
@@ -140,17 +171,12 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
   auto report = model::Train(config, train, &mlp, hooks);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
+  storage::RunResult result = NewResult(options, config);
+  if (report->diverged) return PublishDiverged(*store, *report, train, start, &result);
 
   model::Metrics test_metrics;
   if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
-
-  storage::RunResult result;
-  result.index = options.index;
-  result.succeeded = true;
-  result.params = ConfigToRow(config);
-  result.attempt = options.attempt;
-  result.host = HostName();
-  result.version = SWEEP_VERSION;
+  result.status = storage::ResultStatus::kSucceeded;
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
   SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));

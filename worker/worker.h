@@ -6,6 +6,8 @@
 // Order of work: read the spec and the row, check the config, check storage writable and the
 // data readable, and only then train. Bad input fails before any training and publishes
 // nothing. SIGTERM/SIGINT stop training between mini-batches: nothing is published, exit 143.
+// A non-finite loss stops training at once: result.json alone, status "diverged" with the last
+// finite epoch's metrics, and exit 0 (the same row diverges again: no engine should retry it).
 #pragma once
 
 #include <atomic>
@@ -26,7 +28,8 @@ struct WorkerOptions {
 };
 
 // Runs one row. `stop` is set by the signal handler. The returned status decides the exit
-// code (base/exit_code.h); a status of kOk means model.h5 and result.json were published.
+// code (base/exit_code.h); a status of kOk means result.json was published, with model.h5
+// unless it says "diverged".
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop);
 
 }  // namespace sweep::worker

@@ -115,7 +115,7 @@ Status ReportRows(const ArraySubmission& run, int count, int highest_exit, std::
   ScanOptions options;
   options.expected = count;
   SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(run.storage, options));
-  int succeeded = 0, failed = 0, other = 0;
+  int succeeded = 0, failed = 0, diverged = 0, other = 0;
   bool bad_input = highest_exit == 2;
   std::vector<int> not_ok;
   for (const ArrayPart& part : run.parts) {
@@ -123,6 +123,10 @@ Status ReportRows(const ArraySubmission& run, int count, int highest_exit, std::
       const RowRecord& r = scan.rows[row];
       if (r.state == RowState::kSucceeded) {
         ++succeeded;
+        continue;
+      }
+      if (r.state == RowState::kDiverged) {  // finished: rerunning diverges again
+        ++diverged;
         continue;
       }
       not_ok.push_back(row);
@@ -134,8 +138,9 @@ Status ReportRows(const ArraySubmission& run, int count, int highest_exit, std::
       }
     }
   }
-  out << "done: " << succeeded << " succeeded, " << failed << " failed, " << other
-      << " without a result";
+  out << "done: " << succeeded << " succeeded, " << failed << " failed, ";
+  if (diverged > 0) out << diverged << " diverged, ";
+  out << other << " without a result";
   if (highest_exit > 0) out << " (highest task exit code " << highest_exit << ")";
   out << "\n" << RenderLoggedErrors(scan);  // why rows that stopped on bad input did
   if (not_ok.empty()) return Status::Ok();

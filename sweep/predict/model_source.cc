@@ -116,9 +116,10 @@ StatusOr<ModelChoice> ModelWatcher::Choose() {
   if (kind_ == Kind::kRow) {
     SWEEP_ASSIGN_OR_RETURN(storage::RunResult r,
                            ReadResult(*store_, std::string(storage::kResultFile)));
-    if (!r.succeeded) {
-      return Status::NotFound(arg_ + ": row " + std::to_string(r.index) +
-                              " failed and has no model: " + r.error);
+    if (!r.succeeded()) {
+      return Status::NotFound(arg_ + ": row " + std::to_string(r.index) + " " +
+                              std::string(storage::ResultStatusName(r.status)) +
+                              " and has no model: " + r.error);
     }
     return ModelChoice{storage::JoinPath(arg_, r.model), r, r.index, "row " + arg_};
   }
@@ -133,7 +134,7 @@ Status ModelWatcher::Refresh() {
     if (!index || succeeded_.count(*index)) continue;
     StatusOr<storage::RunResult> r = ReadResult(*store_, key);
     if (!r.ok()) continue;  // half-written by another writer or foreign: not a candidate
-    (r->succeeded ? succeeded_ : others_)[*index] = std::move(*r);
+    (r->succeeded() ? succeeded_ : others_)[*index] = std::move(*r);
   }
   return Status::Ok();
 }

@@ -15,7 +15,7 @@ class ModelSourceTest : public ::testing::Test {
   void Publish(int index, bool ok, double acc, const std::string& finished_at) {
     storage::RunResult r;
     r.index = index;
-    r.succeeded = ok;
+    r.status = ok ? storage::ResultStatus::kSucceeded : storage::ResultStatus::kFailed;
     r.metrics["val_accuracy"] = acc;
     r.finished_at = finished_at;
     if (ok) r.model = storage::ModelPathInIndex();

@@ -6,6 +6,7 @@
 
 #include "base/strings.h"
 #include "storage/layout.h"
+#include "sweep/results/selection.h"
 
 namespace sweep {
 namespace {
@@ -118,9 +119,41 @@ std::vector<std::string> VaryingKeys(const std::vector<json>& rows) {
   return out;
 }
 
+std::optional<MetricChoice> TieBreakMetric(const MetricChoice& metric) {
+  const size_t underscore = metric.name.find('_');
+  if (underscore == std::string::npos || underscore == 0) return std::nullopt;
+  const std::string split = metric.name.substr(0, underscore);
+  if (metric.name == split + "_loss") return MetricChoice{split + "_accuracy", true, ""};
+  return MetricChoice{split + "_loss", false, ""};
+}
+
+namespace {
+
+// -1: row a ranks before row b by `m`; 1: after; 0: equal (both absent counts as equal).
+int CompareBy(const Scan& scan, int a, int b, const MetricChoice& m) {
+  std::optional<double> va = MetricOf(scan.rows[a], m.name), vb = MetricOf(scan.rows[b], m.name);
+  if (va.has_value() != vb.has_value()) return va.has_value() ? -1 : 1;
+  if (!va || *va == *vb) return 0;
+  return (m.maximize ? *va > *vb : *va < *vb) ? -1 : 1;
+}
+
+}  // namespace
+
+std::vector<int> TiedAtTheTop(const Scan& scan, const Leaderboard& board) {
+  std::vector<int> tied;
+  for (int i : board.order) {
+    if (!MetricOf(scan.rows[i], board.metric.name)) break;
+    if (!tied.empty() && CompareBy(scan, tied.front(), i, board.metric) != 0) break;
+    tied.push_back(i);
+  }
+  std::sort(tied.begin(), tied.end());
+  return tied;
+}
+
 Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric) {
   Leaderboard board;
   board.metric = std::move(metric);
+  board.tie_break = TieBreakMetric(board.metric);
   if (scan.plan) {
     board.param_keys = VaryingKeys(scan.plan->rows);
   } else {
@@ -140,14 +173,10 @@ Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric) {
     }
   }
   board.other_metrics.assign(others.begin(), others.end());
-  const bool maximize = board.metric.maximize;
-  const std::string& name = board.metric.name;
+  // Indices ascend before the sort and it is stable: the index is the last key.
   std::stable_sort(board.order.begin(), board.order.end(), [&](int a, int b) {
-    std::optional<double> va = MetricOf(scan.rows[a], name), vb = MetricOf(scan.rows[b], name);
-    if (va.has_value() != vb.has_value()) return va.has_value();
-    if (!va) return false;
-    if (*va == *vb) return false;
-    return maximize ? *va > *vb : *va < *vb;
+    if (int c = CompareBy(scan, a, b, board.metric); c != 0) return c < 0;
+    return board.tie_break && CompareBy(scan, a, b, *board.tie_break) < 0;
   });
   return board;
 }
@@ -182,32 +211,47 @@ std::string ValueText(const json& value) {
   return value.dump();
 }
 
+std::vector<int> FailedOnBadInput(const Scan& scan) {
+  std::vector<int> out;
+  for (int i : scan.IndicesIn(RowState::kFailed)) {
+    if (IsBadInputExit(scan.rows[i].result->exit_code)) out.push_back(i);
+  }
+  return out;
+}
+
 std::string RenderStatus(const Scan& scan) {
   std::string out = scan.root + ": " + std::to_string(scan.expected) + " rows";
   if (scan.plan) out += " (spec " + scan.plan->source + ")";
   out += "\n";
+  const std::vector<int> bad_input = FailedOnBadInput(scan);
   std::vector<int> rerun;
-  for (RowState state : {RowState::kSucceeded, RowState::kFailed, RowState::kUnfinished,
-                         RowState::kMissing, RowState::kCorrupt}) {
+  for (RowState state : {RowState::kSucceeded, RowState::kFailed, RowState::kDiverged,
+                         RowState::kUnfinished, RowState::kMissing, RowState::kCorrupt}) {
     std::vector<int> indices = scan.IndicesIn(state);
     char line[64];
     std::snprintf(line, sizeof(line), "  %-11s %6zu", std::string(RowStateName(state)).c_str(),
                   indices.size());
     out += line;
-    if (state != RowState::kSucceeded && !indices.empty()) {
-      out += "  " + FormatIndexRanges(indices);
-      rerun.insert(rerun.end(), indices.begin(), indices.end());
+    if (state != RowState::kSucceeded && !indices.empty()) out += "  " + FormatIndexRanges(indices);
+    // Finished rows need no rerun; bad input needs a fix first.
+    const bool finished = state == RowState::kSucceeded || state == RowState::kDiverged;
+    for (int i : indices) {
+      if (!finished && !std::binary_search(bad_input.begin(), bad_input.end(), i)) {
+        rerun.push_back(i);
+      }
     }
     out += "\n";
     if (state == RowState::kMissing) out += RenderLoggedErrors(scan);
   }
   std::sort(rerun.begin(), rerun.end());
-  if (rerun.empty()) {
+  if (!bad_input.empty()) out += BadInputHint(bad_input, RerunCommand(scan, "--replan"));
+  if (rerun.empty() && bad_input.empty()) {
     out += "nothing to rerun\n";
-  } else {
+  } else if (!rerun.empty()) {
     out += "to rerun: " + FormatIndexRanges(rerun) + "  (`" + RerunCommand(scan, "") +
-           "` reruns every row that has not succeeded; unfinished rows may still be running)\n";
+           "` reruns every row that has not finished; unfinished rows may still be running)\n";
   }
+  if (!scan.IndicesIn(RowState::kDiverged).empty()) out += std::string(kDivergedNote) + "\n";
   for (const auto& p : scan.problems) out += "problem: " + p + "\n";
   return out;
 }

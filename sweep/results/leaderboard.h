@@ -49,14 +49,24 @@ Status CheckMetricPresent(const std::string& metric, const Scan& scan);
 // Keys whose value is not the same in every row (a key absent from some rows varies), sorted.
 std::vector<std::string> VaryingKeys(const std::vector<nlohmann::json>& rows);
 
+// The second ranking key: the loss of the metric's split (val_accuracy -> val_loss, min); for
+// a split's loss, its accuracy (max); nullopt for a name without a split prefix.
+std::optional<MetricChoice> TieBreakMetric(const MetricChoice& metric);
+
 struct Leaderboard {
   MetricChoice metric;
+  std::optional<MetricChoice> tie_break;   // TieBreakMetric(metric)
   std::vector<std::string> param_keys;     // the varying hyperparameters
   std::vector<std::string> other_metrics;  // every other metric name seen, sorted
   std::vector<int> order;                  // succeeded indices, best first; no metric = last
 };
 
+// Ranks the succeeded rows (never failed or diverged ones) by `metric`; rows with equal values
+// by tie_break, then by index.
 Leaderboard BuildLeaderboard(const Scan& scan, MetricChoice metric);
+
+// The rows ranked first whose metric equals the best's (more than one: a tie), ascending.
+std::vector<int> TiedAtTheTop(const Scan& scan, const Leaderboard& board);
 
 enum class Format { kTable, kCsv, kJson, kMd };
 StatusOr<Format> ParseFormat(const std::string& name);
@@ -72,8 +82,17 @@ std::string RenderLeaderboard(const Scan& scan, const Leaderboard& board, Format
 // missing and problem entries, and the command that reruns what is left.
 std::string RenderSummary(const Scan& scan, const Leaderboard& board);
 
-// `sweep status`: counts per state and the indices to rerun.
+// `sweep status`: counts per state and the indices to rerun. Diverged rows are finished (not
+// to rerun); failed rows with exit 2 get BadInputHint (selection.h), not the rerun command.
 std::string RenderStatus(const Scan& scan);
+
+// The failed rows whose exit code says bad input (IsBadInputExit), ascending.
+std::vector<int> FailedOnBadInput(const Scan& scan);
+
+// What status and collect say under diverged rows.
+inline constexpr std::string_view kDivergedNote =
+    "diverged rows are finished: a loss became NaN or infinite, so they have no model, and as "
+    "they are they diverge again (lower the learning_rate; `--force --only N` reruns row N)";
 
 // "  row 3: <reason> (<log>)" for the first `max` missing rows whose engine log gives a reason,
 // then "  ... N more (<log folder>)"; "" when none does.

@@ -7,6 +7,7 @@
 #include "base/strings.h"
 #include "storage/layout.h"
 #include "sweep/results/leaderboard.h"
+#include "sweep/results/selection.h"
 
 namespace sweep {
 namespace {
@@ -124,7 +125,8 @@ std::string HumanCell(const json& v, const Column& col) {
     double d = v.get<double>();
     char buf[32];
     if (col.name == "seconds") {
-      std::snprintf(buf, sizeof(buf), "%.1f", d);
+      // Two significant digits under a second: a 0.04 s row is not "0.0".
+      std::snprintf(buf, sizeof(buf), d > 0 && d < 0.95 ? "%.2g" : "%.1f", d);
     } else if (d != 0 && std::fabs(d) < 0.01) {
       std::snprintf(buf, sizeof(buf), "%.3g", d);
     } else if (col.numeric) {
@@ -215,32 +217,67 @@ std::string RenderLoggedErrors(const Scan& scan, size_t max) {
   return out;
 }
 
+namespace {
+
+// "best: index 2 val_accuracy=0.9 (max) model ...", and a line naming a tie at the top.
+std::string RenderBest(const Scan& scan, const Leaderboard& board) {
+  if (board.order.empty()) return "";
+  const int best = board.order.front();
+  const json v = MetricValue(scan.rows[best], board.metric.name);
+  const std::string value = board.metric.name + "=" + (v.is_null() ? "-" : ValueText(v));
+  std::string out = "best: index " + std::to_string(best) + " " + value + " (" +
+                    (board.metric.maximize ? "max" : "min") + ") model " + ModelPathOf(scan, best) +
+                    "\n";
+  const std::vector<int> tied = TiedAtTheTop(scan, board);
+  if (tied.size() > 1) {
+    out += "tie at the top: rows " + FormatIndexRanges(tied) + " have " + value + "; ranked by " +
+           (board.tie_break ? board.tie_break->name + " (" +
+                                  (board.tie_break->maximize ? "max" : "min") + "), then index"
+                            : std::string("index")) +
+           "\n";
+  }
+  return out;
+}
+
+// Each diverged row: where its loss stopped being finite.
+std::string RenderDiverged(const Scan& scan, const std::vector<int>& diverged) {
+  std::string out;
+  for (int i : diverged) {
+    const storage::RunResult& r = *scan.rows[i].result;
+    out += "diverged: " + std::to_string(i) + ": " +
+           (r.error.empty() ? "a loss became NaN or infinite" : r.error) + "\n";
+  }
+  if (!diverged.empty()) out += std::string(kDivergedNote) + "\n";
+  return out;
+}
+
+}  // namespace
+
 std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
   std::string out;
   if (!board.metric.note.empty()) out += board.metric.note + "\n";
   std::vector<int> ok = scan.IndicesIn(RowState::kSucceeded);
   std::vector<int> failed = scan.IndicesIn(RowState::kFailed);
+  std::vector<int> diverged = scan.IndicesIn(RowState::kDiverged);
   std::vector<int> unfinished = scan.IndicesIn(RowState::kUnfinished);
   std::vector<int> missing = scan.IndicesIn(RowState::kMissing);
   std::vector<int> corrupt = scan.IndicesIn(RowState::kCorrupt);
+  const std::vector<int> bad_input = FailedOnBadInput(scan);
   char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "%d rows: %zu succeeded, %zu failed, %zu unfinished, %zu missing, %zu corrupt\n",
-                scan.expected, ok.size(), failed.size(), unfinished.size(), missing.size(),
-                corrupt.size());
+  std::snprintf(buf, sizeof(buf), "%d rows: %zu succeeded, %zu failed, ", scan.expected, ok.size(),
+                failed.size());
   out += buf;
-  if (!board.order.empty()) {
-    int best = board.order.front();
-    json v = MetricValue(scan.rows[best], board.metric.name);
-    out += "best: index " + std::to_string(best) + " " + board.metric.name + "=" +
-           (v.is_null() ? "-" : ValueText(v)) + " (" + (board.metric.maximize ? "max" : "min") +
-           ") model " + ModelPathOf(scan, best) + "\n";
-  }
+  if (!diverged.empty()) out += std::to_string(diverged.size()) + " diverged, ";
+  std::snprintf(buf, sizeof(buf), "%zu unfinished, %zu missing, %zu corrupt\n", unfinished.size(),
+                missing.size(), corrupt.size());
+  out += buf;
+  out += RenderBest(scan, board);
   for (int i : failed) {
     const storage::RunResult& r = *scan.rows[i].result;
     out += "failed: " + std::to_string(i) + " (exit " + std::to_string(r.exit_code) +
            "): " + (r.error.empty() ? "no reason given" : r.error) + "\n";
   }
+  out += RenderDiverged(scan, diverged);
   if (!unfinished.empty()) {
     out += "unfinished (a log but no result: running, or stopped before publishing): " +
            FormatIndexRanges(unfinished) + "\n";
@@ -248,8 +285,10 @@ std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
   if (!missing.empty()) out += "missing: " + FormatIndexRanges(missing) + "\n";
   out += RenderLoggedErrors(scan);
   for (const auto& p : scan.problems) out += "problem: " + p + "\n";
-  if (!failed.empty() || !unfinished.empty() || !missing.empty() || !corrupt.empty()) {
-    bool only_failed = failed.size() + ok.size() == static_cast<size_t>(scan.expected);
+  if (!bad_input.empty()) out += BadInputHint(bad_input, RerunCommand(scan, "--replan"));
+  const size_t transient = failed.size() - bad_input.size();
+  if (transient > 0 || !unfinished.empty() || !missing.empty() || !corrupt.empty()) {
+    const bool only_failed = unfinished.empty() && missing.empty() && corrupt.empty();
     out += "rerun what is left: " + RerunCommand(scan, only_failed ? "--failed" : "") + "\n";
   }
   return out;

@@ -45,7 +45,7 @@ RowRecord Succeeded(int index, json params, std::map<std::string, double> metric
   rec.state = RowState::kSucceeded;
   storage::RunResult r;
   r.index = index;
-  r.succeeded = true;
+  r.status = storage::ResultStatus::kSucceeded;
   r.params = std::move(params);
   r.metrics = std::move(metrics);
   r.epochs = 3;
@@ -240,10 +240,124 @@ TEST(RenderSummary, NamesBestFailedMissingAndTheRerunCommand) {
 
 TEST(RenderStatus, CountsAndIndicesToRerun) {
   Scan scan = MakeScan();
+  scan.rows[1].result->exit_code = 75;  // transient: worth a rerun as it is
   std::string s = RenderStatus(scan);
   EXPECT_NE(s.find("succeeded        3"), std::string::npos) << s;
   EXPECT_NE(s.find("failed           1  1"), std::string::npos) << s;
   EXPECT_NE(s.find("to rerun: 1,4"), std::string::npos) << s;
+  EXPECT_EQ(s.find("bad input"), std::string::npos) << s;
+}
+
+// Row 1 failed with exit 2: rerunning it as it is fails again, so status says to fix the spec
+// and replan, and lists only the missing row as "to rerun".
+TEST(RenderStatus, BadInputRowsGetFixTheSpecNotARerun) {
+  Scan scan = MakeScan();
+  std::string s = RenderStatus(scan);
+  EXPECT_NE(s.find("failed           1  1"), std::string::npos) << s;
+  EXPECT_NE(s.find("bad input (exit 2) in row 1: rerunning it as it is fails again; fix the spec "
+                   "(or its data), then run: sweep run spec.yml --storage /s --replan\n"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("to rerun: 4  ("), std::string::npos) << s;
+  scan.rows[4] = scan.rows[2];  // no longer missing: nothing but the bad row is left
+  s = RenderStatus(scan);
+  EXPECT_EQ(s.find("to rerun"), std::string::npos) << s;
+  EXPECT_EQ(s.find("nothing to rerun"), std::string::npos) << s;
+}
+
+TEST(RenderSummary, SuggestsFailedOnlyForRowsThatDidNotFailOnBadInput) {
+  Scan scan = MakeScan();
+  scan.rows[4] = scan.rows[2];  // rows 0, 2, 3, 4 succeeded; row 1 failed with exit 2
+  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
+  std::string s = RenderSummary(scan, board);
+  EXPECT_EQ(s.find("--failed"), std::string::npos) << s;
+  EXPECT_EQ(s.find("rerun what is left"), std::string::npos) << s;
+  EXPECT_NE(s.find("bad input (exit 2) in row 1: "), std::string::npos) << s;
+  EXPECT_NE(s.find("then run: sweep run spec.yml --storage /s --replan\n"), std::string::npos) << s;
+  scan.rows[1].result->exit_code = 75;
+  s = RenderSummary(scan, board);
+  EXPECT_NE(s.find("rerun what is left: sweep run spec.yml --storage /s --failed\n"),
+            std::string::npos)
+      << s;
+  EXPECT_EQ(s.find("bad input"), std::string::npos) << s;
+}
+
+RowRecord Diverged(int index, std::map<std::string, double> metrics) {
+  RowRecord rec = Succeeded(index, json::object(), std::move(metrics));
+  rec.state = RowState::kDiverged;
+  rec.result->status = storage::ResultStatus::kDiverged;
+  rec.result->model.clear();
+  rec.result->error = "diverged at epoch 2 (step 14): train loss nan";
+  return rec;
+}
+
+// A diverged row keeps the metrics of its last finite epoch, which may look good: it is never
+// ranked, and status and collect list it on its own line, not as something to rerun.
+TEST(Diverged, NeverRankedListedOnItsOwnLineNotToRerun) {
+  Scan scan = MakeScan();
+  scan.rows[4] = Diverged(4, {{"val_accuracy", 0.99}, {"val_loss", 0.01}});
+  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
+  EXPECT_EQ(board.order, (std::vector<int>{2, 0, 3}));
+  std::string summary = RenderSummary(scan, board);
+  EXPECT_NE(summary.find("5 rows: 3 succeeded, 1 failed, 1 diverged, 0 unfinished, 0 missing"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("best: index 2 "), std::string::npos) << summary;
+  EXPECT_NE(summary.find("\ndiverged: 4: diverged at epoch 2 (step 14): train loss nan\n"),
+            std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("rerun what is left"), std::string::npos) << summary;
+  std::string status = RenderStatus(scan);
+  EXPECT_NE(status.find("\n  diverged         1  4\n"), std::string::npos) << status;
+  EXPECT_EQ(status.find("to rerun"), std::string::npos) << status;
+  EXPECT_NE(status.find("diverged rows are finished"), std::string::npos) << status;
+}
+
+TEST(TieBreakMetric, TheLossOfTheSameSplitOrItsAccuracy) {
+  EXPECT_EQ(TieBreakMetric({"val_accuracy", true, ""})->name, "val_loss");
+  EXPECT_FALSE(TieBreakMetric({"val_accuracy", true, ""})->maximize);
+  EXPECT_EQ(TieBreakMetric({"test_accuracy", true, ""})->name, "test_loss");
+  EXPECT_EQ(TieBreakMetric({"train_loss", false, ""})->name, "train_accuracy");
+  EXPECT_TRUE(TieBreakMetric({"train_loss", false, ""})->maximize);
+  EXPECT_FALSE(TieBreakMetric({"accuracy", true, ""}).has_value());
+}
+
+// Rows 1 and 3 tie with row 0 on val_accuracy: the lower val_loss ranks first, then the index.
+TEST(BuildLeaderboard, TiesAtTheTopBrokenByTheSplitsLossThenIndex) {
+  Scan scan;
+  scan.root = "/s";
+  scan.expected = 4;
+  scan.rows.push_back(Succeeded(0, json::object(), {{"val_accuracy", 0.9}, {"val_loss", 0.40}}));
+  scan.rows.push_back(Succeeded(1, json::object(), {{"val_accuracy", 0.9}, {"val_loss", 0.30}}));
+  scan.rows.push_back(Succeeded(2, json::object(), {{"val_accuracy", 0.8}, {"val_loss", 0.10}}));
+  scan.rows.push_back(Succeeded(3, json::object(), {{"val_accuracy", 0.9}, {"val_loss", 0.40}}));
+  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
+  EXPECT_EQ(board.order, (std::vector<int>{1, 0, 3, 2}));
+  EXPECT_EQ(TiedAtTheTop(scan, board), (std::vector<int>{0, 1, 3}));
+  std::string s = RenderSummary(scan, board);
+  EXPECT_NE(s.find("best: index 1 val_accuracy=0.9 (max)"), std::string::npos) << s;
+  EXPECT_NE(s.find("tie at the top: rows 0,1,3 have val_accuracy=0.9; ranked by val_loss (min), "
+                   "then index\n"),
+            std::string::npos)
+      << s;
+  scan.rows[1].result->metrics["val_accuracy"] = 0.95;
+  board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
+  EXPECT_EQ(RenderSummary(scan, board).find("tie at the top"), std::string::npos);
+}
+
+TEST(RenderLeaderboard, SubSecondTimesKeepTwoSignificantDigits) {
+  Scan scan = MakeScan();
+  scan.rows[2].result->seconds = 0.04;
+  scan.rows[0].result->seconds = 0.123;
+  scan.rows[3].result->seconds = 12.34;
+  Leaderboard board = BuildLeaderboard(scan, ChooseMetric(std::nullopt, std::nullopt, scan));
+  std::string table = RenderLeaderboard(scan, board, Format::kTable, 0);
+  std::istringstream in(table);
+  std::string line;
+  std::vector<std::string> last_cells;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) last_cells.push_back(line.substr(line.rfind(' ') + 1));
+  EXPECT_EQ(last_cells, (std::vector<std::string>{"0.04", "0.12", "12.3"})) << table;
 }
 
 }  // namespace

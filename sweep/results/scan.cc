@@ -215,6 +215,8 @@ std::string_view RowStateName(RowState state) {
       return "failed";
     case RowState::kCorrupt:
       return "corrupt";
+    case RowState::kDiverged:
+      return "diverged";
   }
   return "?";
 }
@@ -244,7 +246,17 @@ RowRecord ClassifyRow(int index, const std::optional<std::string>& result_text, 
     rec.problem = "result.json is for index " + std::to_string(parsed->index);
     return rec;
   }
-  rec.state = parsed->succeeded ? RowState::kSucceeded : RowState::kFailed;
+  switch (parsed->status) {
+    case storage::ResultStatus::kSucceeded:
+      rec.state = RowState::kSucceeded;
+      break;
+    case storage::ResultStatus::kFailed:
+      rec.state = RowState::kFailed;
+      break;
+    case storage::ResultStatus::kDiverged:
+      rec.state = RowState::kDiverged;
+      break;
+  }
   rec.result = std::move(parsed).value();
   return rec;
 }

@@ -3,6 +3,8 @@
 // The storage layout is storage/layout.h. A row's state comes from its own folder only:
 //   succeeded   {index}/result.json parses and says "succeeded"
 //   failed      {index}/result.json parses and says "failed" (error and exit code kept)
+//   diverged    {index}/result.json parses and says "diverged": finished, a non-finite loss
+//               stopped training (no model; rerunning the same row diverges again)
 //   corrupt     {index}/result.json exists but is half-written, foreign or for another index
 //   unfinished  no result.json but a worker.log, or a Slurm task log in {storage}/.slurm
 //               where the row started training: running now, or killed before publishing
@@ -25,16 +27,17 @@
 
 namespace sweep {
 
-enum class RowState { kMissing, kUnfinished, kSucceeded, kFailed, kCorrupt };
+enum class RowState { kMissing, kUnfinished, kSucceeded, kFailed, kCorrupt, kDiverged };
 
 std::string_view RowStateName(RowState state);
 
 struct RowRecord {
   RowState state = RowState::kMissing;
-  std::optional<storage::RunResult> result;  // set for kSucceeded and kFailed; `history` left empty
-                                             // by ScanStorage on local folders (not needed, costly)
-  std::string problem;                       // why, for kCorrupt
-  std::optional<LoggedError> logged;         // kMissing: the reason an engine's log gives (local
+  // Set for kSucceeded, kFailed and kDiverged; `history` left empty by ScanStorage on local
+  // folders (not needed, costly).
+  std::optional<storage::RunResult> result;
+  std::string problem;                // why, for kCorrupt
+  std::optional<LoggedError> logged;  // kMissing: the reason an engine's log gives (local
                                       // storage, Slurm's {storage}/.slurm/*.out; engine_logs.h)
 };
 

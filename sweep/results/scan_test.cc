@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 storage::RunResult Ok(int index, double val_accuracy) {
   storage::RunResult r;
   r.index = index;
-  r.succeeded = true;
+  r.status = storage::ResultStatus::kSucceeded;
   r.metrics["val_accuracy"] = val_accuracy;
   r.epochs = 3;
   r.seconds = 1.5;
@@ -29,7 +29,7 @@ storage::RunResult Ok(int index, double val_accuracy) {
 storage::RunResult Failed(int index, std::string error) {
   storage::RunResult r;
   r.index = index;
-  r.succeeded = false;
+  r.status = storage::ResultStatus::kFailed;
   r.error = std::move(error);
   r.exit_code = 2;
   return r;
@@ -43,6 +43,15 @@ TEST(ClassifyRow, StatesFromResultAndLog) {
   EXPECT_EQ(failed.state, RowState::kFailed);
   ASSERT_TRUE(failed.result.has_value());
   EXPECT_EQ(failed.result->error, "no such file");
+  storage::RunResult diverged = Ok(6, 0.4);
+  diverged.status = storage::ResultStatus::kDiverged;
+  diverged.model.clear();
+  diverged.error = "diverged at epoch 2 (step 8): train loss nan";
+  RowRecord d = ClassifyRow(6, ToJsonText(diverged), true);
+  EXPECT_EQ(d.state, RowState::kDiverged);
+  EXPECT_EQ(RowStateName(d.state), "diverged");
+  ASSERT_TRUE(d.result.has_value());
+  EXPECT_EQ(d.result->error, diverged.error);
 }
 
 TEST(ClassifyRow, CorruptHalfWrittenForeignOrMisplacedResults) {

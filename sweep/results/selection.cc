@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "base/exit_code.h"
 #include "base/strings.h"
 
 namespace sweep {
@@ -68,16 +69,26 @@ Selection SelectRows(const std::vector<RowState>& states, const SelectFlags& fla
           s == RowState::kMissing || s == RowState::kUnfinished || s == RowState::kCorrupt;
       take = (flags.missing && is_missing) || (flags.failed && s == RowState::kFailed);
     } else {
-      take = s != RowState::kSucceeded || flags.force;
+      take = (s != RowState::kSucceeded && s != RowState::kDiverged) || flags.force;
     }
     if (take) {
       sel.run.push_back(i);
     } else {
       sel.skipped.push_back(i);
       if (s == RowState::kSucceeded) ++sel.succeeded_skipped;
+      if (s == RowState::kDiverged) ++sel.diverged_skipped;
     }
   }
   return sel;
+}
+
+bool IsBadInputExit(int exit_code) { return exit_code == ToInt(ExitCode::kBadInput); }
+
+std::string BadInputHint(const std::vector<int>& rows, const std::string& replan_command) {
+  const bool one = rows.size() == 1;
+  return std::string("bad input (exit 2) in ") + (one ? "row " : "rows ") +
+         FormatIndexRanges(rows) + ": rerunning " + (one ? "it as it is" : "them as they are") +
+         " fails again; fix the spec (or its data), then run: " + replan_command + "\n";
 }
 
 }  // namespace sweep

@@ -9,7 +9,7 @@ namespace {
 
 using V = std::vector<int>;
 constexpr RowState kS = RowState::kSucceeded, kF = RowState::kFailed, kM = RowState::kMissing,
-                   kU = RowState::kUnfinished, kC = RowState::kCorrupt;
+                   kU = RowState::kUnfinished, kC = RowState::kCorrupt, kD = RowState::kDiverged;
 
 TEST(ParseIndexList, AcceptsIndicesAndRanges) {
   StatusOr<V> v = ParseIndexList("3,5-7", 10);
@@ -42,6 +42,35 @@ TEST(SelectRows, DefaultRunsEverythingButSucceeded) {
   EXPECT_EQ(s.run, (V{1, 2, 3, 4}));
   EXPECT_EQ(s.skipped, (V{0, 5}));
   EXPECT_EQ(s.succeeded_skipped, 2);
+}
+
+// A diverged row is finished: its rerun diverges again. Neither the default, --failed nor
+// --missing takes it; --force does.
+TEST(SelectRows, DivergedRowsAreFinishedAndOnlyForceRerunsThem) {
+  Selection s = SelectRows({kS, kD, kF, kM}, {});
+  EXPECT_EQ(s.run, (V{2, 3}));
+  EXPECT_EQ(s.skipped, (V{0, 1}));
+  EXPECT_EQ(s.succeeded_skipped, 1);
+  EXPECT_EQ(s.diverged_skipped, 1);
+  SelectFlags f;
+  f.failed = true;
+  f.missing = true;
+  EXPECT_EQ(SelectRows({kS, kD, kF, kM}, f).run, (V{2, 3}));
+  SelectFlags force;
+  force.force = true;
+  force.only = {1};
+  EXPECT_EQ(SelectRows({kS, kD, kF, kM}, force).run, (V{1}));
+}
+
+TEST(BadInputHint, NamesTheRowsAndTheReplanCommand) {
+  EXPECT_TRUE(IsBadInputExit(2));
+  for (int code : {0, 1, 75, 143}) EXPECT_FALSE(IsBadInputExit(code)) << code;
+  EXPECT_EQ(BadInputHint({1}, "sweep run s.yml --storage S --replan"),
+            "bad input (exit 2) in row 1: rerunning it as it is fails again; fix the spec (or its "
+            "data), then run: sweep run s.yml --storage S --replan\n");
+  EXPECT_EQ(BadInputHint({1, 2, 3, 7}, "CMD"),
+            "bad input (exit 2) in rows 1-3,7: rerunning them as they are fails again; fix the "
+            "spec (or its data), then run: CMD\n");
 }
 
 TEST(SelectRows, ForceRerunsSucceededToo) {

@@ -40,11 +40,13 @@ std::string FormatDuration(double seconds) {
 std::string StatusLine(const ProgressCounts& c, double elapsed_s,
                        const std::optional<BestSoFar>& best, const std::string& metric,
                        size_t width) {
-  int done = c.succeeded + c.failed;
+  int done = c.succeeded + c.failed + c.diverged;
   char buf[256];
-  std::snprintf(buf, sizeof(buf), "%d/%d done, %d running, %d failed, %d skipped", done, c.selected,
-                c.running, c.failed, c.skipped);
+  std::snprintf(buf, sizeof(buf), "%d/%d done, %d running, %d failed", done, c.selected, c.running,
+                c.failed);
   std::string line = buf;
+  if (c.diverged > 0) line += ", " + std::to_string(c.diverged) + " diverged";
+  line += ", " + std::to_string(c.skipped) + " skipped";
   line += " | " + FormatDuration(elapsed_s) + " elapsed";
   int left = c.selected - done;
   if (done > 0 && left > 0) {

@@ -16,6 +16,7 @@ struct ProgressCounts {
   int selected = 0;   // rows this run starts
   int succeeded = 0;  // of the selected rows, finished and succeeded
   int failed = 0;     // of the selected rows, finally failed
+  int diverged = 0;   // of the selected rows, finished with a non-finite loss (no model)
   int running = 0;
   int skipped = 0;  // rows left alone (already succeeded, or not selected)
 };

@@ -28,6 +28,16 @@ TEST(StatusLine, ShowsCountsElapsedEtaAndBest) {
             "val_accuracy=0.9312 @7");
 }
 
+TEST(StatusLine, DivergedRowsAreDoneAndCountedApart) {
+  ProgressCounts c;
+  c.total = c.selected = 4;
+  c.succeeded = 1;
+  c.diverged = 2;
+  c.running = 1;
+  EXPECT_EQ(StatusLine(c, 30, std::nullopt, "val_accuracy", 0),
+            "3/4 done, 1 running, 0 failed, 2 diverged, 0 skipped | 30.0s elapsed, ETA 10.0s");
+}
+
 TEST(StatusLine, UnknownEtaBeforeTheFirstRowAndFitsTheWidth) {
   ProgressCounts c;
   c.total = c.selected = 4;

@@ -131,17 +131,24 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   }
   config.skipped = static_cast<int>(sel.skipped.size());
   config.rerun_failed = RerunCommand(plan, o.storage, "--failed");
+  config.rerun_replan = RerunCommand(plan, o.storage, "--replan");
 
   std::fprintf(stderr, "sweep: %d row%s in %s; running %zu (%d at a time, %d thread%s each)", count,
                count == 1 ? "" : "s", o.storage.c_str(), sel.run.size(),
                std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())), o.threads,
                o.threads == 1 ? "" : "s");
-  if (sel.succeeded_skipped > 0) {
-    std::fprintf(stderr, ", skipping %d already succeeded (--force reruns them)",
-                 sel.succeeded_skipped);
+  const int finished = sel.succeeded_skipped + sel.diverged_skipped;
+  if (finished > 0) {
+    std::string what = sel.succeeded_skipped > 0
+                           ? std::to_string(sel.succeeded_skipped) + " already succeeded"
+                           : "";
+    if (sel.diverged_skipped > 0) {
+      what += (what.empty() ? "" : " and ") + std::to_string(sel.diverged_skipped) + " diverged";
+    }
+    std::fprintf(stderr, ", skipping %s (--force reruns them)", what.c_str());
   }
-  if (sel.skipped.size() > static_cast<size_t>(sel.succeeded_skipped)) {
-    std::fprintf(stderr, ", %zu not selected", sel.skipped.size() - sel.succeeded_skipped);
+  if (sel.skipped.size() > static_cast<size_t>(finished)) {
+    std::fprintf(stderr, ", %zu not selected", sel.skipped.size() - finished);
   }
   std::fprintf(stderr, "\n");
   return RunRows(config, sel.run, *store);

@@ -37,7 +37,9 @@ struct RunOptions {
 struct RunReport {
   int selected = 0;
   int succeeded = 0;
-  std::vector<int> failed;  // finally failed indices, ascending
+  std::vector<int> failed;     // finally failed indices, ascending
+  std::vector<int> bad_input;  // of `failed`, those whose worker exited 2 (bad input), ascending
+  std::vector<int> diverged;   // indices whose training diverged (exit 0, no model), ascending
   int skipped = 0;
   int interrupted_by = 0;  // SIGINT/SIGTERM that stopped the run, 0 when none
 };
@@ -47,7 +49,8 @@ struct RunReport {
 // another sweep; Unavailable for storage trouble.
 StatusOr<RunReport> RunSweep(const RunOptions& options);
 
-// 0 all selected rows succeeded; 1 some rows failed; 128+signal when interrupted (130, 143);
+// 0 every selected row finished (succeeded, or diverged: rerunning will not change it); 1 some
+// rows failed; 128+signal when interrupted (130, 143);
 // errors map through ExitCodeFor (2 bad input, 75 transient).
 int RunExitCode(const StatusOr<RunReport>& report);
 

@@ -18,6 +18,7 @@
 #include "storage/result.h"
 #include "sweep/results/leaderboard.h"
 #include "sweep/results/scan.h"
+#include "sweep/results/selection.h"
 #include "sweep/run/child_process.h"
 #include "sweep/run/progress.h"
 
@@ -182,13 +183,17 @@ class Loop {
     bool fresh = false;
     std::optional<storage::RunResult> current = CurrentResult(child, &fresh);
     // Exit 0 with a succeeded result in place is a success even if the bytes did not change.
-    if (exit.code == 0 && current && current->succeeded) {
+    if (exit.code == 0 && current && current->succeeded()) {
       Succeeded(child, *current, took);
+      return;
+    }
+    if (exit.code == 0 && current && current->status == storage::ResultStatus::kDiverged) {
+      Diverged(child, *current);
       return;
     }
     if (!fresh) current.reset();
     const std::optional<storage::RunResult>& fresh_result = current;
-    std::string reason = fresh_result && !fresh_result->succeeded && !fresh_result->error.empty()
+    std::string reason = fresh_result && !fresh_result->succeeded() && !fresh_result->error.empty()
                              ? fresh_result->error
                              : LastLine(LogPathFor(child.index));
     if (exit.code == 0) reason = "exited 0 without publishing a succeeded result.json";
@@ -259,9 +264,18 @@ class Loop {
     progress_.Line(line);
   }
 
+  // Finished, not failed: the worker exited 0 and the same row diverges again, so no retry.
+  void Diverged(const Child& child, const storage::RunResult& r) {
+    ++counts_.diverged;
+    report_.diverged.push_back(child.index);
+    progress_.Line("row " + std::to_string(child.index) + " " +
+                   (r.error.empty() ? "diverged" : r.error) + " (no model)");
+  }
+
   void Fail(const Child& child, int code, const std::string& reason, bool has_result = false) {
     ++counts_.failed;
     report_.failed.push_back(child.index);
+    if (IsBadInputExit(code)) report_.bad_input.push_back(child.index);
     reasons_[child.index] = "exit " + std::to_string(code) + ": " + reason;
     progress_.Line("row " + std::to_string(child.index) + " failed (exit " + std::to_string(code) +
                    "): " + reason);
@@ -270,7 +284,7 @@ class Loop {
     // `--failed` finds the row.
     storage::RunResult r;
     r.index = child.index;
-    r.succeeded = false;
+    r.status = storage::ResultStatus::kFailed;
     r.attempt = child.attempt;
     r.exit_code = code;
     r.error = "worker exited with code " + std::to_string(code) + ": " + reason;
@@ -305,6 +319,8 @@ class Loop {
     std::string line = "sweep: " + std::to_string(report_.succeeded) + " of " +
                        std::to_string(report_.selected) +
                        (report_.selected == 1 ? " row" : " rows") + " succeeded";
+    if (!report_.diverged.empty())
+      line += ", " + std::to_string(report_.diverged.size()) + " diverged";
     if (!report_.failed.empty()) line += ", " + std::to_string(report_.failed.size()) + " failed";
     if (c_.skipped > 0) line += ", " + std::to_string(c_.skipped) + " skipped";
     line += " in " + FormatDuration(took);
@@ -324,12 +340,29 @@ class Loop {
                    SignalName(report_.interrupted_by).c_str(), report_stopped_.size(),
                    FormatIndexRanges(report_stopped_).c_str(), not_started_);
     }
-    if (!report_.failed.empty()) {
-      std::sort(report_.failed.begin(), report_.failed.end());
-      std::fprintf(stderr, "failed rows: %s\n", FormatIndexRanges(report_.failed).c_str());
-      for (int i : report_.failed) std::fprintf(stderr, "  row %d (%s)\n", i, reasons_[i].c_str());
-      std::fprintf(stderr, "rerun them with: %s\n", c_.rerun_failed.c_str());
+    if (!report_.diverged.empty()) {
+      std::sort(report_.diverged.begin(), report_.diverged.end());
+      std::fprintf(stderr, "diverged rows: %s\n%s\n", FormatIndexRanges(report_.diverged).c_str(),
+                   std::string(kDivergedNote).c_str());
     }
+    if (!report_.failed.empty()) FailedSummary();
+  }
+
+  // The failed rows with their reasons; `--failed` for those worth a rerun as they are, "fix
+  // the spec, then --replan" for those that failed on bad input (exit 2).
+  void FailedSummary() {
+    std::sort(report_.failed.begin(), report_.failed.end());
+    std::sort(report_.bad_input.begin(), report_.bad_input.end());
+    std::fprintf(stderr, "failed rows: %s\n", FormatIndexRanges(report_.failed).c_str());
+    for (int i : report_.failed) std::fprintf(stderr, "  row %d (%s)\n", i, reasons_[i].c_str());
+    if (!report_.bad_input.empty()) {
+      std::fputs(BadInputHint(report_.bad_input, c_.rerun_replan).c_str(), stderr);
+    }
+    const size_t others = report_.failed.size() - report_.bad_input.size();
+    if (others == 0) return;
+    std::fprintf(stderr, "rerun %s with: %s\n",
+                 report_.bad_input.empty() ? "them" : "the others (not bad input)",
+                 c_.rerun_failed.c_str());
   }
 
   const ScheduleConfig& c_;

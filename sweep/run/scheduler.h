@@ -24,13 +24,15 @@ struct ScheduleConfig {
   std::string metric;  // "" = val_accuracy, else the first accuracy a result has
   bool maximize = true;
   int skipped = 0;           // for the display
-  std::string rerun_failed;  // command printed when rows failed
+  std::string rerun_failed;  // command printed when rows failed transiently (not exit 2)
+  std::string rerun_replan;  // command printed, after "fix the spec", when rows failed with exit 2
 };
 
 // Runs `rows` (ascending indices) and returns what happened. Installs SIGINT/SIGTERM handlers
 // for its duration. Writes a failed result.json for a row whose worker exited non-zero
 // without publishing one (crash, or retries exhausted), so `collect` and `--failed` see it;
-// never for a row stopped by the runner itself.
+// never for a row stopped by the runner itself. A worker that exits 0 having published a
+// "diverged" result.json is a finished row (RunReport::diverged), neither succeeded nor failed.
 RunReport RunRows(const ScheduleConfig& config, const std::vector<int>& rows,
                   storage::Store& store);
 
