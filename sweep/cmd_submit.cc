@@ -30,6 +30,9 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
                 "manifests; submit nothing");
   cmd->add_flag("--missing", o.missing, "Only rows without a result in --storage");
   cmd->add_flag("--failed", o.failed, "Only rows whose result in --storage says failed");
+  cmd->add_flag("--replan", o.replan,
+                "slurm: the spec changed: keep unchanged rows' results, move changed and removed "
+                "rows' files to {storage}/history/");
   cmd->add_option("--job-name", o.job_name, "Job name (default sweep-<rows hash>)");
   cmd->add_option("--queue", o.queue, "aws-batch: job queue name or ARN");
   cmd->add_option("--job-definition", o.job_definition,

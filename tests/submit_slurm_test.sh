@@ -166,4 +166,19 @@ grep -q "nothing to submit" "$T/err" || fail "--failed resubmitted finished rows
 # Another spec into the same storage is refused before anything is queued.
 sed 's/0.03]/0.1]/' spec.yml >other.yml
 expect_exit 2 "$SWEEP_BIN" submit other.yml --engine slurm --storage results
-pass "resubmission: nothing failed; a different sweep into the same storage is refused"
+grep -q "3 unchanged (kept), 1 changed (rerun): 3, 0 new, 0 removed" "$T/err" \
+  || { cat "$T/err"; fail "the refusal does not count the rows"; }
+pass "resubmission: nothing failed; a changed spec into the same storage is refused"
+
+# --replan moves row 3 aside before --missing selects: only row 3 is queued, rows 0-2 stay.
+touch -d '2000-01-01' "$S"/{0,1,2}/result.json
+expect_exit 0 timeout 300 "$SWEEP_BIN" submit other.yml --engine slurm --storage results \
+  --replan --missing --wait --wait-timeout 240
+grep -q "replanned .*1 changed (rerun): 3" "$T/err" || { cat "$T/err"; fail "replan not logged"; }
+grep -q "(array 0-0, rows 3)" "$T/out" || { cat "$T/out"; fail "--missing after --replan"; }
+[[ $(json_get "$S/3/result.json" 'd["params"]["learning_rate"]') == 0.1 ]] || fail "row 3 not rerun"
+for i in 0 1 2; do
+  [[ $(stat -c %Y "$S/$i/result.json") -lt 1000000000 ]] || fail "unchanged row $i was rerun"
+done
+ls "$S"/history/*/3/result.json >/dev/null || fail "row 3's old result is not in history"
+pass "submit --replan --missing reruns only the changed row"

@@ -27,6 +27,7 @@ struct SubmitOptions {
   bool dry_run = false;  // print what would be submitted, submit nothing
   bool missing = false;  // only rows without a result.json (missing, unfinished, corrupt)
   bool failed = false;   // only rows whose result says failed
+  bool replan = false;   // slurm: the spec changed: keep unchanged rows (sweep/spec/replan.h)
   std::string job_name;  // "" = "sweep-" + the first 8 hex digits of the rows hash
   // aws-batch
   std::string queue;

@@ -25,6 +25,7 @@
 #include "sweep/run/child_process.h"
 #include "sweep/run/worker_path.h"
 #include "sweep/spec/plan.h"
+#include "sweep/spec/replan.h"
 
 extern char** environ;
 
@@ -199,19 +200,25 @@ std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env
   return env;
 }
 
-namespace {
-
-// The storage is shared with the tasks: pin the plan there first (refuses a storage that holds
-// another sweep).
-Status PinPlan(const ArraySubmission& run) {
-  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(run.storage));
+Status PinSlurmPlan(const std::string& storage_root, const std::string& params, const Spec& spec,
+                    bool replan) {
+  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(storage_root));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable());
   std::string spec_text;  // the plan's hash covers the file as the tasks will read it
-  if (!storage::IsS3Uri(run.params)) SWEEP_RETURN_IF_ERROR(ReadFile(run.params, &spec_text));
-  Plan plan = MakePlan(run.spec, spec_text, {});
+  if (!storage::IsS3Uri(params)) SWEEP_RETURN_IF_ERROR(ReadFile(params, &spec_text));
+  Plan plan = MakePlan(spec, spec_text, {});
   plan.engine = "slurm";
-  return WritePlanOnce(*store, plan);
+  SWEEP_ASSIGN_OR_RETURN(ReplanReport report, ReplanStorage(*store, plan, replan));
+  if (report.replanned) {
+    log::Info("replanned " + storage_root + ": " + DescribeDiff(report.diff) +
+              (report.files_moved > 0 ? "; " + std::to_string(report.files_moved) +
+                                            " file(s) moved to " + report.history_dir
+                                      : ""));
+  }
+  return Status::Ok();
 }
+
+namespace {
 
 class SlurmEngine : public JobArrayEngine {
  public:
@@ -223,7 +230,6 @@ class SlurmEngine : public JobArrayEngine {
 }  // namespace
 
 Status SlurmEngine::Submit(const ArraySubmission& run, std::ostream& out) const {
-  if (!run.options.dry_run) SWEEP_RETURN_IF_ERROR(PinPlan(run));
   const int count = run.count;
   const std::string log_dir = LogDir(run);
   SWEEP_ASSIGN_OR_RETURN(const std::string worker,

@@ -3,7 +3,8 @@
 // {storage}/.slurm/%x-%A_%a.out; --wait blocks until the arrays leave the queue, then reports
 // the rows from storage. sbatch, squeue and scontrol run as child processes (no Slurm
 // library), so any Slurm whose commands are on PATH works. Before submitting, the plan
-// (sweep.json) is pinned in the shared storage: a storage that holds another sweep is refused.
+// (sweep.json) is pinned in the shared storage (PinSlurmPlan): a changed spec is refused unless
+// --replan (sweep/spec/replan.h).
 #pragma once
 
 #include <iosfwd>
@@ -18,6 +19,11 @@
 namespace sweep {
 
 std::unique_ptr<JobArrayEngine> MakeSlurmEngine();
+
+// Pins the plan of `spec` (read by the tasks from `params`) in `storage_root` before anything is
+// selected or submitted: ReplanStorage with `replan`. Errors: as ReplanStorage.
+Status PinSlurmPlan(const std::string& storage_root, const std::string& params, const Spec& spec,
+                    bool replan);
 
 // MaxArraySize from `scontrol show config`; kSlurmDefaultMaxArraySize when scontrol fails.
 int QuerySlurmMaxArraySize();

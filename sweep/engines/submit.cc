@@ -11,6 +11,7 @@
 #include "cloud/aws/batch_client.h"
 #include "storage/layout.h"
 #include "sweep/engines/engine.h"
+#include "sweep/engines/slurm.h"
 #include "sweep/results/scan.h"
 #include "sweep/results/selection.h"
 #include "sweep/spec/plan.h"
@@ -49,6 +50,10 @@ Status CheckOptions(const SubmitOptions& o) {
   if (o.engine == Engine::kK8s && !o.dry_run) {
     return Status::InvalidArgument(
         "--engine k8s only renders manifests: add --dry-run and pipe them to `kubectl apply -f -`");
+  }
+  if (o.engine != Engine::kSlurm && o.replan) {
+    return Status::InvalidArgument(
+        "--replan is for --engine slurm and `sweep run` (the storages with a plan)");
   }
   if (o.engine != Engine::kSlurm && o.wait) {
     return Status::InvalidArgument("--wait is for --engine slurm (Batch: aws batch describe-jobs)");
@@ -114,6 +119,11 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
 
   SubmitOptions resolved = o;
   resolved.storage = storage;
+  // Pinned before the selection: a replan moves changed rows' results aside, and --missing
+  // must then see those rows as missing.
+  if (o.engine == Engine::kSlurm && !o.dry_run) {
+    SWEEP_RETURN_IF_ERROR(PinSlurmPlan(storage, params, spec, o.replan));
+  }
   SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, RowsToSubmit(resolved, count));
   if (rows.empty()) {
     log::Info("nothing to submit: no " +

@@ -87,10 +87,10 @@ Status Refusal(const storage::Store& store, const Plan& old_plan, const Plan& pl
   return Status::InvalidArgument(
       storage::PlanPath(store.root()) + " holds " + what + ", " + Describe(old_plan) +
       "; the spec now gives " + Describe(plan) + ": " + DescribeDiff(diff) +
-      ". Nothing started. `sweep run --replan` keeps the unchanged rows' results, moves the "
+      ". Nothing started. Run again with --replan to keep the unchanged rows' results, move the "
       "changed and removed rows' files to " +
       storage::JoinPath(store.root(), std::string(storage::kHistoryDir)) +
-      "/ (never deleted) and runs the rest; or use another --storage.");
+      "/ (never deleted) and run the rest; or use another --storage.");
 }
 
 }  // namespace
