@@ -38,7 +38,10 @@ on_exit _serve_kill
 
 start_serve() {
   local log=$1; shift
-  "$SWEEP_BIN" serve "$@" > "$log" 2>&1 &
+  # An ephemeral port (tests run side by side), unless AIP_HTTP_PORT names one.
+  local port_args=(--port 0)
+  [[ -z ${AIP_HTTP_PORT:-} ]] || port_args=()
+  "$SWEEP_BIN" serve "$@" "${port_args[@]}" > "$log" 2>&1 &
   SERVE_PID=$!
   local i port=""
   for i in $(seq 1 200); do
