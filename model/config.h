@@ -101,12 +101,20 @@ struct EarlyStoppingConfig {
   float min_delta = 0.0f;  // smallest change that counts as an improvement
 };
 
+// When the worker saves the whole training state (storage/checkpoint.h). Never changes the
+// results: a resumed run is bit-identical to an uninterrupted one with the same thread count.
+struct CheckpointConfig {
+  float seconds = 60.0f;  // at most this often, at a mini-batch boundary; 0 = each epoch's end
+  bool keep = false;      // keep the checkpoint after the final publish (adaptive search)
+};
+
 struct TrainConfig {
   NetworkConfig network;
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   DataConfig data;
   EarlyStoppingConfig early_stopping;
+  CheckpointConfig checkpoint;
   int batch_size = 32;  // samples per step; 0 = full batch
   int epochs = 10;      // passes over the training rows, >= 1
   uint64_t seed = 0;    // fixes init, shuffling and the validation split: same seed, same

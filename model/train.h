@@ -64,11 +64,21 @@ struct TrainReport {
   std::optional<Divergence> diverged;
 };
 
+struct TrainState;  // model/train_state.h
+
 struct TrainHooks {
   // Called after each epoch, on the calling thread (with FTZ/DAZ set, as during training).
   std::function<void(const EpochRecord&)> on_epoch;
-  // Polled between mini-batches; when it becomes true Train returns Status::Cancelled.
+  // Polled between mini-batches; when it becomes true Train returns Status::Cancelled (after
+  // on_checkpoint, when set).
   const std::atomic<bool>* stop = nullptr;
+  // Called with the whole state, training paused at a mini-batch boundary, on the calling
+  // thread: at most every config.checkpoint.seconds of training (0: at the end of each epoch),
+  // and once when `stop` is set. Null: no checkpoints.
+  std::function<void(const TrainState&)> on_checkpoint;
+  // Go on from this state (an earlier run's on_checkpoint of the same config and data) instead
+  // of the start. Null: from the start.
+  const TrainState* resume = nullptr;
 };
 
 // Builds the model from `config` and the data's shape, then trains it.
@@ -76,7 +86,9 @@ struct TrainHooks {
 // both). Classification (Loss::kCrossEntropy) needs data.num_classes >= 2; regression
 // (Loss::kMse) uses y as the single target.
 // Errors: InvalidArgument (data does not fit the config: empty, too few rows to split, labels
-// not integers in [0, num_classes), device cuda in a CPU build), Cancelled (hooks.stop set).
+// not integers in [0, num_classes), device cuda in a CPU build), Cancelled (hooks.stop set),
+// Corruption (hooks.resume does not fit this model, data split or config). Resuming with the
+// thread count of the run that paused gives bit-identical weights and metrics.
 // A diverged run is not an error: it returns a report with `diverged` set. The check costs one
 // isfinite per thread and mini-batch (the batch loss, not every element).
 // On early stopping the best epoch's weights are restored. The reported losses are data losses

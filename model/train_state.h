@@ -16,7 +16,7 @@ struct TrainState {
   // started (its shuffle not drawn yet).
   int epoch = 1;
   int64_t batches_done = 0;
-  int64_t steps = 0;  // optimizer steps over the whole run so far
+  int64_t steps = 0;  // optimizer steps before `epoch`
   int threads = 1;    // training threads (Trainer's pool): `thread_sums` has one entry per thread
 
   // The epoch in progress: rows in this epoch's order (after its shuffle once batches_done > 0),
