@@ -161,11 +161,11 @@ Status CheckShape(const model::TrainState& s) {
 
 }  // namespace
 
-std::string EncodeCheckpoint(const model::TrainState& s, const std::string& row_hash) {
+std::string EncodeCheckpoint(const model::TrainState& s, const CheckpointMeta& meta) {
   Writer w;
   w.PutRaw(kMagic);
   w.Put<uint32_t>(kCheckpointFormatVersion);
-  w.PutBytes(row_hash);
+  w.PutBytes(meta.row_hash);
   w.Put<int32_t>(s.epoch);
   w.Put<int64_t>(s.batches_done);
   w.Put<int64_t>(s.steps);
@@ -185,10 +185,11 @@ std::string EncodeCheckpoint(const model::TrainState& s, const std::string& row_
   w.PutArray(s.best_params);
   w.Put<uint64_t>(s.history.size());
   for (const model::EpochRecord& e : s.history) PutEpoch(e, &w);
+  w.PutBytes(meta.notes);
   return w.Finish();
 }
 
-StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, std::string* row_hash) {
+StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, CheckpointMeta* meta) {
   if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic) {
     return Status::Corruption("checkpoint: not a checkpoint file");
   }
@@ -204,13 +205,30 @@ StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, std::string
     return Status::Corruption("checkpoint: checksum mismatch (torn or damaged file)");
   }
   Reader body(bytes.substr(kMagic.size() + 4, bytes.size() - kMagic.size() - 8));
-  *row_hash = body.GetBytes();
+  meta->row_hash = body.GetBytes();
   model::TrainState state;
   GetState(&body, &state);
+  meta->notes = body.GetBytes();
   if (!body.ok()) return Status::Corruption("checkpoint: truncated");
   if (body.left() != 0) return Status::Corruption("checkpoint: trailing bytes");
   SWEEP_RETURN_IF_ERROR(CheckShape(state));
   return state;
+}
+
+StatusOr<CheckpointPosition> PeekCheckpoint(std::string_view head) {
+  if (head.size() < kMagic.size() || head.substr(0, kMagic.size()) != kMagic) {
+    return Status::Corruption("checkpoint: not a checkpoint file");
+  }
+  Reader r(head.substr(kMagic.size()));
+  if (r.Get<uint32_t>() != kCheckpointFormatVersion) {
+    return Status::Corruption("checkpoint: another format version");
+  }
+  r.GetBytes();
+  CheckpointPosition p;
+  p.epoch = r.Get<int32_t>();
+  p.batches_done = r.Get<int64_t>();
+  if (!r.ok()) return Status::Corruption("checkpoint: truncated");
+  return p;
 }
 
 }  // namespace sweep::storage

@@ -13,6 +13,7 @@
 //     params (f32), moment1 (f32), moment2 (f32), best_params (f32)
 //   u64 count, then per finished epoch: i32 epoch, f64 train loss, train accuracy, val loss,
 //     val accuracy, learning_rate, seconds
+//   u32 n, n bytes                 notes: the worker's JSON (its earlier resumes)
 //   u32 CRC-32 (zlib's) of every byte before it
 // A file of another version, a torn or corrupt file (the CRC), or another row's file is
 // refused with Corruption; the worker then warns and starts over.
@@ -28,11 +29,26 @@ namespace sweep::storage {
 
 inline constexpr int kCheckpointFormatVersion = 1;
 
-std::string EncodeCheckpoint(const model::TrainState& state, const std::string& row_hash);
+// What the worker keeps beside the training state.
+struct CheckpointMeta {
+  std::string row_hash;  // RowHash of the row trained
+  std::string notes;     // opaque to this file (the worker's JSON)
+};
+
+std::string EncodeCheckpoint(const model::TrainState& state, const CheckpointMeta& meta);
 
 // Never throws; every count is checked against the bytes left before anything is allocated.
 // Errors: Corruption naming what is wrong ("not a checkpoint", "format version 2, this build
 // reads 1", "checksum mismatch", "truncated").
-StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, std::string* row_hash);
+StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, CheckpointMeta* meta);
+
+// Where a checkpoint stands, read from its first bytes only (`sweep status`): no checksum.
+struct CheckpointPosition {
+  int epoch = 0;             // the epoch in progress, 1-based
+  int64_t batches_done = 0;  // of that epoch
+};
+// Needs the first kCheckpointHeadBytes (or the whole file when shorter). Errors: Corruption.
+inline constexpr size_t kCheckpointHeadBytes = 8 + 4 + 4 + 64 + 4 + 8;  // row hashes are 16
+StatusOr<CheckpointPosition> PeekCheckpoint(std::string_view head);
 
 }  // namespace sweep::storage

@@ -43,11 +43,12 @@ model::TrainState Sample() {
 
 TEST(Checkpoint, RoundTripsEveryFieldBitForBit) {
   const model::TrainState s = Sample();
-  const std::string bytes = EncodeCheckpoint(s, "0123456789abcdef");
-  std::string hash;
-  StatusOr<model::TrainState> back = DecodeCheckpoint(bytes, &hash);
+  const std::string bytes = EncodeCheckpoint(s, {"0123456789abcdef", R"({"resumes": []})"});
+  CheckpointMeta meta;
+  StatusOr<model::TrainState> back = DecodeCheckpoint(bytes, &meta);
   ASSERT_OK(back);
-  EXPECT_EQ(hash, "0123456789abcdef");
+  EXPECT_EQ(meta.row_hash, "0123456789abcdef");
+  EXPECT_EQ(meta.notes, R"({"resumes": []})");
   EXPECT_EQ(back->epoch, 3);
   EXPECT_EQ(back->batches_done, 17);
   EXPECT_EQ(back->steps, 117);
@@ -68,12 +69,16 @@ TEST(Checkpoint, RoundTripsEveryFieldBitForBit) {
   EXPECT_EQ(back->history[0].train.accuracy, 0.875);
   EXPECT_TRUE(std::isnan(back->history[0].val.loss));
   EXPECT_EQ(back->seconds, 3.25);
-  EXPECT_EQ(EncodeCheckpoint(*back, hash), bytes);
+  EXPECT_EQ(EncodeCheckpoint(*back, meta), bytes);
+  StatusOr<CheckpointPosition> head = PeekCheckpoint(bytes.substr(0, kCheckpointHeadBytes));
+  ASSERT_OK(head);
+  EXPECT_EQ(head->epoch, 3);
+  EXPECT_EQ(head->batches_done, 17);
 }
 
 TEST(Checkpoint, EveryTruncationAndEveryFlippedByteIsCorruption) {
-  const std::string bytes = EncodeCheckpoint(Sample(), "h");
-  std::string hash;
+  const std::string bytes = EncodeCheckpoint(Sample(), {"h", ""});
+  CheckpointMeta hash;
   for (size_t n = 0; n < bytes.size(); ++n) {
     StatusOr<model::TrainState> cut = DecodeCheckpoint(bytes.substr(0, n), &hash);
     ASSERT_FALSE(cut.ok()) << n;
@@ -89,9 +94,9 @@ TEST(Checkpoint, EveryTruncationAndEveryFlippedByteIsCorruption) {
 }
 
 TEST(Checkpoint, NamesAnotherFormatVersion) {
-  std::string bytes = EncodeCheckpoint(Sample(), "h");
+  std::string bytes = EncodeCheckpoint(Sample(), {"h", ""});
   bytes[8] = 2;  // the version follows the 8-byte magic
-  std::string hash;
+  CheckpointMeta hash;
   StatusOr<model::TrainState> other = DecodeCheckpoint(bytes, &hash);
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.status().message().find("format version 2, this build reads 1"),
@@ -102,7 +107,7 @@ TEST(Checkpoint, NamesAnotherFormatVersion) {
 TEST(Checkpoint, HugeCountsAreRefusedBeforeAllocating) {
   // A valid CRC over a body whose first array claims 2^60 elements.
   model::TrainState s = Sample();
-  std::string bytes = EncodeCheckpoint(s, "h");
+  std::string bytes = EncodeCheckpoint(s, {"h", ""});
   // train_order's count sits after magic(8) version(4) hash(4+1) and the fixed fields (60 bytes).
   const size_t at = 8 + 4 + 5 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 4 + 4 + 8;
   const uint64_t huge = 1ULL << 60;
@@ -112,7 +117,7 @@ TEST(Checkpoint, HugeCountsAreRefusedBeforeAllocating) {
   crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size()));
   const uint32_t c = static_cast<uint32_t>(crc);
   bytes.append(reinterpret_cast<const char*>(&c), 4);
-  std::string hash;
+  CheckpointMeta hash;
   StatusOr<model::TrainState> bad = DecodeCheckpoint(bytes, &hash);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "checkpoint: truncated");

@@ -133,6 +133,10 @@ Status ReadBody(const json& j, RunResult* r) {
   SWEEP_RETURN_IF_ERROR(ReadString(j, "model", &r->model));
   SWEEP_RETURN_IF_ERROR(ReadArray(j, "input_shape", &r->input_shape));
   SWEEP_RETURN_IF_ERROR(ReadArray(j, "class_names", &r->class_names));
+  if (j.contains("resumes")) {
+    if (!j["resumes"].is_array()) return Corrupt("resumes", "expected an array");
+    r->resumes = j["resumes"];
+  }
   SWEEP_RETURN_IF_ERROR(ReadString(j, "error", &r->error));
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "exit_code", &r->exit_code));
   SWEEP_RETURN_IF_ERROR(ReadInt(j, "diverged_epoch", &r->diverged_epoch));
@@ -178,6 +182,7 @@ nlohmann::json ToJson(const RunResult& r) {
   if (!r.model.empty()) j["model"] = r.model;
   if (!r.input_shape.empty()) j["input_shape"] = r.input_shape;
   if (!r.class_names.empty()) j["class_names"] = r.class_names;
+  if (!r.resumes.empty()) j["resumes"] = r.resumes;
   if (r.status == ResultStatus::kFailed) {
     j["error"] = r.error;
     j["exit_code"] = r.exit_code;

@@ -16,6 +16,9 @@
 //   "model": "model/model.h5",   (relative to the index folder; absent unless succeeded)
 //   "input_shape": [28, 28],     one sample's shape, as model.h5's sweep_input_shape (when known)
 //   "class_names": ["Iris-setosa", ...],  class index -> name (only when the labels were names)
+//   "resumes": [{"attempt": 2, "epoch": 3, "step": 17}],  each time training went on from a
+//                                checkpoint (step: mini-batches of that epoch already done);
+//                                absent when it never stopped
 //   "error": "...", "exit_code": 2    (when failed)
 //   "error": "diverged at epoch 3 (step 12): train loss nan", "diverged_epoch": 3,
 //   "diverged_step": 12               (when diverged: a non-finite loss stopped training; the
@@ -56,10 +59,11 @@ struct RunResult {
   std::string model;                     // relative path of model.h5, "" unless succeeded
   std::vector<int> input_shape;          // one sample's shape; empty = unknown (not written)
   std::vector<std::string> class_names;  // empty = unnamed classes (not written)
-  std::string error;                     // when failed or diverged: why
-  int exit_code = 0;                     // when failed
-  int diverged_epoch = 0;                // when diverged: 1-based epoch of the non-finite loss
-  int64_t diverged_step = 0;             // when diverged: 1-based optimizer step of it
+  nlohmann::json resumes = nlohmann::json::array();  // {attempt, epoch, step}; empty: not written
+  std::string error;                                 // when failed or diverged: why
+  int exit_code = 0;                                 // when failed
+  int diverged_epoch = 0;     // when diverged: 1-based epoch of the non-finite loss
+  int64_t diverged_step = 0;  // when diverged: 1-based optimizer step of it
 
   bool succeeded() const { return status == ResultStatus::kSucceeded; }
 };

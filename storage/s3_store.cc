@@ -63,6 +63,8 @@ class S3Store : public Store {
     return client_->Delete(bucket_, FullKey(from));
   }
 
+  Status Delete(const std::string& key) override { return client_->Delete(bucket_, FullKey(key)); }
+
   StatusOr<std::vector<std::string>> List(const std::string& prefix) override {
     const std::string base = prefix_.empty() ? "" : prefix_ + "/";
     SWEEP_ASSIGN_OR_RETURN(auto objects, client_->List(bucket_, base + prefix));

@@ -1,5 +1,7 @@
 #include "storage/store.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -43,6 +45,13 @@ class LocalStore : public Store {
     SWEEP_RETURN_IF_ERROR(CreateDirectories(target.substr(0, target.rfind('/'))));
     if (::rename(LocalPath(from).c_str(), target.c_str()) != 0) {
       return FromErrno(errno, "move " + LocalPath(from) + " to " + target);
+    }
+    return Status::Ok();
+  }
+
+  Status Delete(const std::string& key) override {
+    if (::unlink(LocalPath(key).c_str()) != 0 && errno != ENOENT) {
+      return FromErrno(errno, "remove " + LocalPath(key));
     }
     return Status::Ok();
   }

@@ -30,6 +30,8 @@ class Store {
   // rename. S3 has no rename: copy, then delete the source, so a crash in between leaves both
   // (never neither). NotFound when `from` is absent.
   virtual Status Move(const std::string& from, const std::string& to) = 0;
+  // Removes the file at `key`; an absent key is not an error.
+  virtual Status Delete(const std::string& key) = 0;
   // Every key under `prefix` ("" = all), relative to the root, in no particular order.
   virtual StatusOr<std::vector<std::string>> List(const std::string& prefix) = 0;
   // Checks the root can be written (creates it if needed) before any expensive work.

@@ -46,6 +46,18 @@ TEST_F(LocalStoreTest, PutFileOntoItselfIsANoOp) {
   EXPECT_EQ(*s->Get("a"), "x");
 }
 
+TEST_F(LocalStoreTest, MoveMakesFoldersAndDeleteIgnoresAbsentKeys) {
+  auto s = OpenLocalStore(dir_.string());
+  ASSERT_OK(s->Put("1/result.json", "r"));
+  ASSERT_OK(s->Move("1/result.json", "history/t/1/result.json"));
+  EXPECT_EQ(*s->Get("history/t/1/result.json"), "r");
+  EXPECT_EQ(s->Get("1/result.json").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(s->Move("1/result.json", "x").code(), StatusCode::kNotFound);
+  ASSERT_OK(s->Delete("history/t/1/result.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "history/t/1/result.json"));
+  EXPECT_OK(s->Delete("history/t/1/result.json"));
+}
+
 TEST_F(LocalStoreTest, ListOfAMissingRootIsEmpty) {
   auto s = OpenLocalStore((dir_ / "absent").string());
   auto keys = s->List("");

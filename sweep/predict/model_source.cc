@@ -167,7 +167,10 @@ StatusOr<ModelChoice> ModelWatcher::ChooseInRoot() {
   scan.plan = plan_;
   scan.expected = std::max(scan.plan ? scan.plan->count() : 0, succeeded_.rbegin()->first + 1);
   scan.rows.resize(scan.expected);
-  for (const auto& [i, r] : succeeded_) scan.rows[i] = {RowState::kSucceeded, r, "", {}};
+  for (const auto& [i, r] : succeeded_) {
+    scan.rows[i].state = RowState::kSucceeded;
+    scan.rows[i].result = r;
+  }
   const MetricChoice metric = ChooseMetric(metric_.metric, metric_.maximize, scan);
   const Leaderboard board = BuildLeaderboard(scan, metric);
   const storage::RunResult& best = succeeded_.at(board.order.front());

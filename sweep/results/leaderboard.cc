@@ -219,6 +219,22 @@ std::vector<int> FailedOnBadInput(const Scan& scan) {
   return out;
 }
 
+namespace {
+
+// "    row 3: checkpoint at epoch 5 step 17" for each unfinished row that has one.
+std::string RenderCheckpoints(const Scan& scan, const std::vector<int>& unfinished) {
+  std::string out;
+  for (int i : unfinished) {
+    if (const auto& c = scan.rows[i].checkpoint) {
+      out += "    row " + std::to_string(i) + ": checkpoint at epoch " + std::to_string(c->epoch) +
+             " step " + std::to_string(c->batches_done) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string RenderStatus(const Scan& scan) {
   std::string out = scan.root + ": " + std::to_string(scan.expected) + " rows";
   if (scan.plan) out += " (spec " + scan.plan->source + ")";
@@ -242,6 +258,7 @@ std::string RenderStatus(const Scan& scan) {
     }
     out += "\n";
     if (state == RowState::kMissing) out += RenderLoggedErrors(scan);
+    if (state == RowState::kUnfinished) out += RenderCheckpoints(scan, indices);
   }
   std::sort(rerun.begin(), rerun.end());
   if (!bad_input.empty()) out += BadInputHint(bad_input, RerunCommand(scan, "--replan"));

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -35,7 +36,8 @@ bool ParseIndexName(std::string_view name, int* index) {
 
 // Reads a whole small file with plain syscalls: collect reads thousands of them, so no
 // streams. Returns false when absent; `error` is set for other failures.
-bool ReadSmallFile(const std::string& path, std::string* out, int* error) {
+bool ReadSmallFile(const std::string& path, std::string* out, int* error,
+                   size_t max_bytes = SIZE_MAX) {
   *error = 0;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -54,6 +56,7 @@ bool ReadSmallFile(const std::string& path, std::string* out, int* error) {
     }
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
+    if (out->size() >= max_bytes) break;
   }
   ::close(fd);
   return true;
@@ -122,6 +125,10 @@ bool Exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+struct KeysOfRow {  // which of a row's files a store listing showed
+  bool result = false, log = false, checkpoint = false;
+};
+
 struct Found {
   std::vector<int> indices;          // index folders / keys found, sorted
   std::vector<std::string> foreign;  // entries that are not part of the layout
@@ -178,8 +185,7 @@ void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int
 }
 
 // Any store (S3): one List, then one Get per result.json.
-Status ScanStoreRows(storage::Store& store, Found* found,
-                     std::map<int, std::pair<bool, bool>>* keys /* result, log */) {
+Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRow>* keys) {
   StatusOr<std::vector<std::string>> listed = store.List("");
   if (!listed.ok()) return listed.status();
   for (const std::string& key : *listed) {
@@ -194,11 +200,41 @@ Status ScanStoreRows(storage::Store& store, Found* found,
     }
     std::string rest = key.substr(slash + 1);
     auto& entry = (*keys)[index];
-    if (rest == storage::kResultFile) entry.first = true;
-    if (rest == storage::kWorkerLogFile) entry.second = true;
+    if (rest == storage::kResultFile) entry.result = true;
+    if (rest == storage::kWorkerLogFile) entry.log = true;
+    if (key == storage::CheckpointPath("", index)) entry.checkpoint = true;
   }
   for (const auto& [index, entry] : *keys) found->indices.push_back(index);
   return Status::Ok();
+}
+
+// Rows without a result that have a checkpoint: unfinished, and where they stand. Local: the
+// file's first bytes; a store: the checkpoints its listing showed (few: rows in progress).
+void ReadCheckpointPositions(storage::Store& store, const std::string& local_root,
+                             const std::map<int, KeysOfRow>& keys, Scan* scan) {
+  for (size_t i = 0; i < scan->rows.size(); ++i) {
+    RowRecord& rec = scan->rows[i];
+    if (rec.state != RowState::kMissing && rec.state != RowState::kUnfinished) continue;
+    const int index = static_cast<int>(i);
+    std::string head;
+    if (!local_root.empty()) {
+      int error = 0;
+      if (!ReadSmallFile(storage::CheckpointPath(local_root, index), &head, &error,
+                         storage::kCheckpointHeadBytes)) {
+        continue;
+      }
+    } else {
+      auto it = keys.find(index);
+      if (it == keys.end() || !it->second.checkpoint) continue;
+      StatusOr<std::string> got = store.Get(storage::CheckpointPath("", index));
+      if (!got.ok()) continue;
+      head = std::move(got).value();
+    }
+    StatusOr<storage::CheckpointPosition> position = storage::PeekCheckpoint(head);
+    if (!position.ok()) continue;
+    rec.checkpoint = *position;
+    rec.state = RowState::kUnfinished;
+  }
 }
 
 }  // namespace
@@ -282,7 +318,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
   }
 
   Found found;
-  std::map<int, std::pair<bool, bool>> keys;
+  std::map<int, KeysOfRow> keys;
   if (!local_root.empty()) {
     Status st;
     found = ListLocalRoot(local_root, &st);
@@ -312,11 +348,11 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
   } else {
     for (int index : in_range) {
       std::optional<std::string> text;
-      if (keys[index].first) {
+      if (keys[index].result) {
         StatusOr<std::string> got = store->Get(storage::ResultPath("", index));
         if (got.ok()) text = std::move(got).value();
       }
-      scan.rows[index] = ClassifyRow(index, text, keys[index].second);
+      scan.rows[index] = ClassifyRow(index, text, keys[index].log);
     }
   }
   if (!local_root.empty()) {
@@ -330,6 +366,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
       }
     }
   }
+  ReadCheckpointPositions(*store, local_root, keys, &scan);
   for (size_t i = 0; i < scan.rows.size(); ++i) {
     if (scan.rows[i].state == RowState::kCorrupt) {
       scan.problems.push_back(std::to_string(i) + "/" + scan.rows[i].problem);

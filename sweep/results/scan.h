@@ -21,6 +21,7 @@
 
 #include "base/status.h"
 #include "base/strings.h"  // FormatIndexRanges, for the callers that print rows
+#include "storage/checkpoint.h"
 #include "storage/result.h"
 #include "sweep/results/engine_logs.h"
 #include "sweep/spec/plan.h"
@@ -39,6 +40,9 @@ struct RowRecord {
   std::string problem;                // why, for kCorrupt
   std::optional<LoggedError> logged;  // kMissing: the reason an engine's log gives (local
                                       // storage, Slurm's {storage}/.slurm/*.out; engine_logs.h)
+  // kUnfinished: where its checkpoint stands (a row with a checkpoint and no result.json is
+  // unfinished even without a log).
+  std::optional<storage::CheckpointPosition> checkpoint;
 };
 
 struct Scan {

@@ -8,7 +8,9 @@
 
 #include "base/file.h"
 #include "base/testing.h"
+#include "storage/checkpoint.h"
 #include "storage/layout.h"
+#include "sweep/results/leaderboard.h"
 
 namespace sweep {
 namespace {
@@ -84,6 +86,26 @@ class ScanTest : public ::testing::Test {
   }
   std::string root_;
 };
+
+TEST_F(ScanTest, ARowWithACheckpointIsUnfinishedAndStatusSaysWhereItStands) {
+  model::TrainState state;
+  state.epoch = 4;
+  state.batches_done = 17;
+  state.thread_loss = state.thread_accuracy = {0};
+  Write(storage::CheckpointPath(root_, 1),
+        storage::EncodeCheckpoint(state, {"0123456789abcdef", ""}));
+  Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.8)));
+  Write(storage::CheckpointPath(root_, 2), "garbage");  // unreadable: the row stays missing
+  Write(storage::ResultPath(root_, 3), ToJsonText(Ok(3, 0.8)));
+  StatusOr<Scan> scan = ScanStorage(root_);
+  ASSERT_OK(scan);
+  EXPECT_EQ(scan->rows[1].state, RowState::kUnfinished);
+  ASSERT_TRUE(scan->rows[1].checkpoint.has_value());
+  EXPECT_EQ(scan->rows[1].checkpoint->epoch, 4);
+  EXPECT_EQ(scan->rows[2].state, RowState::kMissing);
+  const std::string status = RenderStatus(*scan);
+  EXPECT_NE(status.find("    row 1: checkpoint at epoch 4 step 17\n"), std::string::npos) << status;
+}
 
 TEST_F(ScanTest, ClassifiesEveryIndexAndReportsProblems) {
   Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.8)));
