@@ -15,6 +15,7 @@
 #include "storage/store.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
+#include "worker/checkpoint.h"
 #include "worker/publish.h"
 
 namespace sweep::worker {
@@ -33,7 +34,8 @@ std::string HostName() {
 }
 
 // The spec (local or s3://), expanded, overrides applied, and row `index` checked.
-StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir) {
+StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir,
+                                     std::string* row_hash) {
   SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options.params, options.overrides));
   *base_dir = spec.base_dir;
   int rows = static_cast<int>(spec.rows.size());
@@ -41,6 +43,7 @@ StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* 
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
                                                options.index, options.params, rows, rows - 1));
   }
+  *row_hash = RowHash(spec.rows[options.index]);
   auto config = ConfigFromRow(spec.rows[options.index]);
   if (!config.ok())
     return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
@@ -135,12 +138,31 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
   return Status::Ok();
 }
 
+// Trains from the checkpoint when there is one that fits; on SIGTERM (`stop`) saves one and
+// returns Cancelled (exit 143).
+StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
+                                      const std::atomic<bool>* stop, RowCheckpoint* checkpoint,
+                                      model::Mlp* mlp) {
+  model::TrainHooks hooks;
+  hooks.stop = stop;
+  hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
+  hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
+  hooks.resume = checkpoint->state();
+  auto report = model::Train(config, train, mlp, hooks);
+  if (!report.ok() && report.status().code() == StatusCode::kCorruption && hooks.resume) {
+    checkpoint->Discard(report.status().message());
+    hooks.resume = nullptr;
+    report = model::Train(config, train, mlp, hooks);
+  }
+  return report;
+}
+
 }  // namespace
 
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   auto start = Clock::now();
-  std::string base_dir;
-  SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir));
+  std::string base_dir, row_hash;
+  SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir, &row_hash));
   if (options.threads > 0) config.threads = options.threads;
   // A build question, asked before any data is fetched or read: a CPU build given device: cuda
   // fails here, not after a long download.
@@ -165,14 +187,18 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
                         SecondsSince(start) * 1e3));
 
+  RowCheckpoint checkpoint(store.get(), options.index, row_hash, options.attempt);
+  SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
-  model::TrainHooks hooks;
-  hooks.stop = stop;
-  hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
-  auto report = model::Train(config, train, &mlp, hooks);
+  auto report = TrainRow(config, train, stop, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
-  if (report->diverged) return PublishDiverged(*store, *report, train, start, &result);
+  result.resumes = checkpoint.resumes();
+  if (report->diverged) {
+    SWEEP_RETURN_IF_ERROR(PublishDiverged(*store, *report, train, start, &result));
+    if (!config.checkpoint.keep) checkpoint.Remove();
+    return Status::Ok();
+  }
 
   model::Metrics test_metrics;
   if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
@@ -180,6 +206,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
   SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));
+  if (!config.checkpoint.keep) checkpoint.Remove();
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics)
     summary += fmt::format(" {}={:.4f}", name, value);

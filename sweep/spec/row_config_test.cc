@@ -181,7 +181,7 @@ TEST(RowConfig, SkipRowsIsAnIntegerAtLeastZero) {
 TEST(RowConfig, RowKeysSortedAndComplete) {
   const auto& keys = RowKeys();
   EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
-  EXPECT_EQ(keys.size(), 28u);
+  EXPECT_EQ(keys.size(), 30u);
   json row = ConfigToRow(model::TrainConfig{});
   EXPECT_EQ(row.size(), keys.size());
   for (const auto& k : keys) EXPECT_TRUE(row.contains(k)) << k;

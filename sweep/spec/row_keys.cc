@@ -219,6 +219,11 @@ const RowKey kRowKeys[] = {
      "`cuda` needs a CUDA build (not built by default): a CPU-only worker fails at once, before "
      "reading "
      "data; `sweep validate` warns"},
+    {"checkpoint_seconds", SWEEP_FLOAT(checkpoint.seconds, AtLeastFinite(0)), "",
+     "the worker saves the whole training state at most this often, at a mini-batch boundary "
+     "(and at once on SIGTERM); `0` = at the end of each epoch. A resumed row is bit-identical"},
+    {"keep_checkpoint", SWEEP_BOOL(checkpoint.keep), "",
+     "keep `{index}/checkpoint/` after the final publish (removed by default)"},
 };
 
 // Names brought from Keras, PyTorch, scikit-learn, pandas and W&B habits. Only real

@@ -24,7 +24,7 @@ json EveryKeyChanged() {
     "lr_gamma": 0.5, "lr_min": 0.001, "batch_size": 0, "epochs": 3, "seed": 42,
     "validation_split": 0.2, "early_stopping_patience": 2,
     "early_stopping_metric": "val_accuracy", "early_stopping_min_delta": 0.01, "threads": 2,
-    "device": "cuda"})");
+    "device": "cuda", "checkpoint_seconds": 0.5, "keep_checkpoint": true})");
 }
 
 TEST(RowKeys, ConfigToRowOfConfigFromRowIsTheRow) {
