@@ -4,6 +4,9 @@
   s3_fake_server.py PORT_FILE flaky UPSTREAM N KIND   first N requests fail (KIND: 500 | slowdown |
                                                        reset), then requests are proxied to UPSTREAM
   s3_fake_server.py PORT_FILE failpart UPSTREAM       proxies, but UploadPart 2 gets 403
+  s3_fake_server.py PORT_FILE slowput UPSTREAM TEXT SECONDS MARKER
+                                                       proxies, but a PUT whose path holds TEXT
+                                                       first touches MARKER, then waits SECONDS
   s3_fake_server.py PORT_FILE forbidden               every request: 403 AccessDenied
   s3_fake_server.py PORT_FILE container KEYID TTL [TOKEN]  ECS/Batch container credentials JSON
   s3_fake_server.py PORT_FILE imds KEYID TTL          EC2 IMDSv2 (token PUT, role, credentials)
@@ -29,6 +32,7 @@ import datetime
 import http.client
 import json
 import sys
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -91,6 +95,13 @@ class Handler(BaseHTTPRequestHandler):
         if "partNumber=2&" in self.path:
             return self.reply(403, error_xml("AccessDenied", "Access Denied"))
         self.proxy(ARGS[1], body)
+
+    def mode_slowput(self, body):
+        upstream, text, seconds, marker = ARGS[1], ARGS[2], float(ARGS[3]), ARGS[4]
+        if self.command == "PUT" and text in self.path:
+            open(marker, "a").close()
+            time.sleep(seconds)
+        self.proxy(upstream, body)
 
     def mode_flaky(self, body):
         upstream, failures, kind = ARGS[1], int(ARGS[2]), ARGS[3]
