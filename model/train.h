@@ -76,6 +76,9 @@ struct TrainHooks {
   // thread: at most every config.checkpoint.seconds of training (0: at the end of each epoch),
   // and once when `stop` is set. Null: no checkpoints.
   std::function<void(const TrainState&)> on_checkpoint;
+  // When it becomes true (a Spot interruption notice), one checkpoint as soon as possible,
+  // then training goes on. Null: never.
+  const std::atomic<bool>* checkpoint_now = nullptr;
   // Go on from this state (an earlier run's on_checkpoint of the same config and data) instead
   // of the start. Null: from the start.
   const TrainState* resume = nullptr;

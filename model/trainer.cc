@@ -149,10 +149,16 @@ bool Trainer::CheckpointDue() const {
          Since(last_checkpoint_) >= config_.checkpoint.seconds;
 }
 
-bool Trainer::PauseWanted() const { return Stopping() || CheckpointDue(); }
+bool Trainer::NoticePending() const {
+  return hooks_.on_checkpoint && hooks_.checkpoint_now != nullptr && !notice_saved_ &&
+         hooks_.checkpoint_now->load();
+}
+
+bool Trainer::PauseWanted() const { return Stopping() || CheckpointDue() || NoticePending(); }
 
 void Trainer::Checkpoint(int epoch, int64_t batches_done, double epoch_seconds) {
   if (!hooks_.on_checkpoint) return;
+  if (NoticePending()) notice_saved_ = true;
   hooks_.on_checkpoint(Capture(epoch, batches_done, epoch_seconds));
   last_checkpoint_ = Clock::now();
 }
@@ -240,7 +246,9 @@ StatusOr<TrainReport> Trainer::Run() {
     }
     if (EndEpoch(rec)) break;
     const bool every_epoch = config_.checkpoint.seconds == 0 && hooks_.on_checkpoint;
-    if (epoch < config_.epochs && (every_epoch || CheckpointDue())) Checkpoint(epoch + 1, 0, 0);
+    if (epoch < config_.epochs && (every_epoch || CheckpointDue() || NoticePending())) {
+      Checkpoint(epoch + 1, 0, 0);
+    }
   }
   return Finish();
 }

@@ -54,6 +54,7 @@ class Trainer {
   bool PauseWanted() const;  // thread 0, after an update
   bool Stopping() const { return hooks_.stop != nullptr && hooks_.stop->load(); }
   bool CheckpointDue() const;
+  bool NoticePending() const;  // hooks_.checkpoint_now is set and not yet served
   void Checkpoint(int epoch, int64_t batches_done, double epoch_seconds);
   TrainState Capture(int epoch, int64_t batches_done, double epoch_seconds) const;
   bool EndEpoch(const EpochRecord& rec);  // early stopping; true = stop now
@@ -91,7 +92,8 @@ class Trainer {
   int first_epoch_ = 1;
   int64_t resume_batches_ = 0;
   double resume_epoch_seconds_ = 0;
-  double prior_seconds_ = 0;  // training time of earlier attempts
+  double prior_seconds_ = 0;   // training time of earlier attempts
+  bool notice_saved_ = false;  // the checkpoint hooks_.checkpoint_now asked for is written
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_checkpoint_ = Clock::now();
 };

@@ -139,6 +139,23 @@ TEST(Resume, StopCheckpointsOnceThenCancels) {
   }
 }
 
+TEST(Resume, ANoticeAsksForOneCheckpointAndTrainingGoesOn) {
+  const Dataset d = Noisy(300, 8, 3, 2);
+  TrainConfig c = TwoThreadConfig(Optimizer::kAdam);
+  c.checkpoint.seconds = 1e9f;
+  std::atomic<bool> notice{true};
+  std::vector<TrainState> states;
+  Mlp mlp;
+  TrainHooks hooks;
+  hooks.checkpoint_now = &notice;
+  hooks.on_checkpoint = [&](const TrainState& s) { states.push_back(s); };
+  StatusOr<TrainReport> report = Train(c, d, &mlp, hooks);
+  ASSERT_OK(report);
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].epoch, 1);
+  EXPECT_EQ(states[0].batches_done, 1);  // right after the first step
+}
+
 TEST(Resume, AStateOfAnotherModelOrDataIsCorruption) {
   const Dataset d = Noisy(300, 8, 3, 2);
   TrainConfig c = TwoThreadConfig(Optimizer::kAdam);

@@ -23,7 +23,7 @@ ALLOWED = {
     'sweep/serve': ['base', 'model', 'sweep/predict'],
     'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/run',
               'sweep/engines', 'sweep/predict', 'sweep/serve'],
-    'worker': ['base', 'model', 'data', 'storage', 'sweep/spec'],
+    'worker': ['base', 'model', 'data', 'storage', 'sweep/spec', 'cloud', 'cloud/aws'],
 }
 # Test binaries, benchmarks and test tools may include any room.
 FREE = ('tests/', 'bench/')

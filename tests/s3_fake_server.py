@@ -9,7 +9,9 @@
                                                        first touches MARKER, then waits SECONDS
   s3_fake_server.py PORT_FILE forbidden               every request: 403 AccessDenied
   s3_fake_server.py PORT_FILE container KEYID TTL [TOKEN]  ECS/Batch container credentials JSON
-  s3_fake_server.py PORT_FILE imds KEYID TTL          EC2 IMDSv2 (token PUT, role, credentials)
+  s3_fake_server.py PORT_FILE imds KEYID TTL [SPOT]   EC2 IMDSv2 (token PUT, role, credentials;
+                                                       spot/instance-action: 404, or a terminate
+                                                       notice once the file SPOT exists)
   s3_fake_server.py PORT_FILE sts KEYID TTL TOKEN [SECRET]
       STS: AssumeRoleWithWebIdentity (unsigned form POST; a WebIdentityToken other than TOKEN:
       400) and AssumeRole, whose SigV4 signature botocore recomputes (secret SECRET, or the
@@ -31,6 +33,7 @@ TTL is the seconds until the served credentials' Expiration.
 import datetime
 import http.client
 import json
+import os
 import sys
 import time
 import urllib.parse
@@ -154,6 +157,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, b"sweep-role", "text/plain")
         if self.path == base + "sweep-role":
             return self.reply(200, credentials_json(with_code=True), "text/plain")
+        if self.path == "/latest/meta-data/spot/instance-action" and len(ARGS) > 3 and \
+                os.path.exists(ARGS[3]):
+            notice = {"action": "terminate", "time": "2026-12-07T05:00:00Z"}
+            return self.reply(200, json.dumps(notice).encode(), "text/plain")
         self.reply(404, b"", "text/plain")
 
 

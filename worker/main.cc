@@ -2,6 +2,7 @@
 // {storage}/{index}/model/model.h5 and {storage}/{index}/result.json. See README.md.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 
 #include "base/exit_code.h"
 #include "base/log.h"
@@ -39,6 +40,8 @@ constexpr const char* kEnvironmentHelp = R"(Environment:
   SWEEP_THREADS                training threads when the row and --threads say nothing.
   SWEEP_CACHE_DIR              cache of s3:// inputs (else XDG_CACHE_HOME/sweep, else
                                HOME/.cache/sweep).
+  SWEEP_SPOT_NOTICE            seconds: poll EC2's Spot interruption notice (IMDSv2) this often
+                               and save a checkpoint as soon as one appears (default: off).
   AWS (s3:// inputs and storage), as the AWS SDKs read them:
     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
     AWS_DEFAULT_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_REGION,
@@ -95,6 +98,15 @@ int main(int argc, char** argv) {
   }
   options.index = *resolved;
   options.attempt = sweep::worker::ResolveAttempt(env);
+  if (const char* spot = std::getenv("SWEEP_SPOT_NOTICE"); spot != nullptr && *spot != '\0') {
+    char* end = nullptr;
+    options.spot_notice_s = std::strtod(spot, &end);
+    if (*end != '\0' || !(options.spot_notice_s >= 0 && options.spot_notice_s <= 3600)) {
+      sweep::log::Error(std::string("SWEEP_SPOT_NOTICE: expected seconds in [0, 3600], got '") +
+                        spot + "'");
+      return sweep::ToInt(sweep::ExitCode::kBadInput);
+    }
+  }
   InstallSignalHandlers();
   sweep::Status status = sweep::worker::RunWorker(options, &g_stop);
   if (!status.ok()) sweep::log::Error(status.message());

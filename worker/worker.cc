@@ -17,6 +17,7 @@
 #include "sweep/spec/spec.h"
 #include "worker/checkpoint.h"
 #include "worker/publish.h"
+#include "worker/spot_notice.h"
 
 namespace sweep::worker {
 namespace {
@@ -139,12 +140,17 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
 }
 
 // Trains from the checkpoint when there is one that fits; on SIGTERM (`stop`) saves one and
-// returns Cancelled (exit 143).
+// returns Cancelled (exit 143); with `spot_notice_s`, also saves one when EC2 announces a Spot
+// interruption.
 StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
-                                      const std::atomic<bool>* stop, RowCheckpoint* checkpoint,
-                                      model::Mlp* mlp) {
+                                      const std::atomic<bool>* stop, double spot_notice_s,
+                                      RowCheckpoint* checkpoint, model::Mlp* mlp) {
+  std::atomic<bool> notice{false};
+  std::optional<SpotNoticeWatcher> watcher;
+  if (spot_notice_s > 0) watcher.emplace(spot_notice_s, &notice);
   model::TrainHooks hooks;
   hooks.stop = stop;
+  hooks.checkpoint_now = &notice;
   hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
   hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
   hooks.resume = checkpoint->state();
@@ -190,7 +196,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   RowCheckpoint checkpoint(store.get(), options.index, row_hash, options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
-  auto report = TrainRow(config, train, stop, &checkpoint, &mlp);
+  auto report = TrainRow(config, train, stop, options.spot_notice_s, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
   result.resumes = checkpoint.resumes();

@@ -5,7 +5,8 @@
 //
 // Order of work: read the spec and the row, check the config, check storage writable and the
 // data readable, and only then train. Bad input fails before any training and publishes
-// nothing. SIGTERM/SIGINT stop training between mini-batches: nothing is published, exit 143.
+// nothing. SIGTERM/SIGINT stop training between mini-batches: a checkpoint is saved
+// (worker/checkpoint.h), nothing is published, exit 143.
 // A non-finite loss stops training at once: result.json alone, status "diverged" with the last
 // finite epoch's metrics, and exit 0 (the same row diverges again: no engine should retry it).
 #pragma once
@@ -25,6 +26,7 @@ struct WorkerOptions {
   std::string storage = "/storage";    // folder or s3://bucket/prefix
   std::vector<std::string> overrides;  // "key=value", applied to the row (sweep/spec/spec.h)
   int threads = 0;                     // 0 = the row's `threads`, else the CPU quota
+  double spot_notice_s = 0;  // > 0: poll EC2's Spot interruption notice this often (seconds)
 };
 
 // Runs one row. `stop` is set by the signal handler. The returned status decides the exit

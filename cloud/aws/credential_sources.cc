@@ -11,6 +11,7 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "cloud/aws/config.h"
+#include "cloud/aws/imds.h"
 #include "cloud/aws/retry.h"
 #include "cloud/aws/sigv4.h"
 #include "cloud/aws/xml.h"
@@ -245,29 +246,12 @@ StatusOr<TimedCredentials> FromContainer() {
 }
 
 StatusOr<TimedCredentials> FromImds() {
-  const std::string disabled = AsciiLower(GetEnv("AWS_EC2_METADATA_DISABLED"));
-  if (disabled == "true") return Status::NotFound("imds: disabled");
-  std::string base = GetEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-  if (base.empty()) base = "http://169.254.169.254";
-  while (!base.empty() && base.back() == '/') base.pop_back();
-
+  const std::string base = ImdsEndpoint();
+  if (base.empty()) return Status::NotFound("imds: disabled");
   cloud::HttpClient http;
-  cloud::HttpRequest put;
-  put.method = "PUT";
-  put.url = base + "/latest/api/token";
-  put.headers.emplace_back("X-aws-ec2-metadata-token-ttl-seconds", "21600");
-  put.connect_timeout_ms = 1000;
-  put.timeout_ms = 2000;
-  auto token = http.Do(put);
-  if (!token.ok() || token->status != 200) {
-    // Not on EC2 (or the hop limit blocks us): nothing to find here.
-    return Status::NotFound("imds: no token from " + base);
-  }
-  cloud::HttpRequest get;
-  get.url = base + "/latest/meta-data/iam/security-credentials/";
-  get.headers.emplace_back("X-aws-ec2-metadata-token", Trim(token->body));
-  get.connect_timeout_ms = 1000;
-  get.timeout_ms = 2000;
+  // Not on EC2 (or the hop limit blocks us): NotFound, nothing to find here.
+  SWEEP_ASSIGN_OR_RETURN(std::string token, ImdsToken(http, base));
+  cloud::HttpRequest get = ImdsGet(base, "/latest/meta-data/iam/security-credentials/", token);
   auto role = http.Do(get);
   if (!role.ok()) return role.status().WithContext("imds role");
   if (role->status == 404) return Status::NotFound("imds: no instance role");
