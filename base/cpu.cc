@@ -1,8 +1,12 @@
 #include "base/cpu.h"
 
 #include <sched.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -54,6 +58,35 @@ int AvailableCpus() {
   int quota = CgroupCpuQuota("/sys/fs/cgroup");
   if (quota > 0 && (cpus <= 0 || quota < cpus)) cpus = quota;
   return cpus > 0 ? cpus : 1;
+}
+
+int64_t CgroupMemoryLimit(const std::string& cgroup_root) {
+  std::string line;
+  if (!ReadFirstLine(cgroup_root + "/memory.max", &line) &&
+      !ReadFirstLine(cgroup_root + "/memory/memory.limit_in_bytes", &line)) {
+    return 0;
+  }
+  char* end = nullptr;
+  const long long v = std::strtoll(line.c_str(), &end, 10);
+  // v1 says "unlimited" with a huge page-rounded number.
+  return end != line.c_str() && v > 0 && v < (int64_t{1} << 60) ? v : 0;
+}
+
+int64_t AvailableMemory() {
+  int64_t best = INT64_MAX;
+  if (int64_t cgroup = CgroupMemoryLimit("/sys/fs/cgroup"); cgroup > 0) best = cgroup;
+  struct rlimit rl {};
+  if (::getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    best = std::min<int64_t>(best, static_cast<int64_t>(rl.rlim_cur));
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  int64_t kb = 0;
+  std::string unit;
+  while (meminfo >> key >> kb >> unit) {
+    if (key == "MemAvailable:") best = std::min<int64_t>(best, kb * 1024);
+  }
+  return best;
 }
 
 }  // namespace sweep

@@ -23,6 +23,20 @@ class CgroupTest : public ::testing::Test {
   const fs::path root_ = tmp_.path();
 };
 
+TEST_F(CgroupTest, MemoryLimitV2V1AndUnlimited) {
+  EXPECT_EQ(CgroupMemoryLimit(root_), 0);
+  fs::create_directories(root_ / "memory");
+  Write("memory/memory.limit_in_bytes", "9223372036854771712\n");  // v1 "unlimited"
+  EXPECT_EQ(CgroupMemoryLimit(root_), 0);
+  Write("memory/memory.limit_in_bytes", "2147483648\n");
+  EXPECT_EQ(CgroupMemoryLimit(root_), 2147483648);
+  Write("memory.max", "max\n");
+  EXPECT_EQ(CgroupMemoryLimit(root_), 0);
+  Write("memory.max", "1073741824\n");
+  EXPECT_EQ(CgroupMemoryLimit(root_), 1073741824);
+  EXPECT_GT(AvailableMemory(), 0);
+}
+
 TEST_F(CgroupTest, V2QuotaOfFourCpus) {
   Write("cpu.max", "400000 100000\n");
   EXPECT_EQ(CgroupCpuQuota(root_), 4);

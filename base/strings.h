@@ -44,6 +44,10 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 // The environment variable's value, or "" when it is unset.
 std::string GetEnv(const char* name);
 
+// The offset of the first byte of `s` that does not belong to valid UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF are invalid), or nullopt when all of `s` is valid.
+std::optional<size_t> FirstInvalidUtf8(std::string_view s);
+
 // "3,5-7" for {3,5,6,7}; "" for none. `indices` must be sorted.
 std::string FormatIndexRanges(const std::vector<int>& indices);
 

@@ -77,4 +77,15 @@ TEST(FormatIndexRanges, CompactsRuns) {
   EXPECT_EQ(FormatIndexRanges({0, 3, 5, 6, 7, 9}), "0,3,5-7,9");
 }
 
+TEST(FirstInvalidUtf8, FindsTheFirstBadByte) {
+  EXPECT_EQ(FirstInvalidUtf8("plain ascii"), std::nullopt);
+  EXPECT_EQ(FirstInvalidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), std::nullopt);
+  EXPECT_EQ(FirstInvalidUtf8("caf\xe9"), 3u);           // Latin-1, not UTF-8
+  EXPECT_EQ(FirstInvalidUtf8("a\xc0\xaf"), 1u);         // overlong '/'
+  EXPECT_EQ(FirstInvalidUtf8("ab\xed\xa0\x80"), 2u);    // a surrogate
+  EXPECT_EQ(FirstInvalidUtf8("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(FirstInvalidUtf8("ok\xe2\x82"), 2u);        // cut short
+  EXPECT_EQ(FirstInvalidUtf8(std::string_view("a\0b", 3)), std::nullopt);
+}
+
 }  // namespace sweep

@@ -69,6 +69,41 @@ StatusOr<Split> SplitRows(const Dataset& data, float fraction, uint64_t seed) {
   return s;
 }
 
+std::string Gigabytes(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  return buf;
+}
+
+// Checked before the model is built: a typo such as hidden: [100000, 100000] must be exit 2
+// with the numbers, not std::bad_alloc (or the OOM killer) after the data is loaded. Counted
+// in doubles: huge widths must not wrap.
+Status CheckMemory(const TrainConfig& config, const Dataset& data, int outputs) {
+  double params = 0, widths = 0;
+  double fan_in = static_cast<double>(data.cols);
+  std::vector<int> layers = config.network.hidden;
+  layers.push_back(outputs);
+  for (int w : layers) {
+    params += fan_in * w + w;
+    widths += w;
+    fan_in = w;
+  }
+  const double threads = config.threads > 0 ? config.threads : AvailableCpus();
+  const double batch = std::min<double>(config.batch_size == 0 ? data.rows : config.batch_size,
+                                        static_cast<double>(data.rows));
+  // Weights, one gradient per thread, two optimizer moments, the best weights; activations and
+  // their gradients for a batch (inputs included), all float.
+  const double bytes = 4 * (params * (4 + threads) + 3 * batch * (widths + data.cols));
+  const double available = static_cast<double>(AvailableMemory());
+  if (bytes <= available) return Status::Ok();
+  char count[32];
+  std::snprintf(count, sizeof count, "%.3g", params);
+  return Status::InvalidArgument("the model needs about " + Gigabytes(bytes) + " to train (" +
+                                 count + " parameters for " + std::to_string(data.cols) +
+                                 " inputs), more than the " + Gigabytes(available) +
+                                 " this process can use (cgroup limit, ulimit -v, free memory)");
+}
+
 }  // namespace
 
 std::string DescribeDivergence(const Divergence& d) {
@@ -101,6 +136,7 @@ StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp*
   SWEEP_ASSIGN_OR_RETURN(Split split,
                          SplitRows(data, config.data.validation_split, SubSeed(config.seed, 3)));
   const bool classify = config.network.loss == Loss::kCrossEntropy;
+  SWEEP_RETURN_IF_ERROR(CheckMemory(config, data, classify ? data.num_classes : 1));
   *model = Mlp(data.cols, config.network.hidden, classify ? data.num_classes : 1,
                config.network.activation, classify ? OutputKind::kSoftmax : OutputKind::kLinear,
                config.network.init, SubSeed(config.seed, 1));

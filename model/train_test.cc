@@ -435,4 +435,18 @@ TEST(Evaluate, DoesNotDependOnThreadsAndPredictGivesProbabilities) {
 }
 
 }  // namespace
+TEST(Train, AModelTooLargeForTheMemoryIsInvalidArgumentNotACrash) {
+  const Dataset d = Blobs(100, 20, 3, 1);
+  TrainConfig c = SmallConfig();
+  c.network.hidden = {100000, 100000};
+  Mlp mlp;
+  StatusOr<TrainReport> r = Train(c, d, &mlp);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("1e+10 parameters for 20 inputs"), std::string::npos)
+      << r.status().message();
+  c.network.hidden = {2000000000};  // one layer of 2e9 units: no int overflow on the way
+  EXPECT_EQ(Train(c, d, &mlp).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace sweep::model

@@ -2,11 +2,14 @@
 // order, scalars typed by the YAML 1.2 core schema); the forms are expanded from that JSON.
 #include "sweep/spec/spec.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -24,6 +27,7 @@
 #include "storage/store.h"
 #include "sweep/spec/row_keys.h"
 #include "sweep/spec/spec_wandb.h"
+#include "sweep/spec/yaml_scalar.h"
 
 namespace sweep {
 namespace {
@@ -35,80 +39,50 @@ std::string LinePrefix(const YAML::Node& node) {
   return mark.is_null() ? std::string() : "line " + std::to_string(mark.line + 1) + ": ";
 }
 
-// A plain (unquoted, untagged) scalar resolved as the YAML 1.2 core schema does, except that
-// "1e-3" (no dot) is a float, as users mean it (PyYAML's 1.1 resolver reads it as a string).
-// Only true/false (any case pattern of the core schema) are booleans: "yes"/"no"/"on" stay strings.
-// Hand-written rather than std::regex: compiling the two regexes took ~0.2 ms of each worker's
-// start (std::regex builds its bracket matchers through the locale).
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+// Bounds on what a spec may expand to: a self-referencing alias (`- &a [*a]`) would recurse
+// forever and an alias bomb (each level ten aliases of the one below) multiplies a few hundred
+// bytes into billions of values; both end here with a line instead of a crash or an OOM kill.
+constexpr int kMaxDepth = 64;
+constexpr int64_t kMaxValues = 1000000;
+constexpr size_t kMaxKeyLength = 256;
+constexpr int64_t kMaxSpecBytes = 16 << 20;
 
-// Skips the digits from s[*i] on; how many there were.
-size_t SkipDigits(std::string_view s, size_t* i) {
-  size_t begin = *i;
-  while (*i < s.size() && IsDigit(s[*i])) ++*i;
-  return *i - begin;
-}
+struct Budget {
+  int64_t values = 0;  // scalars, sequences and mappings converted so far
+};
 
-// [-+]?[0-9]+
-bool IsIntText(std::string_view s) {
-  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  return SkipDigits(s, &i) > 0 && i == s.size();
-}
+Status ToJson(const YAML::Node& node, int depth, Budget* budget, ojson* out);
 
-// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-bool IsFloatText(std::string_view s) {
-  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    if (SkipDigits(s, &i) == 0) return false;
-  } else {
-    if (SkipDigits(s, &i) == 0) return false;
-    if (i < s.size() && s[i] == '.') ++i, SkipDigits(s, &i);
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
-    if (SkipDigits(s, &i) == 0) return false;
-  }
-  return i == s.size();
-}
-
-ojson ResolvePlainScalar(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (IsIntText(s)) {
-    const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
-    const char* end = s.data() + s.size();
-    int64_t i;
-    if (auto r = std::from_chars(begin, end, i); r.ec == std::errc() && r.ptr == end) return i;
-    uint64_t u;
-    if (auto r = std::from_chars(begin, end, u); r.ec == std::errc() && r.ptr == end) return u;
-    return std::strtod(s.c_str(), nullptr);  // too large for 64 bits: keep the magnitude
-  }
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
-    uint64_t u;
-    const char* end = s.data() + s.size();
-    auto r = std::from_chars(s.data() + 2, end, u, s[1] == 'x' ? 16 : 8);
-    if (r.ec == std::errc() && r.ptr == end) {
-      if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-        return static_cast<int64_t>(u);
-      return u;
+Status MapToJson(const YAML::Node& node, int depth, Budget* budget, ojson* out) {
+  *out = ojson::object();
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) {
+      return Status::InvalidArgument(LinePrefix(kv.first) + "keys must be plain names");
     }
+    const std::string& key = kv.first.Scalar();
+    if (key.size() > kMaxKeyLength) {
+      return Status::InvalidArgument(LinePrefix(kv.first) + "a key of " +
+                                     std::to_string(key.size()) + " characters (at most " +
+                                     std::to_string(kMaxKeyLength) + ")");
+    }
+    if (out->contains(key)) {
+      return Status::InvalidArgument(LinePrefix(kv.first) + "duplicate key '" + key + "'");
+    }
+    SWEEP_RETURN_IF_ERROR(ToJson(kv.second, depth + 1, budget, &(*out)[key]));
   }
-  if (IsFloatText(s)) return std::strtod(s.c_str(), nullptr);
-  std::string t = s;
-  bool negative = !t.empty() && t[0] == '-';
-  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.erase(0, 1);
-  if (t == ".inf" || t == ".Inf" || t == ".INF") {
-    return negative ? -std::numeric_limits<double>::infinity()
-                    : std::numeric_limits<double>::infinity();
-  }
-  if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
-  return s;
+  return Status::Ok();
 }
 
-Status ToJson(const YAML::Node& node, ojson* out) {
+Status ToJson(const YAML::Node& node, int depth, Budget* budget, ojson* out) {
+  if (depth > kMaxDepth) {
+    return Status::InvalidArgument(LinePrefix(node) + "nested deeper than " +
+                                   std::to_string(kMaxDepth) +
+                                   " levels (an alias that refers to itself?)");
+  }
+  if (++budget->values > kMaxValues) {
+    return Status::InvalidArgument(LinePrefix(node) + "more than " + std::to_string(kMaxValues) +
+                                   " values once aliases are expanded (an alias bomb?)");
+  }
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -119,41 +93,54 @@ Status ToJson(const YAML::Node& node, ojson* out) {
       if (tag == "!" || tag == "tag:yaml.org,2002:str")
         *out = node.Scalar();  // quoted / !!str
       else
-        *out = ResolvePlainScalar(node.Scalar());
+        *out = internal::ResolvePlainScalar(node.Scalar());
       return Status::Ok();
     }
     case YAML::NodeType::Sequence: {
       *out = ojson::array();
       for (const auto& item : node) {
         ojson v;
-        SWEEP_RETURN_IF_ERROR(ToJson(item, &v));
+        SWEEP_RETURN_IF_ERROR(ToJson(item, depth + 1, budget, &v));
         out->push_back(std::move(v));
       }
       return Status::Ok();
     }
-    case YAML::NodeType::Map: {
-      *out = ojson::object();
-      for (const auto& kv : node) {
-        if (!kv.first.IsScalar()) {
-          return Status::InvalidArgument(LinePrefix(kv.first) + "keys must be plain names");
-        }
-        const std::string& key = kv.first.Scalar();
-        if (out->contains(key)) {
-          return Status::InvalidArgument(LinePrefix(kv.first) + "duplicate key '" + key + "'");
-        }
-        SWEEP_RETURN_IF_ERROR(ToJson(kv.second, &(*out)[key]));
-      }
-      return Status::Ok();
-    }
+    case YAML::NodeType::Map:
+      return MapToJson(node, depth, budget, out);
   }
   return Status::Internal("unknown YAML node type");
 }
 
-// Parses YAML text into JSON; yaml-cpp's exceptions stop here. Messages: "line L, column C: ...".
+// "line L, column C: " of byte `offset` of `text`.
+std::string Position(std::string_view text, size_t offset) {
+  const std::string_view before = text.substr(0, offset);
+  const size_t line_start = before.rfind('\n');
+  const size_t line = std::count(before.begin(), before.end(), '\n') + 1;
+  const size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
+}
+
+// Parses YAML text (one document, UTF-8) into JSON; yaml-cpp's exceptions stop here.
+// Messages: "line L, column C: ...".
 Status ParseYaml(std::string_view text, YAML::Node* root, ojson* out) {
+  // yaml-cpp passes bytes through, and nlohmann::json throws on invalid UTF-8 when it dumps.
+  if (std::optional<size_t> bad = FirstInvalidUtf8(text)) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[*bad]));
+    return Status::InvalidArgument(Position(text, *bad) + "byte " + hex +
+                                   " is not UTF-8 (save the file as UTF-8)");
+  }
   try {
-    *root = YAML::Load(std::string(text));
-    return ToJson(*root, out);
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    for (size_t i = 1; i < docs.size(); ++i) {
+      if (docs[i].IsNull()) continue;  // a trailing '---' alone
+      return Status::InvalidArgument(LinePrefix(docs[i]) +
+                                     "a second YAML document (after '---'): a spec is one "
+                                     "document");
+    }
+    *root = docs.empty() ? YAML::Node() : docs[0];
+    Budget budget;
+    return ToJson(*root, 0, &budget, out);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("line " + std::to_string(e.mark.line + 1) + ", column " +
                                    std::to_string(e.mark.column + 1) + ": " + e.msg);
@@ -275,11 +262,23 @@ StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
 }
 
 StatusOr<Spec> LoadSpecFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no such file");
-    return Status::InvalidArgument(path + ": cannot read");
+  // A directory, /dev/zero or a FIFO would fail late, read forever or block: regular files only.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::InvalidArgument(path + ": cannot read (" + std::strerror(errno) + ")");
   }
+  if (!S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path + ": not a regular file" +
+                                   (S_ISDIR(st.st_mode) ? " (a directory)" : ""));
+  }
+  if (st.st_size > kMaxSpecBytes) {
+    return Status::InvalidArgument(path + ": " + std::to_string(st.st_size) +
+                                   " bytes; a spec may have at most " +
+                                   std::to_string(kMaxSpecBytes) + " (16 MiB)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument(path + ": cannot read");
   std::stringstream text;
   text << in.rdbuf();
   std::error_code ec;
@@ -296,63 +295,6 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
   }
   SWEEP_RETURN_IF_ERROR(ApplyOverrides(sets, &spec));
   return spec;
-}
-
-std::string ResolveDataPath(const std::string& path, const std::string& base_dir) {
-  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) ||
-      path[0] == '/') {
-    return path;
-  }
-  return storage::JoinPath(base_dir, path);
-}
-
-namespace {
-
-// "0-2, 5" for rows 0, 1, 2, 5.
-std::string RowRanges(const std::vector<size_t>& rows) {
-  std::string out;
-  for (size_t i = 0; i < rows.size();) {
-    size_t j = i;
-    while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1) ++j;
-    out += (out.empty() ? "" : ", ") + std::to_string(rows[i]) +
-           (j > i ? "-" + std::to_string(rows[j]) : "");
-    i = j + 1;
-  }
-  return out;
-}
-
-// The row's skip_rows as ConfigFromRow reads it; 0 when absent or bad (ValidateRows says so).
-int SkipRowsOf(const nlohmann::json& row) {
-  auto it = row.find("skip_rows");
-  model::TrainConfig config;
-  if (it == row.end() || !FindRowKey("skip_rows")->set("skip_rows", *it, &config).ok()) return 0;
-  return std::max(config.data.skip_rows, 0);
-}
-
-}  // namespace
-
-std::vector<std::string> CheckInputs(const Spec& spec) {
-  // (key, path, skip_rows) -> rows
-  std::map<std::tuple<std::string, std::string, int>, std::vector<size_t>> uses;
-  for (size_t i = 0; i < spec.rows.size(); ++i) {
-    for (const char* key : {"dataset", "test_dataset"}) {
-      auto it = spec.rows[i].find(key);
-      if (it == spec.rows[i].end() || !it->is_string() || it->get<std::string>().empty()) continue;
-      const std::string path = ResolveDataPath(it->get<std::string>(), spec.base_dir);
-      uses[{key, path, SkipRowsOf(spec.rows[i])}].push_back(i);
-    }
-  }
-  std::vector<std::string> problems;
-  for (const auto& [use, rows] : uses) {
-    const auto& [key, path, skip_rows] = use;
-    Status s = storage::ProbeInput(path, skip_rows);
-    if (s.ok()) continue;
-    std::string message = s.message();
-    if (message.rfind(path, 0) != 0) message = path + ": " + message;
-    problems.push_back(key + " of row" + (rows.size() > 1 ? "s " : " ") + RowRanges(rows) + ": " +
-                       message);
-  }
-  return problems;
 }
 
 void LogSpecWarnings(const Spec& spec) {
@@ -404,55 +346,5 @@ std::string RowsHash(const std::vector<nlohmann::json>& rows) {
 }
 
 std::string RowHash(const nlohmann::json& row) { return FnvHex(row.dump()); }
-
-namespace {
-bool IsPlainSafe(const std::string& s) {
-  static const std::regex kSafe(R"([A-Za-z_][A-Za-z0-9_./-]*)");
-  // Also quote YAML 1.1 booleans, so PyYAML readers of our output see strings too.
-  static const std::regex kYaml11Bool("y|n|yes|no|on|off", std::regex::icase);
-  return std::regex_match(s, kSafe) && ResolvePlainScalar(s).is_string() &&
-         !std::regex_match(s, kYaml11Bool);
-}
-
-void AppendYaml(const nlohmann::json& v, std::string* out) {
-  if (v.is_object()) {
-    *out += '{';
-    bool first = true;
-    for (const auto& [key, value] : v.items()) {
-      *out += first ? "" : ", ";
-      first = false;
-      *out += IsPlainSafe(key) ? key : nlohmann::json(key).dump();
-      *out += ": ";
-      AppendYaml(value, out);
-    }
-    *out += '}';
-  } else if (v.is_array()) {
-    *out += '[';
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i) *out += ", ";
-      AppendYaml(v[i], out);
-    }
-    *out += ']';
-  } else if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
-    *out += IsPlainSafe(s) ? s : v.dump();  // JSON strings are valid YAML double-quoted scalars
-  } else if (v.is_number_float() && !std::isfinite(v.get<double>())) {
-    const double d = v.get<double>();
-    *out += std::isnan(d) ? ".nan" : (d > 0 ? ".inf" : "-.inf");
-  } else {
-    *out += v.dump();  // numbers: shortest text that round-trips; floats keep a '.' or 'e'
-  }
-}
-}  // namespace
-
-std::string RowsToYaml(const std::vector<nlohmann::json>& rows) {
-  std::string out;
-  for (const auto& row : rows) {
-    out += "- ";
-    AppendYaml(row, &out);
-    out += '\n';
-  }
-  return out;
-}
 
 }  // namespace sweep

@@ -172,6 +172,9 @@ StatusOr<Param> ParseParam(const std::string& name, const ojson& p) {
   if (d == Dist::kIntUniform && !(p["min"].is_number_integer() && p["max"].is_number_integer())) {
     return Bad(path, "int_uniform needs integer min and max");
   }
+  if (d == Dist::kIntUniform && !(std::fabs(param.min) < 0x1p53 && std::fabs(param.max) < 0x1p53)) {
+    return Bad(path, "int_uniform min and max must be within +-2^53");
+  }
   if (ranged && param.min > param.max) return Bad(path, "min must be <= max");
   if ((d == Dist::kLogUniformValues || d == Dist::kQLogUniformValues) && param.min <= 0) {
     return Bad(path + ".min", "must be > 0 for " + std::string(param.info->name));
@@ -183,7 +186,11 @@ StatusOr<Param> ParseParam(const std::string& name, const ojson& p) {
 
 nlohmann::json Quantise(double x, const Param& p) {
   const double steps = std::nearbyint(x / p.q);  // round half to even, like numpy.round
-  if (p.int_q) return static_cast<int64_t>(steps) * static_cast<int64_t>(p.q);
+  // An integer only where a double holds it exactly (the cast is undefined past int64); larger
+  // values stay doubles, which the row keys then refuse by name.
+  if (p.int_q && std::fabs(steps * p.q) < 0x1p53) {
+    return static_cast<int64_t>(steps) * static_cast<int64_t>(p.q);
+  }
   return steps * p.q;
 }
 
