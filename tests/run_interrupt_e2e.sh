@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ctrl-C (SIGINT) during `sweep run`: the workers are stopped, sweep exits 130, no partial
-# result.json / model.h5 and no temp file is left, and no worker process survives. A second
-# `sweep run` resumes.
+# result.json / model.h5 and no temp file is left, and no worker process survives. The stopped
+# rows saved checkpoints (`sweep status` shows them), and a second `sweep run` resumes them
+# from there.
 source "$(dirname "$0")/run_lib.sh"
 cat > spec.yml <<'YAML'
 defaults: {dataset: "synthetic:blobs?rows=20000&features=32&classes=3", epochs: 400, hidden: [64, 64]}
@@ -39,5 +40,19 @@ done
 leftovers=$(find S -name '*.tmp*')
 [[ -z $leftovers ]] || fail "temp files left: $leftovers"
 [[ ! -e S/2/result.json && ! -e S/3/result.json ]] || fail "rows 2-3 should not have started"
-"$SWEEP_BIN" status S | grep -Eq 'succeeded +0' || fail "status after interrupt"
+"$SWEEP_BIN" status S > status.txt
+grep -Eq 'succeeded +0' status.txt && grep -Eq 'unfinished +2 +0,1' status.txt \
+  || { cat status.txt; fail "status after interrupt"; }
+grep -q 'row 0: checkpoint at epoch' status.txt || { cat status.txt; fail "no checkpoint in status"; }
+# The second run resumes rows 0 and 1 from their checkpoints (stopped again at once: 400 epochs).
+"$SWEEP_BIN" run spec.yml -j 2 --storage "$WORK/S" --only 0,1 > run2.log 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  grep -q '^resuming row 0 from epoch' S/0/worker.log 2>/dev/null &&
+    grep -q '^resuming row 1 from epoch' S/1/worker.log 2>/dev/null && break
+  sleep 0.1
+done
+kill -INT "$pid"; wait "$pid" || true
+grep -q '^resuming row 0 from epoch .* (attempt 1)' S/0/worker.log || { cat S/0/worker.log; fail "row 0 did not resume"; }
+grep -q '^resuming row 1 from epoch' S/1/worker.log || { cat S/1/worker.log; fail "row 1 did not resume"; }
 echo PASS
