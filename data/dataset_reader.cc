@@ -3,8 +3,10 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 
 #include "base/file.h"
 #include "base/strings.h"
@@ -68,7 +70,11 @@ StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   Dataset d;
   d.rows = static_cast<int64_t>(x->dims[0]);
   uint64_t cols = 1;
-  for (size_t i = 1; i < x->dims.size(); ++i) cols *= x->dims[i];
+  for (size_t i = 1; i < x->dims.size(); ++i) cols *= x->dims[i];  // <= the count: no wrap
+  if (cols > INT32_MAX || d.rows > INT32_MAX) {
+    return Status::Corruption(path + ": X has " + std::to_string(cols) + " features per row and " +
+                              std::to_string(d.rows) + " rows; at most 2^31-1 of each");
+  }
   d.cols = static_cast<int>(cols);
   for (size_t i = 1; x->dims.size() > 2 && i < x->dims.size(); ++i) {
     d.sample_shape.push_back(static_cast<int>(x->dims[i]));
@@ -86,23 +92,48 @@ StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   return d;
 }
 
+// Non-finite values train an all-NaN model that reports success: every reader's output is
+// checked here (CSV's parser already refuses them; IDX pixels are bytes).
+Status CheckFinite(const Dataset& d) {
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    if (std::isfinite(d.x[i])) continue;
+    const size_t cols = static_cast<size_t>(std::max(d.cols, 1));
+    return Status::InvalidArgument(d.source + ": row " + std::to_string(i / cols + 1) +
+                                   ", column " + std::to_string(i % cols + 1) + ": feature is " +
+                                   std::to_string(d.x[i]) + " (features must be finite)");
+  }
+  for (size_t i = 0; i < d.y.size(); ++i) {
+    if (!std::isfinite(d.y[i])) {
+      return Status::InvalidArgument(d.source + ": row " + std::to_string(i + 1) + ": label is " +
+                                     std::to_string(d.y[i]) + " (labels must be finite)");
+    }
+  }
+  return Status::Ok();
+}
+
 // `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv), `options`
 // to CSV.
 StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind, IdxLabels labels,
                                    const ReadOptions& options) {
+  StatusOr<Dataset> d = Status::InvalidArgument(
+      path +
+      ": unknown data format (expected *.csv, *.csv.gz, *-images-idx3-ubyte[.gz], *.h5, *.hdf5 "
+      "or synthetic:NAME)");
   switch (FormatOf(path)) {
     case FileFormat::kCsv:
-      return ReadCsvFile(path, kind, options);
+      d = ReadCsvFile(path, kind, options);
+      break;
     case FileFormat::kIdx:
-      return ReadIdx(path, labels);
+      d = ReadIdx(path, labels);
+      break;
     case FileFormat::kHdf5:
-      return ReadHdf5(path, labels);
+      d = ReadHdf5(path, labels);
+      break;
     case FileFormat::kUnknown:
       break;
   }
-  return Status::InvalidArgument(path +
-                                 ": unknown data format (expected *.csv, *.csv.gz, "
-                                 "*-images-idx3-ubyte[.gz], *.h5, *.hdf5 or synthetic:NAME)");
+  if (d.ok()) SWEEP_RETURN_IF_ERROR(CheckFinite(*d));
+  return d;
 }
 
 // A local file ReadDataset can open (synthetic: names are not files).
