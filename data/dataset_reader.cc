@@ -1,6 +1,7 @@
 #include "data/dataset_reader.h"
 
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -141,8 +142,15 @@ Status CheckLocalFile(const std::string& path) {
   if (path.find("://") != std::string::npos) {  // data/ reads local files; storage/ fetches
     return Status::InvalidArgument(path + ": fetch remote inputs (s3://) with FetchInput first");
   }
-  if (FormatOf(path) != FileFormat::kUnknown && ::access(path.c_str(), R_OK) != 0) {
-    return FromErrno(errno, path);
+  if (FormatOf(path) == FileFormat::kUnknown) return Status::Ok();  // ReadFileByFormat says so
+  if (::access(path.c_str(), R_OK) != 0) return FromErrno(errno, path);
+  // A folder, /dev/zero or a FIFO: refused before any reader opens it (HDF5's open of a FIFO
+  // would wait for a writer forever; a device never ends).
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return FromErrno(errno, path);
+  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a folder, not a data file");
+  if (!S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path + ": is not a regular file (a device, FIFO or socket)");
   }
   return Status::Ok();
 }
