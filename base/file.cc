@@ -89,8 +89,8 @@ Status FromErrno(int err, std::string_view what) {
     case ELOOP:
     case EINVAL:
     case EXDEV:
-    case EFBIG:
       return Status::InvalidArgument(std::move(msg));
+    case EFBIG:  // a file size limit (RLIMIT_FSIZE) is the machine's, like a full disk
     case ENOSPC:
     case EIO:
     case EAGAIN:

@@ -62,7 +62,7 @@ class FileLock {
   int fd_ = -1;
 };
 
-// One translation of errno into Status: ENOSPC/EIO/EAGAIN/ESTALE... -> Unavailable,
+// One translation of errno into Status: ENOSPC/EFBIG/EIO/EAGAIN/ESTALE... -> Unavailable,
 // ENOENT -> NotFound, EACCES/EISDIR/ENOTDIR/EROFS -> InvalidArgument.
 Status FromErrno(int err, std::string_view what);
 

@@ -148,6 +148,28 @@ StatusOr<Handle> CreateFile(const std::string& path) {
   return file;
 }
 
+StatusOr<Handle> CreateInMemoryFile(const std::string& name) {
+  Init();
+  Handle fapl = FileAccessList();
+  if (H5Pset_fapl_core(fapl.get(), 1 << 20, /*backing_store=*/0) < 0) {
+    return FromHdf5("create " + name, StatusCode::kInternal);
+  }
+  Handle file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+  if (!file.valid()) return FromHdf5("create " + name, StatusCode::kUnavailable);
+  return file;
+}
+
+StatusOr<std::string> FileImage(Id file, const std::string& name) {
+  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) return FromHdf5("flush " + name, StatusCode::kInternal);
+  const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) return FromHdf5("image of " + name, StatusCode::kInternal);
+  std::string image(static_cast<size_t>(size), '\0');
+  if (H5Fget_file_image(file, image.data(), image.size()) != size) {
+    return FromHdf5("image of " + name, StatusCode::kInternal);
+  }
+  return image;
+}
+
 StatusOr<Handle> OpenFileReadOnly(const std::string& path) {
   Init();
   Handle fapl = FileAccessList();
