@@ -14,6 +14,7 @@
 #include "data/gz_file.h"
 #include "data/hdf5_util.h"
 #include "data/idx_reader.h"
+#include "data/isolated.h"
 #include "data/synthetic.h"
 
 namespace sweep::data {
@@ -63,7 +64,7 @@ StatusOr<Dataset> ReadCsvFile(const std::string& path, TargetKind kind,
 
 // X [rows, cols] or [rows, d1, d2, ...] (then sample_shape {d1, d2, ...}); y [rows] or
 // [rows, 1], optional when `labels` is kOptional (then y is empty).
-StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
+StatusOr<Dataset> ReadHdf5InProcess(const std::string& path, IdxLabels labels) {
   SWEEP_ASSIGN_OR_RETURN(h5::Handle file, h5::OpenFileReadOnly(path));
   auto x = h5::ReadFloatDataset(file.get(), "X");
   if (!x.ok()) return x.status().WithContext(path);
@@ -110,6 +111,16 @@ Status CheckFinite(const Dataset& d) {
     }
   }
   return Status::Ok();
+}
+
+// libhdf5 1.10 crashes or hangs on some crafted files: the file is read once in a child first
+// (data/isolated.h), then here. The time allowed grows with the file (50 MB/s, plus a minute).
+StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
+  struct stat st;
+  const int64_t size = ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
+  SWEEP_RETURN_IF_ERROR(RunIsolated([&] { return ReadHdf5InProcess(path, labels).status(); }, path,
+                                    60 + static_cast<int>(size / (50 << 20))));
+  return ReadHdf5InProcess(path, labels);
 }
 
 // `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv), `options`
