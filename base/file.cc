@@ -1,6 +1,8 @@
 #include "base/file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,8 +91,8 @@ Status FromErrno(int err, std::string_view what) {
     case ELOOP:
     case EINVAL:
     case EXDEV:
-    case EFBIG:
       return Status::InvalidArgument(std::move(msg));
+    case EFBIG:  // a file size limit (RLIMIT_FSIZE) is the machine's, like a full disk
     case ENOSPC:
     case EIO:
     case EAGAIN:
@@ -118,6 +120,39 @@ Status FromErrno(int err, std::string_view what) {
 
 bool IsTempName(std::string_view name) {
   return name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string_view::npos;
+}
+
+namespace {
+
+// The {pid} of ".{name}.tmp.{pid}.{n}", or 0.
+pid_t TempNamePid(std::string_view name) {
+  const size_t at = name.rfind(".tmp.");
+  if (!IsTempName(name) || at == std::string_view::npos) return 0;
+  std::string_view rest = name.substr(at + 5);
+  const size_t dot = rest.find('.');
+  if (dot == 0 || dot == std::string_view::npos) return 0;
+  long long pid = 0;
+  for (char c : rest.substr(0, dot)) {
+    if (c < '0' || c > '9' || pid > 1 << 30) return 0;
+    pid = pid * 10 + (c - '0');
+  }
+  return static_cast<pid_t>(pid);
+}
+
+}  // namespace
+
+int RemoveStaleTemps(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  int removed = 0;
+  while (const dirent* e = ::readdir(d)) {
+    const pid_t pid = TempNamePid(e->d_name);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to signal)
+    if (::unlinkat(::dirfd(d), e->d_name, 0) == 0) ++removed;
+  }
+  ::closedir(d);
+  return removed;
 }
 
 std::string TempPathFor(const std::string& path) {

@@ -23,6 +23,12 @@ std::string TempPathFor(const std::string& path);
 // behind when a write was interrupted. The one parser of temp names.
 bool IsTempName(std::string_view name);
 
+// Removes the temp files in `dir` (not below it) whose writer is gone: names IsTempName accepts
+// whose pid is not a live process on this machine (a SIGKILLed writer leaves them; no later run
+// would see them). A row folder has one writer at a time, so a pid that is not alive here is
+// not writing. Returns how many it removed; errors are ignored (best effort).
+int RemoveStaleTemps(const std::string& dir);
+
 // fsync(path) then rename(path, target) then fsync(folder of target).
 Status CommitFile(const std::string& temp_path, const std::string& target);
 
@@ -62,7 +68,7 @@ class FileLock {
   int fd_ = -1;
 };
 
-// One translation of errno into Status: ENOSPC/EIO/EAGAIN/ESTALE... -> Unavailable,
+// One translation of errno into Status: ENOSPC/EFBIG/EIO/EAGAIN/ESTALE... -> Unavailable,
 // ENOENT -> NotFound, EACCES/EISDIR/ENOTDIR/EROFS -> InvalidArgument.
 Status FromErrno(int err, std::string_view what);
 

@@ -1,16 +1,20 @@
 #include "data/dataset_reader.h"
 
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 
 #include "base/file.h"
 #include "base/strings.h"
 #include "data/gz_file.h"
 #include "data/hdf5_util.h"
 #include "data/idx_reader.h"
+#include "data/isolated.h"
 #include "data/synthetic.h"
 
 namespace sweep::data {
@@ -60,7 +64,7 @@ StatusOr<Dataset> ReadCsvFile(const std::string& path, TargetKind kind,
 
 // X [rows, cols] or [rows, d1, d2, ...] (then sample_shape {d1, d2, ...}); y [rows] or
 // [rows, 1], optional when `labels` is kOptional (then y is empty).
-StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
+StatusOr<Dataset> ReadHdf5InProcess(const std::string& path, IdxLabels labels) {
   SWEEP_ASSIGN_OR_RETURN(h5::Handle file, h5::OpenFileReadOnly(path));
   auto x = h5::ReadFloatDataset(file.get(), "X");
   if (!x.ok()) return x.status().WithContext(path);
@@ -68,7 +72,11 @@ StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   Dataset d;
   d.rows = static_cast<int64_t>(x->dims[0]);
   uint64_t cols = 1;
-  for (size_t i = 1; i < x->dims.size(); ++i) cols *= x->dims[i];
+  for (size_t i = 1; i < x->dims.size(); ++i) cols *= x->dims[i];  // <= the count: no wrap
+  if (cols > INT32_MAX || d.rows > INT32_MAX) {
+    return Status::Corruption(path + ": X has " + std::to_string(cols) + " features per row and " +
+                              std::to_string(d.rows) + " rows; at most 2^31-1 of each");
+  }
   d.cols = static_cast<int>(cols);
   for (size_t i = 1; x->dims.size() > 2 && i < x->dims.size(); ++i) {
     d.sample_shape.push_back(static_cast<int>(x->dims[i]));
@@ -86,23 +94,58 @@ StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
   return d;
 }
 
+// Non-finite values train an all-NaN model that reports success: every reader's output is
+// checked here (CSV's parser already refuses them; IDX pixels are bytes).
+Status CheckFinite(const Dataset& d) {
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    if (std::isfinite(d.x[i])) continue;
+    const size_t cols = static_cast<size_t>(std::max(d.cols, 1));
+    return Status::InvalidArgument(d.source + ": row " + std::to_string(i / cols + 1) +
+                                   ", column " + std::to_string(i % cols + 1) + ": feature is " +
+                                   std::to_string(d.x[i]) + " (features must be finite)");
+  }
+  for (size_t i = 0; i < d.y.size(); ++i) {
+    if (!std::isfinite(d.y[i])) {
+      return Status::InvalidArgument(d.source + ": row " + std::to_string(i + 1) + ": label is " +
+                                     std::to_string(d.y[i]) + " (labels must be finite)");
+    }
+  }
+  return Status::Ok();
+}
+
+// libhdf5 1.10 crashes or hangs on some crafted files: the file is read once in a child first
+// (data/isolated.h), then here. The time allowed grows with the file (50 MB/s, plus a minute).
+StatusOr<Dataset> ReadHdf5(const std::string& path, IdxLabels labels) {
+  struct stat st;
+  const int64_t size = ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
+  SWEEP_RETURN_IF_ERROR(RunIsolated([&] { return ReadHdf5InProcess(path, labels).status(); }, path,
+                                    60 + static_cast<int>(size / (50 << 20))));
+  return ReadHdf5InProcess(path, labels);
+}
+
 // `labels` applies to IDX and HDF5 (a CSV for prediction is read by ParsePredictCsv), `options`
 // to CSV.
 StatusOr<Dataset> ReadFileByFormat(const std::string& path, TargetKind kind, IdxLabels labels,
                                    const ReadOptions& options) {
+  StatusOr<Dataset> d = Status::InvalidArgument(
+      path +
+      ": unknown data format (expected *.csv, *.csv.gz, *-images-idx3-ubyte[.gz], *.h5, *.hdf5 "
+      "or synthetic:NAME)");
   switch (FormatOf(path)) {
     case FileFormat::kCsv:
-      return ReadCsvFile(path, kind, options);
+      d = ReadCsvFile(path, kind, options);
+      break;
     case FileFormat::kIdx:
-      return ReadIdx(path, labels);
+      d = ReadIdx(path, labels);
+      break;
     case FileFormat::kHdf5:
-      return ReadHdf5(path, labels);
+      d = ReadHdf5(path, labels);
+      break;
     case FileFormat::kUnknown:
       break;
   }
-  return Status::InvalidArgument(path +
-                                 ": unknown data format (expected *.csv, *.csv.gz, "
-                                 "*-images-idx3-ubyte[.gz], *.h5, *.hdf5 or synthetic:NAME)");
+  if (d.ok()) SWEEP_RETURN_IF_ERROR(CheckFinite(*d));
+  return d;
 }
 
 // A local file ReadDataset can open (synthetic: names are not files).
@@ -110,8 +153,15 @@ Status CheckLocalFile(const std::string& path) {
   if (path.find("://") != std::string::npos) {  // data/ reads local files; storage/ fetches
     return Status::InvalidArgument(path + ": fetch remote inputs (s3://) with FetchInput first");
   }
-  if (FormatOf(path) != FileFormat::kUnknown && ::access(path.c_str(), R_OK) != 0) {
-    return FromErrno(errno, path);
+  if (FormatOf(path) == FileFormat::kUnknown) return Status::Ok();  // ReadFileByFormat says so
+  if (::access(path.c_str(), R_OK) != 0) return FromErrno(errno, path);
+  // A folder, /dev/zero or a FIFO: refused before any reader opens it (HDF5's open of a FIFO
+  // would wait for a writer forever; a device never ends).
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return FromErrno(errno, path);
+  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a folder, not a data file");
+  if (!S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path + ": is not a regular file (a device, FIFO or socket)");
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -407,6 +408,27 @@ TEST(ReadDataset, SyntheticAndS3) {
   EXPECT_EQ(r->num_classes, 0);
   EXPECT_EQ(ReadDataset("s3://b/k.csv", TargetKind::kRegression).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// A folder, /dev/zero or a FIFO named like a data file, in every format: one clear error at
+// once (a FIFO with no writer hung HDF5's open and the CSV reader; /dev/zero never ended).
+TEST(ReadDatasetHostile, FolderDeviceOrFifoIsInvalidArgumentForEveryFormat) {
+  sweep::testing::TestDir tmp;
+  for (const char* name : {"d.csv", "d.csv.gz", "d.h5", "t-images-idx3-ubyte"}) {
+    const std::string dir = tmp.Path(std::string("dir-") + name);
+    const std::string fifo = tmp.Path(std::string("fifo-") + name);
+    const std::string zero = tmp.Path(std::string("zero-") + name);
+    fs::create_directories(dir);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    fs::create_symlink("/dev/zero", zero);
+    EXPECT_EQ(ReadDataset(dir, TargetKind::kClassLabels).status().message(),
+              dir + ": is a folder, not a data file");
+    for (const std::string& path : {fifo, zero}) {
+      EXPECT_EQ(ReadDataset(path, TargetKind::kClassLabels).status().message(),
+                path + ": is not a regular file (a device, FIFO or socket)");
+      EXPECT_EQ(ReadPredictInput(path, 2, {}).status().code(), StatusCode::kInvalidArgument);
+    }
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "base/file.h"
+#include "data/limits.h"
 
 namespace sweep::data::h5 {
 
@@ -147,6 +148,28 @@ StatusOr<Handle> CreateFile(const std::string& path) {
   return file;
 }
 
+StatusOr<Handle> CreateInMemoryFile(const std::string& name) {
+  Init();
+  Handle fapl = FileAccessList();
+  if (H5Pset_fapl_core(fapl.get(), 1 << 20, /*backing_store=*/0) < 0) {
+    return FromHdf5("create " + name, StatusCode::kInternal);
+  }
+  Handle file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+  if (!file.valid()) return FromHdf5("create " + name, StatusCode::kUnavailable);
+  return file;
+}
+
+StatusOr<std::string> FileImage(Id file, const std::string& name) {
+  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) return FromHdf5("flush " + name, StatusCode::kInternal);
+  const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+  if (size < 0) return FromHdf5("image of " + name, StatusCode::kInternal);
+  std::string image(static_cast<size_t>(size), '\0');
+  if (H5Fget_file_image(file, image.data(), image.size()) != size) {
+    return FromHdf5("image of " + name, StatusCode::kInternal);
+  }
+  return image;
+}
+
 StatusOr<Handle> OpenFileReadOnly(const std::string& path) {
   Init();
   Handle fapl = FileAccessList();
@@ -264,6 +287,48 @@ Status WriteFloatDataset(Id loc, const std::string& path, const std::vector<uint
   return ds.Close("close dataset " + path);
 }
 
+namespace {
+
+// The declared extents of dataset `ds` against what the file can hold, before anything is
+// allocated from them: the element count must not wrap, its bytes must fit in the file (times
+// deflate's best ratio when the dataset is filtered) and its floats in DataByteLimit().
+StatusOr<uint64_t> CheckExtents(Id loc, Id ds, Id type, const std::string& path,
+                                const std::vector<hsize_t>& dims) {
+  uint64_t count = 1, bytes = 0;
+  std::string shape;
+  for (hsize_t d : dims) {
+    shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+    if (!CheckedMul(count, d, &count)) {
+      return Status::Corruption("dataset " + path + ": extents " + shape + "... overflow");
+    }
+  }
+  const size_t element = H5Tget_size(type);
+  if (element == 0 || element > 16 || !CheckedMul(count, element, &bytes)) {
+    return Status::Corruption("dataset " + path + ": element size " + std::to_string(element) +
+                              " is not a number's");
+  }
+  Handle file(H5Iget_file_id(loc));
+  hsize_t file_size = 0;
+  if (!file.valid() || H5Fget_filesize(file.get(), &file_size) < 0) {
+    return FromHdf5("dataset " + path, StatusCode::kCorruption);
+  }
+  Handle dcpl(H5Dget_create_plist(ds));
+  const bool filtered = dcpl.valid() && H5Pget_nfilters(dcpl.get()) > 0;
+  constexpr uint64_t kDeflateMaxRatio = 1032;  // zlib's documented worst case
+  const uint64_t room = filtered ? file_size * kDeflateMaxRatio : file_size;
+  if (bytes > room) {
+    return Status::Corruption("dataset " + path + ": extents " + shape + " need " +
+                              std::to_string(bytes) + " bytes; the file has " +
+                              std::to_string(file_size) + (filtered ? " (compressed)" : ""));
+  }
+  uint64_t float_bytes = 0;
+  CheckedMul(count, sizeof(float), &float_bytes);  // count <= bytes: cannot wrap
+  SWEEP_RETURN_IF_ERROR(CheckDataBytes(float_bytes, "dataset " + path + " (" + shape + ")"));
+  return count;
+}
+
+}  // namespace
+
 StatusOr<FloatArray> ReadFloatDataset(Id loc, const std::string& path) {
   if (!HasLink(loc, path)) return Status::NotFound("no dataset " + path);
   Handle ds(H5Dopen2(loc, path.c_str(), H5P_DEFAULT));
@@ -279,8 +344,8 @@ StatusOr<FloatArray> ReadFloatDataset(Id loc, const std::string& path) {
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
   H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
   FloatArray out;
-  uint64_t count = 1;
-  for (hsize_t d : dims) out.dims.push_back(d), count *= d;
+  out.dims.assign(dims.begin(), dims.end());
+  SWEEP_ASSIGN_OR_RETURN(uint64_t count, CheckExtents(loc, ds.get(), type.get(), path, dims));
   out.values.resize(count);
   if (count > 0 &&
       H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()) < 0) {

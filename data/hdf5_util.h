@@ -50,6 +50,12 @@ Status FromHdf5(std::string_view what, StatusCode fallback);
 // Files. Create truncates; both disable file locking (it fails on NFS/EFS).
 StatusOr<Handle> CreateFile(const std::string& path);
 StatusOr<Handle> OpenFileReadOnly(const std::string& path);
+// A file built in memory only (the core driver, no backing store): HDF5 never writes to disk,
+// so a full disk cannot fail inside HDF5 (in 1.10 a failed close leaves a half-freed object
+// that crashes the library at exit). `name` is for messages. FileImage returns its bytes, for
+// the caller to write with base/file.h's atomic writes.
+StatusOr<Handle> CreateInMemoryFile(const std::string& name);
+StatusOr<std::string> FileImage(Id file, const std::string& name);
 
 // Attributes on any object `loc`.
 bool HasAttribute(Id loc, const std::string& name);

@@ -7,6 +7,7 @@
 
 #include "base/strings.h"
 #include "data/gz_file.h"
+#include "data/limits.h"
 
 namespace sweep::data {
 namespace {
@@ -42,14 +43,17 @@ Status CheckHeader(const std::string& bytes, const std::string& name, uint32_t m
     return Status::Corruption(name + ": wrong IDX magic " + Hex32(got) + " (expected " +
                               Hex32(magic) + " for " + what + ")");
   }
-  uint64_t expected = header;
   uint64_t items = 1;
   fields->clear();
   for (int i = 0; i < dims; ++i) {
     fields->push_back(BigEndian32(bytes, 4 + 4 * static_cast<size_t>(i)));
-    items *= fields->back();
+    // Three u32 dimensions can multiply past 2^64: a wrapped product could match the size.
+    if (!CheckedMul(items, fields->back(), &items) || items > bytes.size()) {
+      return Status::Corruption(name + ": header dimensions need more bytes than the file's " +
+                                std::to_string(bytes.size()) + " (truncated, or not IDX)");
+    }
   }
-  expected += items;
+  const uint64_t expected = header + items;
   if (bytes.size() != expected) {
     return Status::Corruption(name + ": expected " + std::to_string(expected) + " bytes, got " +
                               std::to_string(bytes.size()) + " (truncated or padded)");
@@ -91,6 +95,10 @@ StatusOr<Dataset> ParseIdx(const std::string& images, const std::string& images_
     }
   }
   if (im[0] == 0) return Status::InvalidArgument(images_name + ": no images");
+  if (uint64_t{im[1]} * im[2] > INT32_MAX) {
+    return Status::Corruption(images_name + ": images of " + std::to_string(im[1]) + " x " +
+                              std::to_string(im[2]) + " pixels are too large");
+  }
   Dataset d;
   d.rows = im[0];
   d.cols = static_cast<int>(uint64_t{im[1]} * im[2]);

@@ -8,6 +8,7 @@
 
 #include "base/random.h"
 #include "base/strings.h"
+#include "data/limits.h"
 
 namespace sweep::data {
 namespace {
@@ -192,6 +193,7 @@ struct Generator {
   const char* name;
   std::vector<ParamDef> params;  // "seed" is always accepted
   Dataset (*make)(const Params&);
+  int cols = 0;  // features per row; 0 = the "features" parameter
 };
 
 constexpr double kMaxRows = 1e8;
@@ -208,14 +210,15 @@ const std::vector<Generator>& Generators() {
        {{"rows", 1000, 1, kMaxRows, true},
         {"classes", 3, 2, 1e4, true},
         {"noise", 0.2, 0, 1e6, false}},
-       Spiral},
+       Spiral,
+       2},
       {"regression",
        {{"rows", 1000, 1, kMaxRows, true},
         {"features", 20, 1, 1e5, true},
         {"noise", 0.1, 0, 1e6, false}},
        Regression},
-      {"mnist", {{"rows", 60000, 1, 1e7, true}, {"noise", 1.0, 0, 1e6, false}}, Mnist},
-      {"zoo", {{"rows", 101, 7, kMaxRows, true}}, Zoo},
+      {"mnist", {{"rows", 60000, 1, 1e7, true}, {"noise", 1.0, 0, 1e6, false}}, Mnist, 784},
+      {"zoo", {{"rows", 101, 7, kMaxRows, true}}, Zoo, 16},
   };
   return g;
 }
@@ -271,6 +274,24 @@ Status ParseQuery(const std::string& spec, const Generator& gen, const std::stri
   return Status::Ok();
 }
 
+// Each bound alone is checked by ParseValue; their products are checked here, before the
+// generator allocates: rows x features floats (and y), and blobs' classes x features centres.
+Status CheckSize(const std::string& spec, const Generator& gen, const Params& p) {
+  const double cols = gen.cols > 0 ? gen.cols : p.Real("features");
+  const double values = p.Real("rows") * cols;
+  SWEEP_RETURN_IF_ERROR(CheckDataBytes(
+      static_cast<uint64_t>(values + p.Real("rows")) * sizeof(float),
+      spec + ": rows x features = " + std::to_string(static_cast<uint64_t>(values)) + " values"));
+  if (p.num.count("classes") && gen.cols == 0) {
+    const double centres = p.Real("classes") * cols;
+    SWEEP_RETURN_IF_ERROR(CheckDataBytes(
+        static_cast<uint64_t>(centres) * sizeof(double),
+        spec + ": classes x features = " + std::to_string(static_cast<uint64_t>(centres)) +
+            " centres"));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsSyntheticName(const std::string& path) { return path.rfind(kSyntheticPrefix, 0) == 0; }
@@ -290,6 +311,7 @@ StatusOr<Dataset> MakeSynthetic(const std::string& spec) {
     if (name != gen.name) continue;
     Params params;
     SWEEP_RETURN_IF_ERROR(ParseQuery(spec, gen, query, &params));
+    SWEEP_RETURN_IF_ERROR(CheckSize(spec, gen, params));
     Dataset d = gen.make(params);
     d.source = spec;
     return d;

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "base/testing.h"
+#include "data/limits.h"
 
 namespace sweep::data {
 namespace {
@@ -167,6 +168,23 @@ TEST(Synthetic, ErrorsListChoicesAndSuggest) {
   EXPECT_EQ(MakeSynthetic("synthetic:blobs?rows").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(MakeSynthetic("synthetic:spiral?features=3").status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Each bound alone passes (rows <= 1e8, features <= 1e5); the product, 4e13 bytes, cannot.
+TEST(Synthetic, RowsTimesFeaturesIsBoundedBeforeAllocating) {
+  auto a = MakeSynthetic("synthetic:blobs?rows=100000000&features=100000");
+  EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(a.status().message(),
+              HasSubstr("synthetic:blobs?rows=100000000&features=100000: rows x features = "
+                        "10000000000000 values: 40000400000000 bytes is over the data limit of " +
+                        std::to_string(DataByteLimit()) + " bytes"));
+  EXPECT_EQ(MakeSynthetic("synthetic:regression?rows=100000000&features=100000").status().code(),
+            StatusCode::kInvalidArgument);
+  // 8e9 bytes of centres for 2 rows: over the limit on any machine under 32 GB of memory.
+  if (DataByteLimit() < uint64_t{8000000000}) {
+    auto c = MakeSynthetic("synthetic:blobs?rows=2&features=100000&classes=10000");
+    EXPECT_THAT(c.status().message(), HasSubstr("classes x features = 1000000000 centres"));
+  }
 }
 
 }  // namespace

@@ -185,14 +185,18 @@ Status WriteWeights(h5::Id loc, const ModelFile& model) {
   return WriteWeightlessGroup(loc, "top_level_model_weights");
 }
 
-Status WriteContents(const std::string& path, const ModelFile& model) {
-  SWEEP_ASSIGN_OR_RETURN(Handle file, h5::CreateFile(path));
+// The whole file's bytes, built in memory: every handle is closed on every path (RAII) and
+// nothing reaches the disk until the caller writes the image.
+StatusOr<std::string> BuildImage(const std::string& path, const ModelFile& model) {
+  SWEEP_ASSIGN_OR_RETURN(Handle file, h5::CreateInMemoryFile(path));
   SWEEP_RETURN_IF_ERROR(WriteRootAttributes(file.get(), model));
   Handle weights(H5Gcreate2(file.get(), "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!weights.valid()) return h5::FromHdf5("create model_weights", StatusCode::kUnavailable);
   SWEEP_RETURN_IF_ERROR(WriteWeights(weights.get(), model));
   SWEEP_RETURN_IF_ERROR(weights.Close("close model_weights"));
-  return file.Close("close " + path);
+  SWEEP_ASSIGN_OR_RETURN(std::string image, h5::FileImage(file.get(), path));
+  SWEEP_RETURN_IF_ERROR(file.Close("close " + path));
+  return image;
 }
 
 StatusOr<DenseWeights> ReadLayer(h5::Id group, const std::string& name) {
@@ -297,17 +301,10 @@ StatusOr<ModelFile> ReadRootAttributes(h5::Id root, ModelFile model) {
 
 Status WriteModelFile(const std::string& path, const ModelFile& model) {
   SWEEP_RETURN_IF_ERROR(ValidateModel(model));
-  size_t slash = path.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) {
-    SWEEP_RETURN_IF_ERROR(CreateDirectories(path.substr(0, slash)));
-  }
-  std::string temp = TempPathFor(path);
-  Status s = WriteContents(temp, model);
-  if (!s.ok()) {
-    ::unlink(temp.c_str());
-    return s.WithContext("write " + path);
-  }
-  return CommitFile(temp, path).WithContext("publish " + path);
+  auto image = BuildImage(path, model);
+  if (!image.ok()) return image.status().WithContext("write " + path);
+  // Temp file, fsync, rename, fsync the folder; the temp file removed on failure (disk full).
+  return WriteFileAtomic(path, *image).WithContext("publish " + path);
 }
 
 StatusOr<ModelFile> ReadModelFile(const std::string& path) {

@@ -1,8 +1,10 @@
 #include "storage/keras_h5.h"
 
 #include <hdf5.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -269,6 +271,38 @@ TEST_F(KerasH5, SplitsLongLayerNameLists) {
   ASSERT_OK(back);
   ASSERT_EQ(back->layers.size(), 1000u);
   EXPECT_EQ(back->layers[999].kernel[0], 999.0f);
+}
+
+// Disk full during publish (issue 16): the error came back, then HDF5 crashed at exit closing
+// the dataset whose close had failed. Built in memory, the file meets the disk only in our own
+// write: Unavailable (retry), no temp file, the old model intact, and this process exits
+// normally afterwards (gtest would report a crash at exit).
+TEST_F(KerasH5, FileSizeLimitIsUnavailableAndLeavesThePreviousModel) {
+  ModelFile big = ExampleModel();
+  big.layers[0] = DenseWeights{
+      "dense", 3, 4000, std::vector<float>(12000, 1.0f), std::vector<float>(4000, 0.0f), "relu"};
+  big.layers[1] =
+      DenseWeights{"dense_1", 4000, 2, std::vector<float>(8000, 2.0f), {0, 0}, "linear"};
+  ASSERT_OK(WriteModelFile(Path("model.h5"), ExampleModel()));
+  struct sigaction ignore = {}, old_action = {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &old_action), 0);
+  rlimit old_limit = {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  rlimit limit = old_limit;
+  limit.rlim_cur = 16 * 1024;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+  Status s = WriteModelFile(Path("model.h5"), big);
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  ::sigaction(SIGXFSZ, &old_action, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("File too large"), std::string::npos) << s.ToString();
+  int files = 0;
+  for (auto it = fs::directory_iterator(dir_); it != fs::directory_iterator(); ++it) ++files;
+  EXPECT_EQ(files, 1);
+  auto back = ReadModelFile(Path("model.h5"));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->layers[0].units, 5);
 }
 
 }  // namespace

@@ -53,6 +53,16 @@ Status PublishModel(storage::Store& store, int index, const storage::ModelFile& 
   return s;
 }
 
+// Temp files a SIGKILLed earlier run of the row left in its folders (no later run counts or
+// removes them otherwise); local stores only: an object store has no partial objects.
+void RemoveStaleRowTemps(storage::Store& store, int index) {
+  for (const std::string& key : {storage::ModelPath("", index), storage::ResultPath("", index)}) {
+    const std::string local = store.LocalPath(key);
+    const size_t slash = local.find_last_of('/');
+    if (slash != std::string::npos) RemoveStaleTemps(local.substr(0, slash));
+  }
+}
+
 }  // namespace
 
 storage::ModelFile ToModelFile(const model::Mlp& mlp) {
@@ -125,6 +135,7 @@ std::string UtcNowMillis() {
 
 Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Dataset& data,
                storage::RunResult* result) {
+  RemoveStaleRowTemps(store, index);
   storage::ModelFile file = ToModelFile(mlp);
   DescribeInputs(data, &file, result);
   file.attributes["sweep_params"] = result->params.dump();
@@ -157,6 +168,7 @@ Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Da
 
 Status PublishResultOnly(storage::Store& store, int index, const Dataset& data,
                          storage::RunResult* result) {
+  RemoveStaleRowTemps(store, index);
   storage::ModelFile unused;
   DescribeInputs(data, &unused, result);
   result->model.clear();

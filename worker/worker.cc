@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <iterator>
 
 #include "base/log.h"
@@ -167,6 +168,9 @@ StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Da
 
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   auto start = Clock::now();
+  // A file size limit (ulimit -f) would kill the process with SIGXFSZ mid-publish, leaving temp
+  // files; ignored, the write fails with EFBIG and the normal path cleans up and exits 75.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::string base_dir, row_hash;
   SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir, &row_hash));
   if (options.threads > 0) config.threads = options.threads;

@@ -1,0 +1,47 @@
+#include "data/isolated.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <string>
+
+#include "base/testing.h"
+
+namespace sweep::data {
+namespace {
+
+TEST(RunIsolated, PassesTheChildsStatusThrough) {
+  EXPECT_OK(RunIsolated([] { return Status::Ok(); }, "f.h5", 10));
+  Status s = RunIsolated([] { return Status::NotFound("no dataset X"); }, "f.h5", 10);
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.message(), "no dataset X");
+}
+
+// What a crafted file does to libhdf5 1.10: a crash in the child is one Corruption line here.
+TEST(RunIsolated, ACrashInTheChildIsCorruption) {
+  Status s = RunIsolated(
+      [] {
+        std::raise(SIGSEGV);
+        return Status::Ok();
+      },
+      "crafted.h5", 10);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message().rfind("crafted.h5: the HDF5 library crashed reading it (signal 11: ", 0),
+            0u)
+      << s.ToString();
+}
+
+TEST(RunIsolated, AHangIsKilledAfterTheTimeout) {
+  Status s = RunIsolated(
+      [] {
+        ::pause();
+        return Status::Ok();
+      },
+      "hang.h5", 1);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message(), "hang.h5: reading it did not finish in 1 s (the HDF5 library hung on it)");
+}
+
+}  // namespace
+}  // namespace sweep::data
