@@ -139,8 +139,9 @@ const char* StateCode(RowState s) {
   return s == RowState::kSucceeded ? "s" : s == RowState::kDiverged ? "d" : "f";
 }
 
-void WriteRow(int index, const RowRecord& row, const std::vector<ParamColumn>& cols,
-              const Leaderboard& board, const std::vector<std::string>& series, Writer& w) {
+void WriteRow(int index, const RowRecord& row, const json& params,
+              const std::vector<ParamColumn>& cols, const Leaderboard& board,
+              const std::vector<std::string>& series, Writer& w) {
   const storage::RunResult& r = *row.result;
   w.Open('{');
   w.Key("i");
@@ -149,7 +150,7 @@ void WriteRow(int index, const RowRecord& row, const std::vector<ParamColumn>& c
   w.Str(StateCode(row.state));
   w.Key("p");
   w.Open('[');
-  for (const auto& col : cols) WriteParamValue(col, Lookup(r.params, col.key), w);
+  for (const auto& col : cols) WriteParamValue(col, Lookup(params, col.key), w);
   w.Close(']');
   w.Key("m");
   w.Num(MetricOf(row, board.metric.name), 6);
@@ -289,12 +290,16 @@ std::vector<size_t> ThinPoints(size_t n, size_t max) {
 }
 
 std::string ReportDataJson(const Scan& scan, const Leaderboard& board) {
-  std::vector<json> params;
-  if (scan.plan) {
-    params = scan.plan->rows;
-  } else {
-    for (const auto& row : scan.rows) {
-      if (row.result) params.push_back(row.result->params);
+  // The values drawn are those a row ran with (its result's resolved params, e.g. the default
+  // optimizer a plan row leaves out), else the plan's, for rows without a result.
+  // A row that stopped on bad input has no resolved params: its plan row stands in.
+  std::vector<json> params(scan.rows.size());
+  for (size_t i = 0; i < scan.rows.size(); ++i) {
+    const RowRecord& row = scan.rows[i];
+    if (row.result && row.result->params.is_object() && !row.result->params.empty()) {
+      params[i] = row.result->params;
+    } else if (scan.plan && i < scan.plan->rows.size()) {
+      params[i] = scan.plan->rows[i];
     }
   }
   const std::vector<ParamColumn> cols = ParamColumns(board.param_keys, params);
@@ -325,7 +330,7 @@ std::string ReportDataJson(const Scan& scan, const Leaderboard& board) {
   w.Open('[');
   for (size_t i = 0; i < scan.rows.size(); ++i) {
     if (scan.rows[i].result) {
-      WriteRow(static_cast<int>(i), scan.rows[i], cols, board, series, w);
+      WriteRow(static_cast<int>(i), scan.rows[i], params[i], cols, board, series, w);
     }
   }
   w.Close(']');

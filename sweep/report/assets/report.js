@@ -23,13 +23,13 @@
     const a = Math.abs(v);
     return (a !== 0 && (a < 1e-3 || a >= 1e6)) ? v.toExponential(2) : String(+v.toPrecision(4));
   }
+  const short = s => s.length > 18 ? s.slice(0, 8) + '\u2026' + s.slice(-8) : s;  // axis labels
   const pval = (r, j) => P[j].t === 'c' ? (r.p[j] === null ? null : P[j].c[r.p[j]]) : r.p[j];
   const rowName = r => 'row ' + r.i + ': ' + P.map((p, j) => p.k + '=' + fmt(pval(r, j)))
     .join(', ') + (r.m !== null ? ', ' + M.n + '=' + fmt(r.m) : '');
   function metricLabel(name) {
     const unit = /accuracy/.test(name) ? 'fraction correct' : /loss/.test(name) ? 'loss' : 'value';
-    const goal = name === M.n ? (M.max ? ', higher is better' : ', lower is better') : '';
-    return name + ' (' + unit + goal + ')';
+    return name + ' (' + unit + ')';
   }
   function seconds(s) {
     if (s < 120) return fmt(s) + ' s';
@@ -80,7 +80,7 @@
       const n = P[j].c.length, [r0, r1] = range;
       const f = v => r0 + (v + 0.5) / n * (r1 - r0);
       f.ticks = () => P[j].c.map((_, c) => c);
-      f.label = c => P[j].c[c];
+      f.label = c => short(P[j].c[c]);
       f.band = Math.abs(r1 - r0) / n;
       return f;
     }
@@ -121,7 +121,7 @@
       '<div class="card"><b>' + seconds(D.seconds) + '</b>training time</div>' +
       '<div class="card"><b>' + D.epochs + '</b>epochs</div></div><table class="kv">';
     const kv = (k, v) => { s += '<tr><td>' + esc(k) + '</td><td>' + v + '</td></tr>'; };
-    kv('ranked by', esc(metricLabel(M.n)) + (M.note ? ' \u2013 ' + esc(M.note) : ''));
+    kv('ranked by', esc(metricLabel(M.n)) + (M.max ? ', higher is better' : ', lower is better') + (M.note ? ' \u2013 ' + esc(M.note) : ''));
     if (D.best) {
       kv('best row', '<b>' + D.best.i + '</b>');
       kv('its hyperparameters', '<code>' + esc(Object.entries(D.best.params).map(([k, v]) => k + '=' + JSON.stringify(v)).join('  ')) + '</code>');
@@ -255,13 +255,15 @@
     $('#scatter .charts').innerHTML = P.map((p, j) => {
       const pts = scored.filter(r => r.p[j] !== null);
       const x = axisFor(j, pts.map(r => r.p[j]), [L + 8, W - R - 8]);
-      let marks = '', boxes = '';
+      let marks = '', top = '', boxes = '';
       for (const r of pts) {
         const jitter = x.band ? ((r.i * 2654435761 % 997) / 997 - 0.5) * x.band * 0.5 : 0;
         const k = topRank.get(r.i);
-        marks += '<circle class="pt" data-i="' + r.i + '" r="' + (k !== undefined ? 4 : 2.5) + '" cx="' + (x(r.p[j]) + jitter).toFixed(1) +
-          '" cy="' + y(r.m).toFixed(1) + '" fill="' + (k !== undefined ? TOP[k] : '#56B4E9') + '"/>';
+        const el = '<circle class="pt' + (k !== undefined ? ' top' : '') + '" data-i="' + r.i + '" r="' + (k !== undefined ? 4.5 : 2.5) +
+          '" cx="' + (x(r.p[j]) + jitter).toFixed(1) + '" cy="' + y(r.m).toFixed(1) + '" fill="' + (k !== undefined ? TOP[k] : '#56B4E9') + '"/>';
+        if (k !== undefined) top = el + top; else marks += el;
       }
+      marks += top;
       if (x.band) {
         p.c.forEach((_, c) => {
           const v = pts.filter(r => r.p[j] === c).map(r => r.m);
