@@ -142,7 +142,7 @@ async function check(file, storage, shot) {
 async function bench(file, runs) {
   const url = 'file://' + path.resolve(file);
   const { browser } = await launch();
-  const times = [];
+  const times = [], timing = [];
   const log = { requests: [], errors: [] };
   try {
     for (let k = 0; k < runs; k++) {
@@ -153,6 +153,7 @@ async function bench(file, runs) {
       // Two animation frames after the script: layout and paint of what it built are done.
       times.push(await page.evaluate(() => new Promise(r =>
         requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))));
+      timing.push(await page.evaluate(() => document.body.dataset.timing));
       await page.close();
     }
   } finally {
@@ -160,7 +161,7 @@ async function bench(file, runs) {
   }
   const sorted = times.slice().sort((a, b) => a - b);
   console.log(JSON.stringify({ runs: times.map(t => Math.round(t)), median_ms: Math.round(sorted[Math.floor(runs / 2)]),
-    requests: log.requests.length, errors: log.errors }));
+    requests: log.requests.length, errors: log.errors, script_ms: timing.map(t => JSON.parse(t)) }));
   return log.errors.length || log.requests.length ? 1 : 0;
 }
 

@@ -4,6 +4,7 @@
 // point). Colours: Okabe-Ito for the best rows, viridis for the metric, both colour-blind safe.
 (function () {
   'use strict';
+  const started = performance.now();
   const D = JSON.parse(document.getElementById('data').textContent);
   const P = D.params, M = D.metric, K = 5;
   const TOP = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9'];  // Okabe-Ito
@@ -179,10 +180,11 @@
 
   // ---- learning curves: one <path> per row and series ----
   function curves() {
-    const W = 560, H = 340, L = 70, R = 16, T = 30, B = 50;
+    const W = 540, H = 340, L = 70, R = 16, T = 30, B = 50;
     const hs = rows.filter(r => r.h);
     const xmax = Math.max(1, ...hs.map(r => (r.x ? r.x[r.x.length - 1] : r.h[0].length)));
-    const x = scale([1, Math.max(2, xmax)], [L, W - R], false);
+    const x = scale([1, Math.max(2, xmax)], [L, W - R], false), xt = x.ticks;
+    x.ticks = () => xt().filter(Number.isInteger);  // whole epochs only
     const out = D.curve.map((name, s) => {
       const y = scale(extent(hs.flatMap(r => r.h[s])), [H - B, T], false);
       let faint = '', top = '';
@@ -217,16 +219,18 @@
     const axes = P.map((p, j) => axisFor(j, scored.map(r => r.p[j]), [H - B, T]));
     axes.push(axisFor(-1, scored.map(r => r.m), [H - B, T]));
     const [lo, hi] = extent(scored.map(r => r.m));
-    const color = m => viridis(M.max ? (m - lo) / (hi - lo) : (hi - m) / (hi - lo));
-    let lines = '';
-    const order = scored.slice().reverse();  // worst first: the best are drawn on top
-    for (const r of order) {
+    // 16 colour groups, each one <g> the lines inherit from (10,000 inline styles cost more to
+    // style than to draw); worst group first so the best lines are drawn on top.
+    const G = 16, groups = Array.from({ length: G }, () => '');
+    for (const r of scored.slice().reverse()) {
       const pts = axes.map((a, j) => {
         const v = j < P.length ? r.p[j] : r.m;
         return (L + gap * j) + ',' + (v === null ? H - B + 14 : a(v)).toFixed(1);
       });
-      lines += '<polyline class="pc" data-i="' + r.i + '" style="stroke:' + color(r.m) + '" points="' + pts.join(' ') + '"/>';
+      const t = hi > lo ? (M.max ? (r.m - lo) / (hi - lo) : (hi - r.m) / (hi - lo)) : 1;
+      groups[Math.min(G - 1, Math.floor(t * G))] += '<polyline class="pc" data-i="' + r.i + '" points="' + pts.join(' ') + '"/>';
     }
+    const lines = groups.map((g, k) => g ? '<g style="stroke:' + viridis((k + 0.5) / G) + '">' + g + '</g>' : '').join('');
     let ax = '';
     axes.forEach((a, j) => {
       const x0 = L + gap * j, name = j < P.length ? P[j].k + (P[j].log ? ' (log scale)' : P[j].t === 'c' ? ' (choice)' : '') : metricLabel(M.n);
@@ -335,12 +339,13 @@
     if (el) select(+el.getAttribute('data-i'), true);
   });
 
-  summary();
-  leaderboard();
-  curves();
-  parallel();
-  scatter();
-  importance();
-  failures();
+  // Script time per section, for bench/report_bench.sh (layout and paint come after).
+  const timing = { start: Math.round(started), parse: Math.round(performance.now() - started) };
+  for (const [name, draw] of Object.entries({ summary, leaderboard, curves, parallel, scatter, importance, failures })) {
+    const t0 = performance.now();
+    draw();
+    timing[name] = Math.round(performance.now() - t0);
+  }
+  document.body.dataset.timing = JSON.stringify(timing);
   document.body.dataset.ready = '1';
 })();
