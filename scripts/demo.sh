@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up, build, run a small sweep end to end, collect the leaderboard, predict
-# the test set with the best row.
+# the test set with the best row, and write the sweep's HTML report.
 # Uses real Fashion-MNIST from Debian's dataset-fashion-mnist package when present, else a
 # synthetic stand-in (offline machines). Results go to ./demo-results (override: $1).
 set -euo pipefail
@@ -26,3 +26,7 @@ fi
 echo "demo: sweep predict $storage $test_set --format csv -o $storage/predictions.csv"
 build/sweep/sweep predict "$storage" "$test_set" --format csv -o "$storage/predictions.csv"
 echo "demo: serve the best row with: build/sweep/sweep serve $storage   (TF Serving REST on :8501)"
+# One offline HTML page: leaderboard, learning curves, parallel coordinates, importance.
+report="${storage%/}-report.html"
+build/sweep/sweep report "$storage" -o "$report"
+echo "demo: report: $(realpath "$report")   (open it in any browser; it needs no network)"

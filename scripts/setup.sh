@@ -14,6 +14,7 @@ PACKAGES=(
   shellcheck bats tmux procps curl ca-certificates clang-format
   wrk python3-flask gunicorn
   slurm-wlm munge debootstrap
+  chromium
 
   dataset-fashion-mnist
 )
@@ -48,6 +49,15 @@ if command -v npm >/dev/null && [[ ! -f .cache/npm/node_modules/s3rver/bin/s3rve
   mkdir -p .cache/npm
   npm install --prefix .cache/npm --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null || \
     echo "setup: warning: could not install s3rver; S3 end-to-end tests will fail"
+fi
+
+# puppeteer-core (npm) drives Debian's chromium in the report test and bench; it never downloads
+# a browser (only puppeteer, not puppeteer-core, does).
+if command -v npm >/dev/null && [[ ! -f .cache/npm/node_modules/puppeteer-core/package.json ]]; then
+  echo "setup: installing puppeteer-core into .cache/npm"
+  mkdir -p .cache/npm
+  npm install --prefix .cache/npm --no-audit --no-fund --silent puppeteer-core@23.11.1 >/dev/null || \
+    echo "setup: warning: could not install puppeteer-core; the report browser test will skip"
 fi
 
 if [[ ${1:-} != --no-build ]]; then

@@ -16,5 +16,6 @@ void AddSubmitCommand(CLI::App& app, int* exit_code);   // submit
 void AddKeysCommand(CLI::App& app, int* exit_code);     // keys
 void AddPredictCommand(CLI::App& app, int* exit_code);  // predict
 void AddServeCommand(CLI::App& app, int* exit_code);    // serve
+void AddReportCommand(CLI::App& app, int* exit_code);   // report
 
 }  // namespace sweep

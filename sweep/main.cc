@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   sweep::AddExpandCommand(app, &exit_code);
   sweep::AddRunCommand(app, &exit_code);
   sweep::AddCollectCommand(app, &exit_code);
+  sweep::AddReportCommand(app, &exit_code);
   sweep::AddSubmitCommand(app, &exit_code);
   sweep::AddKeysCommand(app, &exit_code);
   sweep::AddPredictCommand(app, &exit_code);

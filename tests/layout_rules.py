@@ -16,13 +16,14 @@ ALLOWED = {
     'storage': ['base', 'model', 'data', 'cloud', 'cloud/aws'],
     'sweep/spec': ['base', 'model', 'storage'],
     'sweep/results': ['base', 'storage', 'sweep/spec'],
+    'sweep/report': ['base', 'storage', 'sweep/spec', 'sweep/results'],
     'sweep/run': ['base', 'storage', 'sweep/spec', 'sweep/results'],
     'sweep/engines': ['base', 'cloud', 'cloud/aws', 'storage', 'sweep/spec', 'sweep/results',
                       'sweep/run'],
     'sweep/predict': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/results'],
     'sweep/serve': ['base', 'model', 'sweep/predict'],
-    'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/run',
-              'sweep/engines', 'sweep/predict', 'sweep/serve'],
+    'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/report',
+              'sweep/run', 'sweep/engines', 'sweep/predict', 'sweep/serve'],
     'worker': ['base', 'model', 'data', 'storage', 'sweep/spec', 'cloud', 'cloud/aws'],
 }
 # Test binaries, benchmarks and test tools may include any room.

@@ -16,16 +16,7 @@ Status Collect(const CollectOptions& o) {
   } else if (!o.output.empty()) {
     format = FormatForPath(o.output);
   }
-  std::optional<bool> maximize;
-  if (o.goal) {
-    if (*o.goal == "max" || *o.goal == "maximize") {
-      maximize = true;
-    } else if (*o.goal == "min" || *o.goal == "minimize") {
-      maximize = false;
-    } else {
-      return Status::InvalidArgument("--goal " + *o.goal + ": expected max or min");
-    }
-  }
+  SWEEP_ASSIGN_OR_RETURN(std::optional<bool> maximize, ParseGoal(o.goal));
   if (o.top < 0) return Status::InvalidArgument("--top must be 0 (all) or more");
   SWEEP_ASSIGN_OR_RETURN(Scan scan, ScanStorage(o.storage));
   if (o.metric) SWEEP_RETURN_IF_ERROR(CheckMetricPresent(*o.metric, scan));

@@ -9,7 +9,6 @@
 #include "sweep/results/selection.h"
 
 namespace sweep {
-namespace {
 
 using nlohmann::json;
 
@@ -19,6 +18,8 @@ std::optional<double> MetricOf(const RowRecord& row, const std::string& name) {
   if (it == row.result->metrics.end() || std::isnan(it->second)) return std::nullopt;
   return it->second;
 }
+
+namespace {
 
 // Every metric name in a succeeded row's result.
 std::set<std::string> SucceededMetrics(const Scan& scan) {
@@ -91,6 +92,13 @@ std::optional<std::string> FallbackMetric(const std::set<std::string>& seen) {
   }
   if (seen.empty()) return std::nullopt;
   return *seen.begin();
+}
+
+StatusOr<std::optional<bool>> ParseGoal(const std::optional<std::string>& goal) {
+  if (!goal) return std::optional<bool>();
+  if (*goal == "max" || *goal == "maximize") return std::optional<bool>(true);
+  if (*goal == "min" || *goal == "minimize") return std::optional<bool>(false);
+  return Status::InvalidArgument("--goal " + *goal + ": expected max or min");
 }
 
 std::vector<std::string> VaryingKeys(const std::vector<json>& rows) {

@@ -27,6 +27,9 @@ struct MetricChoice {
   std::string note;  // how it was chosen, when not given explicitly ("val_accuracy absent: ...")
 };
 
+// A row's value of metric `name`; nullopt without a result, without that metric, or NaN.
+std::optional<double> MetricOf(const RowRecord& row, const std::string& name);
+
 // Explicit --metric/--goal win; else the plan's metric; else val_accuracy (max). When the
 // chosen default appears in no succeeded result, falls back to test_accuracy, then
 // train_accuracy, then any metric present; a name ending in "loss" is minimised.
@@ -37,6 +40,10 @@ bool MaximizeByDefault(std::string_view metric);
 // test_accuracy, train_accuracy, val_loss, test_loss, train_loss in `seen`, else the first of
 // `seen`; nullopt when `seen` is empty. `sweep collect` and `sweep run`'s best-so-far agree.
 std::optional<std::string> FallbackMetric(const std::set<std::string>& seen);
+
+// --goal: "max"/"maximize" is true, "min"/"minimize" false; unset stays unset. Errors:
+// InvalidArgument for anything else.
+StatusOr<std::optional<bool>> ParseGoal(const std::optional<std::string>& goal);
 
 MetricChoice ChooseMetric(const std::optional<std::string>& metric,
                           const std::optional<bool>& maximize, const Scan& scan);
@@ -97,6 +104,10 @@ inline constexpr std::string_view kDivergedNote =
 // "  row 3: <reason> (<log>)" for the first `max` missing rows whose engine log gives a reason,
 // then "  ... N more (<log folder>)"; "" when none does.
 std::string RenderLoggedErrors(const Scan& scan, size_t max = 10);
+
+// Where row `index`'s model is: its result's "model" under the index folder, else the layout's
+// default path.
+std::string ModelPathOf(const Scan& scan, int index);
 
 // A hyperparameter value as text: strings raw, lists "[128, 64]", null as "".
 std::string ValueText(const nlohmann::json& value);

@@ -37,14 +37,6 @@ json ParamValue(const Scan& scan, int index, const std::string& key) {
   return nullptr;
 }
 
-std::string ModelPathOf(const Scan& scan, int index) {
-  const RowRecord& row = scan.rows[index];
-  if (row.result && !row.result->model.empty()) {
-    return storage::JoinPath(storage::IndexDir(scan.root, index), row.result->model);
-  }
-  return storage::ModelPath(scan.root, index);
-}
-
 json MetricValue(const RowRecord& row, const std::string& name) {
   auto it = row.result->metrics.find(name);
   if (it == row.result->metrics.end() || !std::isfinite(it->second)) return nullptr;
@@ -292,6 +284,14 @@ std::string RenderSummary(const Scan& scan, const Leaderboard& board) {
     out += "rerun what is left: " + RerunCommand(scan, only_failed ? "--failed" : "") + "\n";
   }
   return out;
+}
+
+std::string ModelPathOf(const Scan& scan, int index) {
+  const RowRecord& row = scan.rows[index];
+  if (row.result && !row.result->model.empty()) {
+    return storage::JoinPath(storage::IndexDir(scan.root, index), row.result->model);
+  }
+  return storage::ModelPath(scan.root, index);
 }
 
 }  // namespace sweep

@@ -158,7 +158,7 @@ Found ListLocalRoot(const std::string& root, Status* status) {
 }
 
 void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int threads,
-                   std::vector<RowRecord>* rows) {
+                   bool keep_history, std::vector<RowRecord>* rows) {
   auto work = [&](size_t begin, size_t step) {
     std::string text;
     text.reserve(8192);
@@ -173,7 +173,7 @@ void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int
         continue;
       }
       bool has_log = !present && Exists(storage::LogPath(root, index));
-      if (present) DropHistory(&text);
+      if (present && !keep_history) DropHistory(&text);
       rec = ClassifyRow(index, present ? std::optional<std::string>(text) : std::nullopt, has_log);
     }
   };
@@ -344,7 +344,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
   scan.rows.resize(scan.expected);
   if (!local_root.empty()) {
     int threads = options.threads > 0 ? options.threads : std::min(4, AvailableCpus());
-    ScanLocalRows(local_root, in_range, threads, &scan.rows);
+    ScanLocalRows(local_root, in_range, threads, options.keep_history, &scan.rows);
   } else {
     for (int index : in_range) {
       std::optional<std::string> text;

@@ -35,7 +35,7 @@ std::string_view RowStateName(RowState state);
 struct RowRecord {
   RowState state = RowState::kMissing;
   // Set for kSucceeded, kFailed and kDiverged; `history` left empty by ScanStorage on local
-  // folders (not needed, costly).
+  // folders unless ScanOptions::keep_history (not needed by summaries, costly).
   std::optional<storage::RunResult> result;
   std::string problem;                // why, for kCorrupt
   std::optional<LoggedError> logged;  // kMissing: the reason an engine's log gives (local
@@ -60,6 +60,8 @@ struct ScanOptions {
   // Only the rows 0..expected-1 matter (set by `sweep run`, which knows the count); -1 = use
   // the plan's count, else whatever is found.
   int expected = -1;
+  // Keep each result's per-epoch "history" on local folders too (`sweep report` draws it).
+  bool keep_history = false;
 };
 
 // Scans a local folder or an s3:// root (through storage::OpenStore). Errors: NotFound when a

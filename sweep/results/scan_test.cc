@@ -207,6 +207,21 @@ TEST_F(ScanTest, SkipsHistoryWithoutBeingFooledByStrings) {
   EXPECT_EQ(scan->rows[1].state, RowState::kCorrupt);
 }
 
+TEST_F(ScanTest, KeepsHistoryWhenAsked) {
+  storage::RunResult r = Ok(0, 0.75);
+  r.history = nlohmann::json::array(
+      {{{"epoch", 1}, {"val_accuracy", 0.5}}, {{"epoch", 2}, {"val_accuracy", 0.75}}});
+  Write(storage::ResultPath(root_, 0), ToJsonText(r));
+  StatusOr<Scan> dropped = ScanStorage(root_);
+  ASSERT_OK(dropped);
+  EXPECT_TRUE(dropped->rows[0].result->history.empty());
+  ScanOptions options;
+  options.keep_history = true;
+  StatusOr<Scan> kept = ScanStorage(root_, options);
+  ASSERT_OK(kept);
+  EXPECT_EQ(kept->rows[0].result->history, r.history);
+}
+
 TEST_F(ScanTest, MissingRootIsNotFound) {
   StatusOr<Scan> scan = ScanStorage(root_ + "/nope");
   ASSERT_FALSE(scan.ok());
