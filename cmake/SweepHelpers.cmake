@@ -13,6 +13,12 @@ function(sweep_target_defaults target)
     target_compile_options(${target} PRIVATE -Wno-restrict)
   endif()
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  if(SWEEP_SANITIZE)
+    # Any report fails the run: UBSan does not recover, ASan aborts at the first error.
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined
+      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
   # Programs record only the shared libraries they use: every DT_NEEDED entry is loaded and
   # relocated at each start (see cmake/SweepDependencies.cmake).
   target_link_options(${target} PRIVATE LINKER:--as-needed)
@@ -42,5 +48,6 @@ function(sweep_test name)
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "SWEEP_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data")
+    PROPERTIES ENVIRONMENT "SWEEP_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data" LABELS unit)
+  add_dependencies(sweep_unit_tests ${name})
 endfunction()
