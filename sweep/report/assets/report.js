@@ -1,12 +1,17 @@
 // sweep report: draws the page from the JSON in <script id="data"> (format: report_data.h).
-// Hand-written SVG, built as strings and inserted once per chart: no library, no network, and
-// fast enough for 10,000 rows (one <path> per curve, one <polyline> per row, one <circle> per
-// point). Colours: Okabe-Ito for the best rows, viridis for the metric, both colour-blind safe.
+// Hand-written SVG, built as strings and inserted once per chart: no library, no network. Up to
+// BIG rows every mark is an SVG element (one <path> per curve, one <polyline> per row, one
+// <circle> per point) and the leaderboard one <tr> per row. Above, Chromium spends seconds on the
+// style, layout and paint of ~80,000 SVG elements, so the faint marks go on one <canvas> per
+// chart under the SVG (which keeps the axes, labels and the best K; hover and click find the
+// nearest mark) and the leaderboard shows PAGE rows a page, sorted and filtered over all rows.
+// Colours: Okabe-Ito for the best rows, viridis for the metric, both colour-blind safe.
 (function () {
   'use strict';
   const started = performance.now();
   const D = JSON.parse(document.getElementById('data').textContent);
-  const P = D.params, M = D.metric, K = 5;
+  const P = D.params, M = D.metric, K = 5, BIG = 2000, PAGE = 200;
+  const big = D.rows.length > BIG;
   const TOP = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9'];  // Okabe-Ito
   const VIR = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779',
     '#6ece58', '#b5de2b', '#fde725'];
@@ -113,6 +118,74 @@
     '" viewBox="0 0 ' + w + ' ' + h + '" role="img" aria-label="' + esc(title) + '"><text class="title" x="12" y="18">' +
     esc(title) + '</text>' + body + '</svg>';
 
+  // ---- canvas charts (big sweeps only) ----
+  // A mark is {i, p: [x0, y0, x1, y1, ...] (NaN pairs break a line), top, ...} in the chart's
+  // pixels; every mark of a chart is kept for the nearest-mark search, the top ones are drawn in
+  // the SVG and the others by paint(ctx, marks). hl(m) is the SVG of a selected faint mark.
+  const canvases = [];
+  function canvasChart(W, H, svgText, marks, paint, hl) {
+    canvases.push({ W, H, marks, paint, hl, byI: new Map(marks.map(m => [m.i, m])) });
+    const drawn = marks.filter(m => !m.top).length;
+    return '<div class="cv" data-cv="' + (canvases.length - 1) + '" data-marks="' + marks.length + '" data-canvas="' + drawn +
+      '"><canvas aria-hidden="true"></canvas>' + svgText + '</div>';
+  }
+  const canvasNote = () => big ? ' Above ' + BIG.toLocaleString('en-US') + ' rows the faint marks are drawn on a canvas (the best ' + K +
+    ' stay SVG); hover or click names the row of the nearest mark.' : '';
+  function paintCanvases(root) {
+    const dpr = window.devicePixelRatio || 1;
+    for (const div of root.querySelectorAll('.cv')) {
+      const c = canvases[+div.dataset.cv], cv = div.querySelector('canvas');
+      cv.width = Math.round(c.W * dpr); cv.height = Math.round(c.H * dpr);
+      cv.style.width = c.W + 'px'; cv.style.height = c.H + 'px';
+      const ctx = cv.getContext('2d');
+      ctx.scale(dpr, dpr);
+      c.paint(ctx, c.marks.filter(m => !m.top));
+    }
+  }
+  function trace(ctx, p) {
+    let pen = false, n = 0, last = 0;
+    for (let k = 0; k < p.length; k += 2) {
+      if (isNaN(p[k])) { pen = false; continue; }
+      if (pen) { ctx.lineTo(p[k], p[k + 1]); n++; } else { ctx.moveTo(p[k], p[k + 1]); pen = true; }
+      last = k;
+    }
+    if (!n) ctx.lineTo(p[last] + 0.5, p[last + 1]);  // no segment (one epoch): a dot, as h0.5 in SVG
+  }
+  function pathD(p) {  // the same line as an SVG path
+    let d = '', pen = 'M';
+    for (let k = 0; k < p.length; k += 2) {
+      if (isNaN(p[k])) { pen = 'M'; continue; }
+      d += pen + p[k].toFixed(1) + ' ' + p[k + 1].toFixed(1);
+      pen = 'L';
+    }
+    return d && !d.includes('L') ? d + 'h0.5' : d;
+  }
+  // The row of the mark nearest to (x, y) within 8 px, or null.
+  function nearest(c, x, y) {
+    let best = null, bd = 64;
+    for (const m of c.marks) {
+      const p = m.p;
+      for (let k = 0; k < p.length; k += 2) {
+        if (isNaN(p[k])) continue;
+        let dx = x - p[k], dy = y - p[k + 1], d = dx * dx + dy * dy;
+        if (k + 3 < p.length && !isNaN(p[k + 2])) {  // the segment to the next point
+          const ex = p[k + 2] - p[k], ey = p[k + 3] - p[k + 1], l = ex * ex + ey * ey;
+          const t = l ? Math.max(0, Math.min(1, ((x - p[k]) * ex + (y - p[k + 1]) * ey) / l)) : 0;
+          dx = x - p[k] - t * ex; dy = y - p[k + 1] - t * ey;
+          d = Math.min(d, dx * dx + dy * dy);
+        }
+        if (d < bd || (d === bd && m.top)) { bd = d; best = m.i; }
+      }
+    }
+    return best;
+  }
+  function markAt(e) {
+    const div = e.target.closest && e.target.closest('.cv');
+    if (!div) return null;
+    const c = canvases[+div.dataset.cv], box = div.querySelector('svg').getBoundingClientRect();
+    return nearest(c, (e.clientX - box.left) * c.W / box.width, (e.clientY - box.top) * c.H / box.height);
+  }
+
   // ---- summary ----
   function summary() {
     const c = D.counts;
@@ -142,17 +215,48 @@
     .concat([{ n: M.n, v: r => r.m }, { n: 'epochs', v: r => r.e }, { n: 'seconds', v: r => r.t }]);
   let board = ranked.map((r, k) => Object.assign(r, { rank: k + 1 }));
   for (const r of board) r.text = cols.map(c => fmt(c.v(r))).join(' ').toLowerCase();
+  const tr = (r, hide) => '<tr data-i="' + r.i + '"' + (hide ? ' class="hidden"' : '') + '>' +
+    cols.map(c => '<td' + (c.s ? ' class="s"' : '') + '>' + esc(fmt(c.v(r))) + '</td>').join('') + '</tr>';
+  let page = 0, view = board;  // big sweeps: the rows that pass the filter, shown PAGE at a time
   function drawBoard() {
     const q = $('#filter').value.trim().toLowerCase();
+    if (big) return drawPage(q);
     let shown = 0, s = '';
     for (const r of board) {
       const hide = q && !r.text.includes(q);
       if (!hide) shown++;
-      s += '<tr data-i="' + r.i + '"' + (hide ? ' class="hidden"' : '') + '>' +
-        cols.map(c => '<td' + (c.s ? ' class="s"' : '') + '>' + esc(fmt(c.v(r))) + '</td>').join('') + '</tr>';
+      s += tr(r, hide);
     }
     $('#board tbody').innerHTML = s;
     $('#shown').textContent = shown + ' of ' + board.length + ' succeeded rows';
+  }
+  function drawPage(q) {
+    view = q ? board.filter(r => r.text.includes(q)) : board;
+    const pages = Math.max(1, Math.ceil(view.length / PAGE));
+    page = Math.max(0, Math.min(page, pages - 1));
+    const part = view.slice(page * PAGE, (page + 1) * PAGE);
+    $('#board tbody').innerHTML = part.map(r => tr(r, false)).join('');
+    $('#board').dataset.rows = view.length;
+    $('#board').dataset.page = page + 1;
+    $('#shown').textContent = view.length + ' of ' + board.length + ' succeeded rows' + (view.length ? '; ' +
+      (page * PAGE + 1) + '\u2013' + (page * PAGE + part.length) + ' shown, page ' + (page + 1) + ' of ' + pages : '');
+    for (const b of document.querySelectorAll('#pager button')) {
+      b.disabled = b.dataset.p === 'first' || b.dataset.p === 'prev' ? page === 0 : page === pages - 1;
+    }
+    const sel = selected !== null && document.querySelector('#board tr[data-i="' + selected + '"]');
+    if (sel) sel.classList.add('sel');
+  }
+  function pager() {
+    $('#shown').insertAdjacentHTML('afterend', '<span id="pager">' + [['first', '\u00ab first'], ['prev', '\u2039 previous'],
+      ['next', 'next \u203a'], ['last', 'last \u00bb']].map(([p, t]) => '<button type="button" data-p="' + p + '">' + t + '</button>').join('') + '</span>');
+    $('#pager').addEventListener('click', e => {
+      const b = e.target.closest('button');
+      if (!b) return;
+      page = { first: 0, prev: page - 1, next: page + 1, last: Infinity }[b.dataset.p];
+      drawBoard();
+    });
+    $('#leaderboard .hint').insertAdjacentHTML('beforeend', ' ' + board.length + ' rows: ' + PAGE +
+      ' a page; sorting and filtering apply to all rows, and a click on a chart turns to its row\u2019s page.');
   }
   function leaderboard() {
     $('#board').className = 'data';
@@ -165,6 +269,7 @@
       for (const h of document.querySelectorAll('#board th')) h.setAttribute('aria-sort', 'none');
       th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       const key = r => c.v(r);
+      page = 0;
       board = board.slice().sort((a, b) => {
         const x = key(a), y = key(b);
         if (x === null || y === null) return (x === null) - (y === null);  // absent last
@@ -173,8 +278,9 @@
       });
       drawBoard();
     });
-    $('#filter').addEventListener('input', drawBoard);
+    $('#filter').addEventListener('input', () => { page = 0; drawBoard(); });
     $('#board tbody').addEventListener('click', e => { const tr = e.target.closest('tr'); if (tr) select(+tr.dataset.i, false); });
+    if (big) pager();
     drawBoard();
   }
 
@@ -188,28 +294,41 @@
     const out = D.curve.map((name, s) => {
       const y = scale(extent(hs.flatMap(r => r.h[s])), [H - B, T], false);
       let faint = '', top = '';
+      const marks = [];
       for (const r of hs) {
-        let d = '', pen = 'M';
+        const p = [];
         r.h[s].forEach((v, k) => {
-          if (v === null || !isFinite(v)) { pen = 'M'; return; }
-          d += pen + x(r.x ? r.x[k] : k + 1).toFixed(1) + ' ' + y(v).toFixed(1);
-          pen = 'L';
+          if (v === null || !isFinite(v)) { if (p.length) p.push(NaN, NaN); return; }
+          p.push(x(r.x ? r.x[k] : k + 1), y(v));
         });
-        if (!d) continue;
-        if (!d.includes('L')) d += 'h0.5';
+        if (!p.some(v => !isNaN(v))) continue;
         const k = topRank.get(r.i);
+        if (big) marks.push({ i: r.i, p, top: k !== undefined, dv: r.s === 'd' });
+        if (big && k === undefined) continue;
         const el = '<path class="c' + (k !== undefined ? ' top' : '') + (r.s === 'd' ? ' dv' : '') + '" data-i="' + r.i +
-          '"' + (k !== undefined ? ' style="stroke:' + TOP[k] + '"' : '') + ' d="' + d + '"/>';
+          '"' + (k !== undefined ? ' style="stroke:' + TOP[k] + '"' : '') + ' d="' + pathD(p) + '"/>';
         if (k !== undefined) top = el + top; else faint += el;
       }
-      return svg('curve', W, H, name + ' per epoch', xAxis(x, H - B, L, W - R, 'epoch (1-based)') +
+      const chart = svg('curve', W, H, name + ' per epoch', xAxis(x, H - B, L, W - R, 'epoch (1-based)') +
         yAxis(y, L, H - B, T, metricLabel(name), W - R) + '<g class="marks">' + faint + top + '</g>');
+      return big ? canvasChart(W, H, chart, marks, paintCurves,
+        m => '<path class="c extra' + (m.dv ? ' dv' : '') + '" data-i="' + m.i + '" d="' + pathD(m.p) + '"/>') : chart;
     });
     $('#curves .hint').innerHTML = 'Every row with a history, one line each; the best ' + K + ' by ' + esc(M.n) +
       ' in colour (legend), the others faint grey, diverged rows dashed orange. Hover or click a line to name its row.' +
-      ' Histories longer than 100 epochs are thinned to 100 evenly spaced epochs.<br><span class="legend">' +
+      ' Histories longer than 100 epochs are thinned to 100 evenly spaced epochs.' + canvasNote() + '<br><span class="legend">' +
       scored.slice(0, K).map((r, k) => '<span><i style="background:' + TOP[k] + '"></i>#' + (k + 1) + ' row ' + r.i + '</span>').join('') + '</span>';
     $('#curves .charts').innerHTML = out.join('');
+    paintCanvases($('#curves'));
+  }
+  // As the CSS draws path.c: grey at 25% opacity, diverged rows dashed orange on top.
+  function paintCurves(ctx, marks) {
+    ctx.lineWidth = 1;
+    for (const dv of [false, true]) {
+      ctx.strokeStyle = dv ? 'rgba(213, 94, 0, 0.7)' : 'rgba(154, 154, 154, 0.25)';
+      ctx.setLineDash(dv ? [3, 2] : []);
+      for (const m of marks) if (m.dv === dv) { ctx.beginPath(); trace(ctx, m.p); ctx.stroke(); }
+    }
   }
 
   // ---- parallel coordinates: one <polyline> per scored row ----
@@ -221,14 +340,19 @@
     const [lo, hi] = extent(scored.map(r => r.m));
     // 16 colour groups, each one <g> the lines inherit from (10,000 inline styles cost more to
     // style than to draw); worst group first so the best lines are drawn on top.
-    const G = 16, groups = Array.from({ length: G }, () => '');
+    // Big sweeps: the best K in the SVG, every other line on the canvas, worst first as well.
+    const G = 16, groups = Array.from({ length: G }, () => ''), marks = [];
+    const points = p => { let s = ''; for (let k = 0; k < p.length; k += 2) s += (k ? ' ' : '') + p[k] + ',' + p[k + 1].toFixed(1); return s; };
     for (const r of scored.slice().reverse()) {
-      const pts = axes.map((a, j) => {
+      const p = [];
+      axes.forEach((a, j) => {
         const v = j < P.length ? r.p[j] : r.m;
-        return (L + gap * j) + ',' + (v === null ? H - B + 14 : a(v)).toFixed(1);
+        p.push(L + gap * j, v === null ? H - B + 14 : a(v));
       });
       const t = hi > lo ? (M.max ? (r.m - lo) / (hi - lo) : (hi - r.m) / (hi - lo)) : 1;
-      groups[Math.min(G - 1, Math.floor(t * G))] += '<polyline class="pc" data-i="' + r.i + '" points="' + pts.join(' ') + '"/>';
+      const g = Math.min(G - 1, Math.floor(t * G)), top = topRank.has(r.i);
+      if (big) marks.push({ i: r.i, p, top, g });
+      if (!big || top) groups[g] += '<polyline class="pc" data-i="' + r.i + '" points="' + points(p) + '"/>';
     }
     const lines = groups.map((g, k) => g ? '<g style="stroke:' + viridis((k + 0.5) / G) + '">' + g + '</g>' : '').join('');
     let ax = '';
@@ -243,8 +367,15 @@
       '<rect x="' + (W - 30) + '" y="' + T + '" width="12" height="' + (H - B - T) + '" fill="url(#vir)"/>' +
       '<text x="' + (W - 24) + '" y="' + (T - 6) + '" text-anchor="middle">best</text><text x="' + (W - 24) + '" y="' + (H - B + 14) + '" text-anchor="middle">worst</text>';
     $('#parallel .hint').textContent = 'One line per succeeded row with a ' + M.n + ', across the varying hyperparameters and the metric; ' +
-      'colour by ' + M.n + ' (viridis: yellow best, purple worst). Numeric axes spanning 20x or more are logarithmic; choices are evenly spaced. Hover or click a line to name its row.';
-    $('#parallel .charts').innerHTML = svg('pc', W, H, 'Parallel coordinates', grad + ax + '<g class="marks">' + lines + '</g>');
+      'colour by ' + M.n + ' (viridis: yellow best, purple worst). Numeric axes spanning 20x or more are logarithmic; choices are evenly spaced. Hover or click a line to name its row.' + canvasNote();
+    const chart = svg('pc', W, H, 'Parallel coordinates', grad + ax + '<g class="marks">' + lines + '</g>');
+    $('#parallel .charts').innerHTML = !big ? chart : canvasChart(W, H, chart, marks, (ctx, ms) => {
+      ctx.lineWidth = 1;
+      ctx.globalAlpha = 0.55;
+      const colour = groups.map((_, k) => viridis((k + 0.5) / G));
+      for (const m of ms) { ctx.strokeStyle = colour[m.g]; ctx.beginPath(); trace(ctx, m.p); ctx.stroke(); }
+    }, m => '<polyline class="pc extra" data-i="' + m.i + '" points="' + points(m.p) + '"/>');
+    paintCanvases($('#parallel'));
   }
 
   // ---- metric against each hyperparameter: one <circle> per scored row ----
@@ -260,11 +391,14 @@
       const pts = scored.filter(r => r.p[j] !== null);
       const x = axisFor(j, pts.map(r => r.p[j]), [L + 8, W - R - 8]);
       let marks = '', top = '', boxes = '';
+      const all = [];
       for (const r of pts) {
         const jitter = x.band ? ((r.i * 2654435761 % 997) / 997 - 0.5) * x.band * 0.5 : 0;
-        const k = topRank.get(r.i);
+        const k = topRank.get(r.i), cx = x(r.p[j]) + jitter, cy = y(r.m);
+        if (big) all.push({ i: r.i, p: [cx, cy], top: k !== undefined });
+        if (big && k === undefined) continue;
         const el = '<circle class="pt' + (k !== undefined ? ' top' : '') + '" data-i="' + r.i + '" r="' + (k !== undefined ? 4.5 : 2.5) +
-          '" cx="' + (x(r.p[j]) + jitter).toFixed(1) + '" cy="' + y(r.m).toFixed(1) + '" fill="' + (k !== undefined ? TOP[k] : '#56B4E9') + '"/>';
+          '" cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" fill="' + (k !== undefined ? TOP[k] : '#56B4E9') + '"/>';
         if (k !== undefined) top = el + top; else marks += el;
       }
       marks += top;
@@ -278,11 +412,19 @@
         });
       }
       const xl = p.k + (p.log ? ' (log scale)' : p.t === 'c' ? ' (choice)' : '');
-      return svg('sc', W, H, M.n + ' vs ' + p.k, xAxis(x, H - B, L, W - R, xl) + yAxis(y, L, H - B, T, metricLabel(M.n), W - R) +
+      const chart = svg('sc', W, H, M.n + ' vs ' + p.k, xAxis(x, H - B, L, W - R, xl) + yAxis(y, L, H - B, T, metricLabel(M.n), W - R) +
         '<g class="marks">' + marks + '</g>' + boxes);
+      return !big ? chart : canvasChart(W, H, chart, all, paintPoints,
+        m => '<circle class="pt extra" data-i="' + m.i + '" r="2.5" cx="' + m.p[0].toFixed(1) + '" cy="' + m.p[1].toFixed(1) + '"/>');
     }).join('') || '<p>No hyperparameter varies.</p>';
+    paintCanvases($('#scatter'));
     $('#scatter .hint').textContent = 'One point per succeeded row with a ' + M.n + '; for choices, points are spread sideways and a box shows ' +
-      'the quartiles and median with whiskers to the minimum and maximum. The best ' + K + ' rows are larger and coloured as in the curves.';
+      'the quartiles and median with whiskers to the minimum and maximum. The best ' + K + ' rows are larger and coloured as in the curves.' + canvasNote();
+  }
+
+  function paintPoints(ctx, marks) {  // as circle.pt: r 2.5, #56B4E9 at 60% opacity
+    ctx.fillStyle = 'rgba(86, 180, 233, 0.6)';
+    for (const m of marks) { ctx.beginPath(); ctx.arc(m.p[0], m.p[1], 2.5, 0, 2 * Math.PI); ctx.fill(); }
   }
 
   // ---- importance ----
@@ -321,22 +463,35 @@
   let selected = null;
   function select(i, scroll) {
     for (const el of document.querySelectorAll('.hi, tr.sel')) el.classList.remove('hi', 'sel');
+    for (const el of document.querySelectorAll('svg .extra')) el.remove();
     selected = selected === i ? null : i;
     if (selected === null) return;
+    for (const div of document.querySelectorAll('.cv')) {  // a faint canvas mark gets an SVG twin
+      const c = canvases[+div.dataset.cv], m = c.byI.get(i);
+      if (m && !m.top) div.querySelector('.marks').insertAdjacentHTML('beforeend', c.hl(m));
+    }
     for (const el of document.querySelectorAll('svg [data-i="' + i + '"]')) { el.classList.add('hi'); el.parentNode.appendChild(el); }
+    const at = big ? view.findIndex(r => r.i === i) : -1;
+    if (at >= 0 && Math.floor(at / PAGE) !== page) { page = Math.floor(at / PAGE); drawBoard(); }
     const tr = document.querySelector('#board tr[data-i="' + i + '"]');
     if (tr) { tr.classList.add('sel'); if (scroll) tr.scrollIntoView({ block: 'nearest' }); }
   }
+  const nameRow = i => { tip.textContent = rowName(byIndex.get(i)); tip.hidden = false; };
   document.addEventListener('mouseover', e => {
     const el = e.target.closest && e.target.closest('svg [data-i]');
     if (!el) { tip.hidden = true; return; }
-    tip.textContent = rowName(byIndex.get(+el.getAttribute('data-i')));
-    tip.hidden = false;
+    nameRow(+el.getAttribute('data-i'));
   });
-  document.addEventListener('mousemove', e => { tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; });
+  document.addEventListener('mousemove', e => {
+    tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px';
+    if (!big || (e.target.closest && e.target.closest('svg [data-i]'))) return;
+    const i = markAt(e);
+    if (i !== null) nameRow(i); else if (e.target.closest && e.target.closest('.cv')) tip.hidden = true;
+  });
   document.addEventListener('click', e => {
     const el = e.target.closest && e.target.closest('svg [data-i]');
-    if (el) select(+el.getAttribute('data-i'), true);
+    const i = el ? +el.getAttribute('data-i') : big ? markAt(e) : null;
+    if (i !== null) select(i, true);
   });
 
   // Script time per section, for bench/report_bench.sh (layout and paint come after).
@@ -347,5 +502,6 @@
     timing[name] = Math.round(performance.now() - t0);
   }
   document.body.dataset.timing = JSON.stringify(timing);
+  document.body.dataset.mode = big ? 'canvas' : 'svg';
   document.body.dataset.ready = '1';
 })();
