@@ -3,7 +3,10 @@
 //   node report_check.js check REPORT.html STORAGE SCREENSHOT.png
 //       no console error, no request but the file itself, one leaderboard <tr> per succeeded
 //       row, header clicks sort, filter, hover/click name a row, the marks per chart; exit 1
-//       naming each failure
+//       naming each failure. A big sweep's page (body[data-mode="canvas"], over 2,000 rows)
+//       is checked for its own shape: 200 <tr> a page over all rows (#board[data-rows]), each
+//       chart's marks counted by its data-marks (SVG plus canvas), the canvas painted, the best
+//       5 at most in SVG, hover and click on a canvas mark naming and selecting its row.
 //   node report_check.js bench REPORT.html RUNS
 //       prints JSON {"runs": [ms...], "median_ms": ..}: navigation start to the first frame
 //       painted after the page script finished, a fresh page (and cache) each run
@@ -53,8 +56,10 @@ function expected(storage) {
   const plan = JSON.parse(fs.readFileSync(path.join(storage, 'sweep.json'), 'utf8')).rows;
   const keys = [...new Set(plan.flatMap(r => Object.keys(r)))].sort()
     .filter(k => new Set(plan.map(r => JSON.stringify(r[k]))).size > 1);
-  const ok = results.filter(r => r.status === 'succeeded');
+  const ok = results.filter(r => r.status === 'succeeded').sort((a, b) => a.index - b.index);
   const scored = ok.filter(r => typeof r.metrics[metric] === 'number');
+  // Filter by the last succeeded row's hidden layers, as the page writes them ("[32, 16]").
+  const hidden = JSON.stringify(ok.length ? ok[ok.length - 1].params.hidden : null);
   return {
     succeeded: ok.length,
     bad: results.length - ok.length,
@@ -62,7 +67,9 @@ function expected(storage) {
     polylines: scored.length,
     scatters: keys.map(k => scored.filter(r => r.params[k] !== undefined).length),
     keys,
-    hidden: ok.filter(r => JSON.stringify(r.params.hidden) === '[32,16]').length,
+    filter: hidden.replace(/,/g, ', '),
+    hidden: ok.filter(r => JSON.stringify(r.params.hidden) === hidden).length,
+    indexes: ok.map(r => r.index),
   };
 }
 
@@ -78,14 +85,36 @@ async function check(file, storage, shot) {
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('body[data-ready="1"]', { timeout: 10000 });
     const count = sel => page.$$eval(sel, els => els.length);
-    expect(await count('#board tbody tr') === want.succeeded,
-      `leaderboard rows: ${await count('#board tbody tr')}, want ${want.succeeded} (succeeded)`);
-    const curves = await page.$$eval('#curves svg', s => s.map(svg => svg.querySelectorAll('path.c').length));
-    expect(JSON.stringify(curves) === JSON.stringify(want.curves), `curve paths ${curves}, want ${want.curves}`);
-    const pcs = await count('#parallel polyline.pc');
-    expect(pcs === want.polylines, `parallel polylines ${pcs}, want ${want.polylines}`);
-    const dots = await page.$$eval('#scatter svg', s => s.map(svg => svg.querySelectorAll('circle.pt').length));
-    expect(JSON.stringify(dots) === JSON.stringify(want.scatters), `scatter circles ${dots}, want ${want.scatters} (${want.keys})`);
+    const big = await page.$eval('body', b => b.dataset.mode) === 'canvas';
+    expect(big === (want.succeeded + want.bad > 2000), `mode ${big ? 'canvas' : 'svg'} for ${want.succeeded + want.bad} rows`);
+    const shownRows = async () => big ? +(await page.$eval('#board', t => t.dataset.rows)) : count('#board tbody tr:not(.hidden)');
+    const trs = await count('#board tbody tr');
+    expect(trs === (big ? Math.min(200, want.succeeded) : want.succeeded), `leaderboard <tr>: ${trs}, want ${want.succeeded} succeeded rows` + (big ? ', 200 a page' : ''));
+    expect(await shownRows() === want.succeeded, `leaderboard rows: ${await shownRows()}, want ${want.succeeded}`);
+    // Marks per chart: SVG elements, or a big page's data-marks (SVG best rows plus canvas).
+    const marks = (section, sel) => page.$$eval(`#${section} svg.chart`, (s, sel) => s.map(svg => {
+      const cv = svg.closest('.cv');
+      return cv ? +cv.dataset.marks : svg.querySelectorAll(sel).length;
+    }), sel);
+    const curves = await marks('curves', 'path.c');
+    expect(JSON.stringify(curves) === JSON.stringify(want.curves), `curves ${curves}, want ${want.curves}`);
+    const pcs = (await marks('parallel', 'polyline.pc'))[0];
+    expect(pcs === want.polylines, `parallel lines ${pcs}, want ${want.polylines}`);
+    const dots = await marks('scatter', 'circle.pt');
+    expect(JSON.stringify(dots) === JSON.stringify(want.scatters), `scatter points ${dots}, want ${want.scatters} (${want.keys})`);
+    if (big) {
+      const cvs = await page.$$eval('.cv', ds => ds.map(d => {
+        const c = d.querySelector('canvas'), px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let k = 3; k < px.length; k += 4) if (px[k]) painted++;
+        return { svg: d.querySelectorAll('svg .marks [data-i]').length, canvas: +d.dataset.canvas, marks: +d.dataset.marks, painted };
+      }));
+      expect(cvs.length === want.curves.length + 1 + want.keys.length, `${cvs.length} canvas charts`);
+      for (const c of cvs) {
+        expect(c.svg <= 5 && c.svg + c.canvas === c.marks, `canvas chart: ${JSON.stringify(c)} (best 5 at most in SVG)`);
+        expect(c.painted > 1000, `canvas chart: only ${c.painted} pixels painted`);
+      }
+    }
     const bars = await count('#importance rect.bar');
     expect(bars === want.keys.length, `importance bars ${bars}, want ${want.keys.length}`);
     const bad = await count('#failures tbody tr');
@@ -97,12 +126,20 @@ async function check(file, storage, shot) {
     const column = async name => page.$$eval('#board thead th', (ths, name) => ths.findIndex(t => t.textContent === name), name);
     const cells = async k => page.$$eval('#board tbody tr', (trs, k) => trs.map(tr => tr.children[k].textContent), k);
     const ix = await column('index');
+    // Sorting covers all rows, not one page: the first page starts at the smallest (largest) index.
+    const lo = Math.min(...want.indexes), hi = Math.max(...want.indexes);
     await page.click(`#board thead th:nth-child(${ix + 1})`);
     let got = (await cells(ix)).map(Number);
-    expect(JSON.stringify(got) === JSON.stringify(got.slice().sort((a, b) => a - b)), `index ascending: ${got}`);
+    expect(JSON.stringify(got) === JSON.stringify(got.slice().sort((a, b) => a - b)) && got[0] === lo, `index ascending: ${got.slice(0, 20)}`);
     await page.click(`#board thead th:nth-child(${ix + 1})`);
     got = (await cells(ix)).map(Number);
-    expect(JSON.stringify(got) === JSON.stringify(got.slice().sort((a, b) => b - a)), `index descending: ${got}`);
+    expect(JSON.stringify(got) === JSON.stringify(got.slice().sort((a, b) => b - a)) && got[0] === hi, `index descending: ${got.slice(0, 20)}`);
+    if (big && want.succeeded > 200) {
+      await page.click('#pager button[data-p="next"]');
+      got = (await cells(ix)).map(Number);
+      expect(await page.$eval('#board', t => t.dataset.page) === '2' && got[0] === want.indexes[want.succeeded - 201],
+        `next page: page ${await page.$eval('#board', t => t.dataset.page)} starts at ${got[0]}`);
+    }
     const mx = await column('val_accuracy');
     await page.click(`#board thead th:nth-child(${mx + 1})`);
     await page.click(`#board thead th:nth-child(${mx + 1})`);
@@ -111,9 +148,10 @@ async function check(file, storage, shot) {
     expect(await page.$eval('#board thead th:nth-child(' + (mx + 1) + ')', th => th.getAttribute('aria-sort')) === 'descending', 'aria-sort');
 
     // Filter, then clear it.
-    await page.type('#filter', '[32, 16]');
-    const shown = await count('#board tbody tr:not(.hidden)');
-    expect(shown === want.hidden, `filter [32, 16]: ${shown} rows shown, want ${want.hidden}`);
+    await page.type('#filter', want.filter);
+    const shown = await shownRows();
+    expect(shown === want.hidden, `filter ${want.filter}: ${shown} rows shown, want ${want.hidden}`);
+    if (big) expect(await count('#board tbody tr') === Math.min(200, want.hidden), `filter ${want.filter}: <tr> on page 1`);
     await page.$eval('#filter', el => { el.value = ''; el.dispatchEvent(new Event('input')); });
 
     // Hover names the row; a click highlights it in every chart and in the leaderboard.
@@ -125,6 +163,35 @@ async function check(file, storage, shot) {
     expect(await count('#board tr.sel') === 1, 'click: no leaderboard row selected');
     expect(await count('svg .hi') >= 3, 'click: the row is not highlighted in the charts');
     await first.click();  // unselect for the screenshot
+    if (big) {
+      // A faint line, drawn only on the canvas: walk down the first parallel axis until the
+      // tooltip names a row that has no SVG element.
+      const toParallel = async () => {
+        const box = await (await page.$('#parallel svg.chart')).boundingBox();
+        await page.evaluate(dy => window.scrollBy(0, dy), box.y - 100);
+        return (await page.$('#parallel svg.chart')).boundingBox();
+      };
+      const at = await toParallel();
+      let hit = null;
+      for (let y = at.y + 40; y < at.y + at.height - 60 && !hit; y += 3) {
+        await page.mouse.move(at.x + 70, y);
+        const t = await page.$eval('#tip', t => (t.hidden ? '' : t.textContent));
+        const i = /^row \d+: /.test(t) ? +t.match(/^row (\d+)/)[1] : -1;
+        if (i >= 0 && !await count(`#parallel svg [data-i="${i}"]`)) hit = { y: y - at.y, i };
+      }
+      expect(hit, 'hover over the canvas of the parallel coordinates names no faint row');
+      if (hit) {
+        await page.mouse.click(at.x + 70, at.y + hit.y);
+        const i = hit.i;
+        expect(await count(`#board tr.sel[data-i="${i}"]`) === 1, `canvas click: row ${i} not selected in the leaderboard`);
+        expect(await count(`svg .hi[data-i="${i}"]`) === want.curves.length + 1 + want.keys.length,
+          `canvas click: row ${i} not highlighted in every chart`);
+        // The click scrolled its leaderboard row into view: back to the spot, click to unselect.
+        const now = await toParallel();
+        await page.mouse.click(now.x + 70, now.y + hit.y);
+        expect(await count('svg .hi') === 0, 'canvas click again: the row stays selected');
+      }
+    }
 
     await page.evaluate(() => window.scrollTo(0, 0));
     fs.mkdirSync(path.dirname(shot), { recursive: true });
