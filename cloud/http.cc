@@ -113,6 +113,25 @@ size_t ReadBody(char* dst, size_t size, size_t n, void* arg) {
   return got;
 }
 
+// libcurl rewinds the body when it sends the request again on a new connection (a reused
+// keep-alive connection the server had closed or reset); without this the transfer fails with
+// CURLE_SEND_FAIL_REWIND instead of being resent.
+int SeekBody(void* arg, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(arg);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  if (t->in != nullptr) {
+    if (offset > t->request->body_length ||
+        std::fseek(t->in, static_cast<long>(t->request->body_offset + offset), SEEK_SET) != 0) {
+      return CURL_SEEKFUNC_FAIL;
+    }
+    t->in_left = t->request->body_length - offset;
+    return CURL_SEEKFUNC_OK;
+  }
+  if (static_cast<size_t>(offset) > t->request->body.size()) return CURL_SEEKFUNC_FAIL;
+  t->mem_pos = static_cast<size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
 size_t WriteBody(char* src, size_t size, size_t n, void* arg) {
   auto* t = static_cast<Transfer*>(arg);
   const size_t bytes = size * n;
@@ -217,6 +236,8 @@ StatusOr<HttpResponse> HttpClient::Do(const HttpRequest& req) {
     api.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     api.easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
     api.easy_setopt(curl, CURLOPT_READDATA, &t);
+    api.easy_setopt(curl, CURLOPT_SEEKFUNCTION, SeekBody);
+    api.easy_setopt(curl, CURLOPT_SEEKDATA, &t);
     api.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
   }
   api.easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
@@ -253,6 +274,7 @@ Status FromCurl(int curl_code, std::string_view what) {
     case CURLE_PARTIAL_FILE:
     case CURLE_GOT_NOTHING:
     case CURLE_SEND_ERROR:
+    case CURLE_SEND_FAIL_REWIND:  // the connection broke and the body could not be resent
     case CURLE_RECV_ERROR:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:

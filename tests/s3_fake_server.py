@@ -1,8 +1,18 @@
 #!/usr/bin/env python3
 """Loopback HTTP endpoints for the S3 end-to-end tests (standard library only).
 
-  s3_fake_server.py PORT_FILE flaky UPSTREAM N KIND   first N requests fail (KIND: 500 | slowdown |
-                                                       reset), then requests are proxied to UPSTREAM
+  s3_fake_server.py PORT_FILE flaky UPSTREAM N KIND [MATCH]
+      the first N requests whose "METHOD PATH" matches the regular expression MATCH (default:
+      every request) meet fault KIND; all other requests are proxied to UPSTREAM. KIND:
+        500        500 InternalError, not proxied
+        slowdown   503 SlowDown, not proxied
+        reset      the connection closed before any answer, not proxied
+        midreset   proxied (the request takes effect), then the connection reset (RST) halfway
+                   through the answer: half its body, or half its head when it has no body
+        truncate   proxied, then the answer's head with its full Content-Length and half its
+                   body, and the connection closed (a truncated body)
+        slow:S     proxied, answered after S seconds (a slow answer that still succeeds)
+      N = 1000000 makes the fault persist.
   s3_fake_server.py PORT_FILE failpart UPSTREAM       proxies, but UploadPart 2 gets 403
   s3_fake_server.py PORT_FILE slowput UPSTREAM TEXT SECONDS MARKER
                                                        proxies, but a PUT whose path holds TEXT
@@ -34,14 +44,19 @@ import datetime
 import http.client
 import json
 import os
+import re
+import socket
+import struct
 import sys
+import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ARGS = sys.argv[2:]
 MODE = ARGS[0]
-STATE = {"requests": 0, "credentials": 0}
+STATE = {"requests": 0, "credentials": 0, "matched": 0}
+LOCK = threading.Lock()
 
 
 def error_xml(code, message):
@@ -108,7 +123,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def mode_flaky(self, body):
         upstream, failures, kind = ARGS[1], int(ARGS[2]), ARGS[3]
-        if STATE["requests"] > failures:
+        match = ARGS[4] if len(ARGS) > 4 else ""
+        with LOCK:
+            faulty = re.search(match, f"{self.command} {self.path}") is not None
+            if faulty:
+                STATE["matched"] += 1
+                faulty = STATE["matched"] <= failures
+        if not faulty:
             return self.proxy(upstream, body)
         if kind == "reset":
             self.close_connection = True
@@ -116,24 +137,48 @@ class Handler(BaseHTTPRequestHandler):
             return
         if kind == "slowdown":
             return self.reply(503, error_xml("SlowDown", "Please reduce your request rate."))
-        return self.reply(500, error_xml("InternalError", "We encountered an internal error."))
+        if kind == "500":
+            return self.reply(500, error_xml("InternalError", "We encountered an internal error."))
+        if kind.startswith("slow:"):
+            time.sleep(float(kind[5:]))
+            return self.proxy(upstream, body)
+        if kind in ("midreset", "truncate"):
+            return self.proxy(upstream, body, cut=kind)
+        raise ValueError("unknown fault " + kind)
 
-    def proxy(self, upstream, body):
+    def proxy(self, upstream, body, cut=None):
+        """Forwards the request; `cut` (midreset | truncate) breaks the answer on its way back."""
         host, port = upstream.split("//")[1].split(":")
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
         headers = {k: v for k, v in self.headers.items()}
         conn.request(self.command, self.path, body=body, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
-        self.send_response(resp.status)
+        if self.command == "HEAD":
+            data = b""
+        head = [f"HTTP/1.1 {resp.status} {resp.reason}\r\n"]
         for k, v in resp.getheaders():
             if k.lower() not in ("content-length", "transfer-encoding", "connection", "date",
                                  "server"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+                head.append(f"{k}: {v}\r\n")
+        length = resp.getheader("Content-Length") if self.command == "HEAD" else len(data)
+        head.append(f"Content-Length: {length}\r\n\r\n")
+        head = "".join(head).encode("latin-1")
+        if cut is None:
+            return self.wfile.write(head + data)
+        self.close_connection = True
+        if cut == "midreset":
+            sent = head + data[:len(data) // 2] if data else head[:len(head) // 2]
+            self.wfile.write(sent)
+            self.wfile.flush()
+            # SO_LINGER 0: close sends RST, not FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+            return
+        self.wfile.write(head + data[:len(data) // 2])
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def mode_forbidden(self, body):
         self.reply(403, error_xml("AccessDenied", "Access Denied"))

@@ -187,7 +187,7 @@ void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int
 // Any store (S3): one List, then one Get per result.json.
 Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRow>* keys) {
   StatusOr<std::vector<std::string>> listed = store.List("");
-  if (!listed.ok()) return listed.status();
+  if (!listed.ok()) return listed.status().WithContext("list " + store.root());
   for (const std::string& key : *listed) {
     size_t slash = key.find('/');
     int index = 0;
@@ -210,8 +210,9 @@ Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRo
 
 // Rows without a result that have a checkpoint: unfinished, and where they stand. Local: the
 // file's first bytes; a store: the checkpoints its listing showed (few: rows in progress).
-void ReadCheckpointPositions(storage::Store& store, const std::string& local_root,
-                             const std::map<int, KeysOfRow>& keys, Scan* scan) {
+// Errors: Unavailable when a store cannot read a checkpoint it listed.
+Status ReadCheckpointPositions(storage::Store& store, const std::string& local_root,
+                               const std::map<int, KeysOfRow>& keys, Scan* scan) {
   for (size_t i = 0; i < scan->rows.size(); ++i) {
     RowRecord& rec = scan->rows[i];
     if (rec.state != RowState::kMissing && rec.state != RowState::kUnfinished) continue;
@@ -227,6 +228,7 @@ void ReadCheckpointPositions(storage::Store& store, const std::string& local_roo
       auto it = keys.find(index);
       if (it == keys.end() || !it->second.checkpoint) continue;
       StatusOr<std::string> got = store.Get(storage::CheckpointPath("", index));
+      if (!got.ok() && got.status().code() == StatusCode::kUnavailable) return got.status();
       if (!got.ok()) continue;
       head = std::move(got).value();
     }
@@ -235,6 +237,29 @@ void ReadCheckpointPositions(storage::Store& store, const std::string& local_roo
     rec.checkpoint = *position;
     rec.state = RowState::kUnfinished;
   }
+  return Status::Ok();
+}
+
+// One row of a store from its listing: result.json read with Get. A result deleted since the
+// listing (a replan moving it aside) is absent; one that cannot be read for another reason than
+// a transient one is corrupt, with the reason. Errors: Unavailable (transient: the whole scan
+// fails rather than report a finished row as missing, which `sweep run` would train again).
+Status ClassifyStoreRow(storage::Store& store, int index, const KeysOfRow& keys, RowRecord* rec) {
+  std::optional<std::string> text;
+  if (keys.result) {
+    StatusOr<std::string> got = store.Get(storage::ResultPath("", index));
+    if (got.ok()) {
+      text = std::move(got).value();
+    } else if (got.status().code() == StatusCode::kUnavailable) {
+      return got.status();
+    } else if (got.status().code() != StatusCode::kNotFound) {
+      rec->state = RowState::kCorrupt;
+      rec->problem = std::string(storage::kResultFile) + ": " + got.status().message();
+      return Status::Ok();
+    }
+  }
+  *rec = ClassifyRow(index, text, keys.log);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -304,15 +329,22 @@ std::string RerunCommand(const Scan& scan, const std::string& extra) {
 
 StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) {
   SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(root));
+  return ScanStore(*store, options);
+}
+
+StatusOr<Scan> ScanStore(storage::Store& store, const ScanOptions& options) {
+  const std::string& root = store.root();
   Scan scan;
   scan.root = root;
-  std::string local_root = store->LocalPath("");
+  std::string local_root = store.LocalPath("");
   if (!local_root.empty() && !Exists(local_root)) {
     return Status::NotFound(root + ": no such folder");
   }
-  StatusOr<std::optional<Plan>> plan = ReadPlan(*store);
+  StatusOr<std::optional<Plan>> plan = ReadPlan(store);
   if (plan.ok()) {
     scan.plan = std::move(*plan);
+  } else if (plan.status().code() == StatusCode::kUnavailable) {
+    return plan.status();  // without the plan the row count, hence the missing rows, are wrong
   } else {
     scan.problems.push_back("sweep.json: " + plan.status().message());
   }
@@ -324,7 +356,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
     found = ListLocalRoot(local_root, &st);
     SWEEP_RETURN_IF_ERROR(st);
   } else {
-    SWEEP_RETURN_IF_ERROR(ScanStoreRows(*store, &found, &keys));
+    SWEEP_RETURN_IF_ERROR(ScanStoreRows(store, &found, &keys));
   }
   for (const auto& name : found.foreign) scan.problems.push_back(name + ": not part of a sweep");
 
@@ -347,12 +379,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
     ScanLocalRows(local_root, in_range, threads, options.keep_history, &scan.rows);
   } else {
     for (int index : in_range) {
-      std::optional<std::string> text;
-      if (keys[index].result) {
-        StatusOr<std::string> got = store->Get(storage::ResultPath("", index));
-        if (got.ok()) text = std::move(got).value();
-      }
-      scan.rows[index] = ClassifyRow(index, text, keys[index].log);
+      SWEEP_RETURN_IF_ERROR(ClassifyStoreRow(store, index, keys[index], &scan.rows[index]));
     }
   }
   if (!local_root.empty()) {
@@ -366,7 +393,7 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options) 
       }
     }
   }
-  ReadCheckpointPositions(*store, local_root, keys, &scan);
+  SWEEP_RETURN_IF_ERROR(ReadCheckpointPositions(store, local_root, keys, &scan));
   for (size_t i = 0; i < scan.rows.size(); ++i) {
     if (scan.rows[i].state == RowState::kCorrupt) {
       scan.problems.push_back(std::to_string(i) + "/" + scan.rows[i].problem);

@@ -23,6 +23,7 @@
 #include "base/strings.h"  // FormatIndexRanges, for the callers that print rows
 #include "storage/checkpoint.h"
 #include "storage/result.h"
+#include "storage/store.h"
 #include "sweep/results/engine_logs.h"
 #include "sweep/spec/plan.h"
 
@@ -68,6 +69,13 @@ struct ScanOptions {
 // local root does not exist; InvalidArgument for a malformed URI; Unavailable for I/O trouble
 // on the root itself.
 StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options = {});
+
+// The same over an open store (tests pass a storage::FaultStore): a local folder through its
+// LocalPath, any other store through one List and a Get per result.json. A transient failure
+// (Unavailable) of the listing, of sweep.json or of a listed result.json or checkpoint fails the
+// scan (exit 75): a row must never read as missing, or the plan as absent, because storage did
+// not answer. Other unreadable files are problems, and the scan goes on.
+StatusOr<Scan> ScanStore(storage::Store& store, const ScanOptions& options = {});
 
 // Classifies one row from the text of its result.json (nullopt = absent) and whether a
 // worker.log exists. Exposed for tests.

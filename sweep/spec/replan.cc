@@ -72,6 +72,11 @@ Status MoveAside(storage::Store& store, const std::set<int>& indices, ReplanRepo
   SWEEP_RETURN_IF_ERROR(store.Put(storage::PlanPath(history), old_plan));
   report->history_dir = storage::HistoryDir(store.root(), stamp);
   SWEEP_ASSIGN_OR_RETURN(std::vector<std::string> keys, store.List(""));
+  // Every result.json first: a failure part way leaves rows without a result (they read as
+  // unfinished and run again), never a result whose model.h5 has already moved away.
+  std::stable_partition(keys.begin(), keys.end(), [](const std::string& key) {
+    return key == storage::ResultPath("", IndexOfKey(key));
+  });
   for (const std::string& key : keys) {
     if (indices.count(IndexOfKey(key)) == 0) continue;
     SWEEP_RETURN_IF_ERROR(store.Move(key, storage::JoinPath(history, key)));

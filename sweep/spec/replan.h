@@ -9,9 +9,10 @@
 // index below it, and those rows count as changed.
 //
 // Moving aside never deletes: {root}/history/{stamp}/ gets the old sweep.json and every
-// {index}/... file of the changed and removed rows (storage/layout.h). The new sweep.json is
-// written last, so a crash in between leaves the old plan in place and a second replan moves
-// what is left.
+// {index}/... file of the changed and removed rows (storage/layout.h), every result.json before
+// the other files (a row never keeps a result whose model has moved). The new sweep.json is
+// written last, so a crash or storage fault in between leaves the old plan in place and a second
+// replan moves what is left (into its own history folder).
 #pragma once
 
 #include <string>
