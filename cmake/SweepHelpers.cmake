@@ -18,6 +18,9 @@ function(sweep_target_defaults target)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined
       -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+      target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)  # tests/fuzz/
+    endif()
   endif()
   # Programs record only the shared libraries they use: every DT_NEEDED entry is loaded and
   # relocated at each start (see cmake/SweepDependencies.cmake).

@@ -12,6 +12,7 @@ PACKAGES=(
   libbenchmark-dev rapidjson-dev libboost-dev
   python3-h5py python3-numpy python3-yaml python3-botocore
   shellcheck bats tmux procps curl ca-certificates clang-format
+  clang libclang-rt-14-dev
   wrk python3-flask gunicorn
   slurm-wlm munge debootstrap
   chromium

@@ -29,8 +29,13 @@ TEST(HostileSpec, BytesThatAreNotUtf8AreRefusedWithTheirPlace) {
   Spec spec = *ParseSpec("- {dataset: d}\n", "spec.yml", "/data");
   Status s = ApplyOverrides({"note=caf\xc3"}, &spec);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("--set note=caf"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("is not UTF-8"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message(), "--set: byte 8 of the argument is not UTF-8");
+  // yaml-cpp can turn UTF-8 text into other bytes (the fuzzer's find): refused, not thrown.
+  EXPECT_NE(ErrorOf(std::string("\x01\x00\x00\x00- {dataset: \"2synthetizer: Adam, lr_sc\x08", 43))
+                .find("not UTF-8"),
+            std::string::npos);
+  EXPECT_EQ(ApplyOverrides({std::string(300, 'k') + "=1"}, &spec).message(),
+            "--set: a key of 300 characters (at most 256)");
 }
 
 TEST(HostileSpec, ASelfReferencingAliasIsTooDeep) {
@@ -61,7 +66,7 @@ TEST(HostileSpec, DeepNestingWithoutAliases) {
 
 TEST(HostileSpec, ASecondDocumentIsNotDroppedSilently) {
   EXPECT_EQ(ErrorOf("- {dataset: a}\n---\n- {dataset: b}\n"),
-            "spec.yml: line 3: a second YAML document (after '---'): a spec is one document");
+            "spec.yml: line 2: a second YAML document (after '---'): a spec is one document");
   EXPECT_TRUE(ParseSpec("- {dataset: a}\n---\n", "spec.yml", "/data").ok());  // '---' alone
 }
 
