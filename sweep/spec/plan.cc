@@ -1,5 +1,7 @@
 #include "sweep/spec/plan.h"
 
+#include <climits>
+#include <cstdint>
 #include <exception>
 
 #include "storage/layout.h"
@@ -11,6 +13,15 @@ namespace {
 using nlohmann::json;
 
 const char* GoalName(bool maximize) { return maximize ? "maximize" : "minimize"; }
+
+// An integer field, or `fallback` when it is absent or not an integer in int64 (nlohmann's
+// value<int>() of 1e36 would be an undefined conversion: found by tests/fuzz/fuzz_results).
+int64_t IntOr(const json& j, const char* key, int64_t fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return fallback;
+  if (it->is_number_unsigned() && it->get<uint64_t>() > INT64_MAX) return fallback;
+  return it->get<int64_t>();
+}
 
 }  // namespace
 
@@ -71,7 +82,7 @@ StatusOr<Plan> ParsePlan(std::string_view text) {
   if (j.is_discarded()) return Status::Corruption("sweep.json: not valid JSON");
   if (!j.is_object()) return Status::Corruption("sweep.json: not a JSON object");
   try {
-    int version = j.value("format_version", 0);
+    const int64_t version = IntOr(j, "format_version", 0);
     if (version != kPlanFormatVersion) {
       return Status::Corruption("sweep.json: unsupported format_version " +
                                 std::to_string(version));
@@ -86,7 +97,7 @@ StatusOr<Plan> ParsePlan(std::string_view text) {
     if (!rows.is_array()) return Status::Corruption("sweep.json: 'rows' is not an array");
     plan.rows.assign(rows.begin(), rows.end());
     for (const auto& row : plan.rows) plan.row_hashes.push_back(RowHash(row));
-    if (j.value("count", -1) != plan.count()) {
+    if (IntOr(j, "count", -1) != plan.count()) {
       return Status::Corruption("sweep.json: 'count' does not match the rows");
     }
     if (j.contains("metric") && j["metric"].is_object()) {

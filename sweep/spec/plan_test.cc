@@ -131,4 +131,14 @@ TEST(RerunCommand, ASlurmPlanIsResubmitted) {
 }
 
 }  // namespace
+TEST(ParsePlan, NumbersOutOfTheIntegerRangeAreCorruptionNotUndefined) {
+  for (const char* text :
+       {R"({"format_version": 1e36, "rows": [], "rows_hash": "x"})",
+        R"({"format_version": 1, "rows": [], "rows_hash": "x", "count": 1e300})",
+        R"({"format_version": 18446744073709551615, "rows": [], "rows_hash": "x"})"}) {
+    StatusOr<Plan> plan = ParsePlan(text);
+    EXPECT_EQ(plan.status().code(), StatusCode::kCorruption) << text;
+  }
+}
+
 }  // namespace sweep

@@ -3,6 +3,8 @@
 #
 #   tests/fuzz/run.sh BUILD SECONDS [TARGET...]     e.g. tests/fuzz/run.sh build-asan 600 fuzz_spec
 #
+# RUNS=N stops each target after N executions too (the campaign: RUNS=1000000 and 600 s).
+#
 # BUILD is configured with CC=clang CXX=clang++ -DSWEEP_SANITIZE=ON (scripts/test.sh makes
 # build-asan so); the targets are built here if needed. Each runs SECONDS (libFuzzer
 # -max_total_time) on a temporary copy of tests/fuzz/corpus/TARGET (new inputs do not touch the
@@ -28,7 +30,8 @@ for t in "${TARGETS[@]}"; do
   log="$ART/$t.log"
   code=0
   # rss_limit: readers must bound their allocations (2 GB is far above any valid input's needs).
-  "$BUILD/tests/fuzz/$t" "$work" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+  "$BUILD/tests/fuzz/$t" "$work" -max_total_time="$SECONDS_EACH" -runs="${RUNS:--1}" \
+    -timeout=10 -rss_limit_mb=2048 \
     -malloc_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$ART/$t-" >"$log" 2>&1 || code=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
@@ -37,7 +40,9 @@ for t in "${TARGETS[@]}"; do
     echo "$t: FAILED (exit $code) after ${runs:-?} runs; log $log" >&2
     grep -m5 -E 'ERROR|SUMMARY|runtime error' "$log" >&2 || tail -5 "$log" >&2
   else
-    echo "$t: ${runs:-0} runs in ${SECONDS_EACH}s, coverage ${cov:-?} edges, corpus $(ls "$work" | wc -l)"
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+    echo "$t: ${runs:-0} runs (${rate:-?}/s), coverage ${cov:-?} edges, corpus $(ls "$work" | wc -l), peak RSS ${rss:-?} MB, clean"
   fi
   if [[ ${MERGE:-0} == 1 && $code == 0 ]]; then
     mkdir -p "$HERE/corpus/$t"
