@@ -29,27 +29,6 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// Closes the descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // close() can report a deferred write error (NFS), so callers check it.
-  int Close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
 Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -63,7 +42,7 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 }
 
 Status FsyncPath(const std::string& path, bool is_dir) {
-  Fd fd(::open(path.c_str(), (is_dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC));
+  ScopedFd fd(::open(path.c_str(), (is_dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC));
   if (fd.get() < 0) return FromErrno(errno, "open " + path);
   // Some file systems refuse fsync on a folder; the rename itself has happened, so go on.
   if (::fsync(fd.get()) != 0 && !(is_dir && (errno == EINVAL || errno == ENOTSUP))) {
@@ -201,7 +180,7 @@ Status CommitFile(const std::string& temp_path, const std::string& target) {
 StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents) {
   SWEEP_RETURN_IF_ERROR(CreateDirectories(ParentDir(path)));
   std::string temp = TempPathFor(path);
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  ScopedFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (fd.get() < 0) return FromErrno(errno, "create " + temp);
   Status s = WriteAll(fd.get(), contents, temp);
   if (s.ok() && ::fsync(fd.get()) != 0) s = FromErrno(errno, "fsync " + temp);
@@ -219,7 +198,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
 }
 
 Status ReadFile(const std::string& path, std::string* contents) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return FromErrno(errno, "open " + path);
   contents->clear();
   char buf[1 << 16];
@@ -238,7 +217,7 @@ Status ReadFile(const std::string& path, std::string* contents) {
 Status CheckWritableDir(const std::string& dir) {
   SWEEP_RETURN_IF_ERROR(CreateDirectories(dir));
   std::string probe = TempPathFor(dir + "/.write-check");
-  Fd fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  ScopedFd fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) return FromErrno(errno, "cannot write in " + dir);
   fd.Close();
   ::unlink(probe.c_str());
@@ -276,6 +255,16 @@ StatusOr<FileLock> FileLock::TryLock(const std::string& path) {
                            FormatUtc(::time(nullptr), "%Y-%m-%dT%H:%M:%SZ") + "\n";
   if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, note.data(), note.size(), 0);
   return lock;
+}
+
+ScopedFd::~ScopedFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int ScopedFd::Close() {
+  const int rc = fd_ >= 0 ? ::close(fd_) : 0;
+  fd_ = -1;
+  return rc;
 }
 
 }  // namespace sweep

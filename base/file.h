@@ -48,6 +48,21 @@ Status CreateDirectories(const std::string& path);
 // Checks that `dir` exists or can be created and that a file can be created in it.
 Status CheckWritableDir(const std::string& dir);
 
+// Owns a file descriptor: closes it on every path out of a scope (-1 holds nothing).
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd();
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int get() const { return fd_; }
+  // Closes now and returns close()'s result: it can report a deferred write error (NFS).
+  int Close();
+
+ private:
+  int fd_;
+};
+
 // An advisory exclusive lock on `path` (flock; the file is created; TryLock writes the holder's
 // pid and start time into it for the message of whoever finds it taken). Released when the
 // object goes or the process ends in any way; never inherited by child processes.

@@ -1,5 +1,6 @@
 #include "base/file.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -176,4 +177,17 @@ TEST(FileLock, SecondHolderIsRefusedWithTheFirstOnesNoteUntilReleased) {
 }
 
 }  // namespace
+TEST(ScopedFd, ClosesOnceWhetherClosedEarlyOrAtTheEnd) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  {
+    ScopedFd read_end(fds[0]);
+    ScopedFd write_end(fds[1]);
+    EXPECT_EQ(write_end.Close(), 0);
+    EXPECT_EQ(write_end.get(), -1);
+    EXPECT_EQ(write_end.Close(), 0);  // nothing left to close
+  }
+  EXPECT_EQ(::fcntl(fds[0], F_GETFD), -1);  // closed by the destructor
+}
+
 }  // namespace sweep

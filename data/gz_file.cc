@@ -14,20 +14,6 @@
 namespace sweep::data {
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 class Inflater {
  public:
   Inflater() = default;
@@ -53,7 +39,7 @@ bool IsGzip(std::string_view bytes) {
 
 // The whole regular file `path` into `out`, its size checked against the data limit first.
 Status ReadRegularFile(const std::string& path, std::string* out) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return FromErrno(errno, "open " + path);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return FromErrno(errno, "stat " + path);
