@@ -62,6 +62,10 @@ struct TrainReport {
   // not usable, train/val are the last finite epoch's (NaN when none was) and best_epoch is
   // that epoch (0 when none).
   std::optional<Divergence> diverged;
+  // Set when TrainHooks::pause_after_epoch paused the run at the end of that epoch: train/val
+  // are that epoch's history values (nothing re-evaluated), best_epoch is 0, and the state to
+  // go on from went to on_checkpoint.
+  bool paused = false;
 };
 
 struct TrainState;  // model/train_state.h
@@ -82,6 +86,11 @@ struct TrainHooks {
   // Go on from this state (an earlier run's on_checkpoint of the same config and data) instead
   // of the start. Null: from the start.
   const TrainState* resume = nullptr;
+  // > 0: pause at the end of this 1-based epoch when it is before config.epochs (successive
+  // halving's bands): on_checkpoint gets the state at the start of the next epoch and Train
+  // returns a report with `paused` set. The learning-rate schedule still runs over
+  // config.epochs, so going on from that state is bit-identical to never pausing.
+  int pause_after_epoch = 0;
 };
 
 // Builds the model from `config` and the data's shape, then trains it.

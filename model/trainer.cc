@@ -245,12 +245,24 @@ StatusOr<TrainReport> Trainer::Run() {
       if (!std::isfinite(rec.val.loss)) return Diverged(epoch, step_, "val", rec.val.loss);
     }
     if (EndEpoch(rec)) break;
+    if (epoch == hooks_.pause_after_epoch && epoch < config_.epochs) return Paused(epoch);
     const bool every_epoch = config_.checkpoint.seconds == 0 && hooks_.on_checkpoint;
     if (epoch < config_.epochs && (every_epoch || CheckpointDue() || NoticePending())) {
       Checkpoint(epoch + 1, 0, 0);
     }
   }
   return Finish();
+}
+
+TrainReport Trainer::Paused(int epoch) {
+  Checkpoint(epoch + 1, 0, 0);
+  TrainReport report = report_;  // a copy: a later Run would go on with report_
+  report.paused = true;
+  report.train = report.history.back().train;
+  report.val = report.history.back().val;
+  report.best_epoch = 0;
+  report.seconds = Seconds();
+  return report;
 }
 
 StatusOr<TrainReport> Trainer::Finish() {

@@ -61,7 +61,8 @@ class Trainer {
   bool Improved(const Metrics& val);
   TrainReport Diverged(int epoch, int64_t step, const char* split, double loss);
   StatusOr<TrainReport> Finish();
-  double Seconds() const;  // training time over every attempt
+  TrainReport Paused(int epoch);  // hooks_.pause_after_epoch reached
+  double Seconds() const;         // training time over every attempt
 
   const TrainConfig& config_;
   const Dataset& data_;

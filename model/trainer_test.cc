@@ -115,6 +115,49 @@ INSTANTIATE_TEST_SUITE_P(Optimizers, ResumeTest,
                          ::testing::Values(Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kAdam,
                                            Optimizer::kAdamW));
 
+// Successive halving's bands: a row paused at the end of epochs 1 and 3 and continued each
+// time from its checkpoint is the row trained straight through to epoch 9, because the
+// learning-rate schedule runs over the full epochs either way.
+TEST(Resume, PausedAtBandsAndContinuedIsTheStraightRun) {
+  const Dataset d = Noisy(400, 12, 3, 9);
+  TrainConfig c = TwoThreadConfig(Optimizer::kAdam);
+  c.network.hidden = {32};
+  c.threads = 1;
+  c.epochs = 9;
+  c.early_stopping.patience = 0;
+  c.schedule.kind = LrSchedule::kCosine;
+  c.checkpoint.seconds = 1e9f;
+  const Outcome reference = TrainFrom(c, d, nullptr);
+  const TrainState* resume = nullptr;
+  TrainState state;
+  for (int band : {1, 3}) {
+    Mlp mlp;
+    TrainHooks hooks;
+    hooks.resume = resume;
+    hooks.pause_after_epoch = band;
+    int saved = 0;
+    hooks.on_checkpoint = [&](const TrainState& s) { state = s, ++saved; };
+    StatusOr<TrainReport> report = Train(c, d, &mlp, hooks);
+    ASSERT_OK(report);
+    EXPECT_TRUE(report->paused);
+    EXPECT_EQ(saved, 1);
+    EXPECT_EQ(state.epoch, band + 1);
+    EXPECT_EQ(state.batches_done, 0);
+    ASSERT_EQ(report->history.size(), static_cast<size_t>(band));
+    EXPECT_EQ(report->val.accuracy, reference.report.history[band - 1].val.accuracy);
+    resume = &state;
+  }
+  ExpectSameRun(reference, TrainFrom(c, d, resume));
+  // A band at or past the last epoch changes nothing.
+  Mlp mlp;
+  TrainHooks hooks;
+  hooks.pause_after_epoch = 9;
+  StatusOr<TrainReport> last = Train(c, d, &mlp, hooks);
+  ASSERT_OK(last);
+  EXPECT_FALSE(last->paused);
+  ExpectSameRun(reference, {mlp.FlatParameters(), *last});
+}
+
 TEST(Resume, StopCheckpointsOnceThenCancels) {
   const Dataset d = Noisy(300, 8, 3, 2);
   TrainConfig c = TwoThreadConfig(Optimizer::kAdam);

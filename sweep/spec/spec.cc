@@ -240,6 +240,7 @@ Status Expand(const YAML::Node& root, const ojson& doc, Spec* spec) {
     spec->form = plan.form;
     spec->rows = std::move(plan.rows);
     spec->metric = plan.metric;
+    spec->early_terminate = plan.early_terminate;
     spec->warnings = std::move(plan.warnings);
     return Status::Ok();
   }

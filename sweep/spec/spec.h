@@ -7,7 +7,9 @@
 //   3. A W&B-style sweep: `method: grid|random`, `parameters:` (value / values / distribution
 //      ...), optional `metric: {name, goal}`, `run_cap`, `seed` (default 0), `defaults`
 //      (fixed keys, overridden by a parameter of the same name). `command`, `program`, `name`,
-//      `description`, `project`, `entity` are ignored; `early_terminate` is ignored with a warning.
+//      `description`, `project`, `entity` are ignored. `early_terminate: {type: hyperband, ...}`
+//      runs the rows as successive halving (sweep/spec/early_terminate.h,
+//      sweep/search/halving.h); the rows themselves are the same.
 //
 // Expansion is pure and deterministic (same text -> same rows in the same order on every
 // machine), so a worker may be handed the spec itself and pick its row by index. Row order:
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sweep/spec/early_terminate.h"
 
 namespace sweep {
 
@@ -41,9 +44,10 @@ struct MetricGoal {
 };
 
 struct Spec {
-  std::string form;                   // "list", "defaults+runs", "grid" or "random"
-  std::vector<nlohmann::json> rows;   // each a JSON object: row key -> value
-  std::optional<MetricGoal> metric;   // from the spec's `metric:`, if any
+  std::string form;                               // "list", "defaults+runs", "grid" or "random"
+  std::vector<nlohmann::json> rows;               // each a JSON object: row key -> value
+  std::optional<MetricGoal> metric;               // from the spec's `metric:`, if any
+  std::optional<EarlyTerminate> early_terminate;  // W&B form only
   std::string base_dir;               // folder (or s3 prefix) relative data paths resolve against
   std::string source;                 // file name or URI, for messages
   std::vector<std::string> warnings;  // accepted but ignored settings; `sweep` commands print

@@ -294,8 +294,7 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
   SWEEP_RETURN_IF_ERROR(CheckTopKeys(doc));
   WandbPlan plan;
   if (doc.contains("early_terminate")) {
-    plan.warnings.push_back(
-        "early_terminate is ignored: rows run independently (use early_stopping_patience)");
+    SWEEP_ASSIGN_OR_RETURN(plan.early_terminate, ParseEarlyTerminate(doc["early_terminate"]));
   }
   if (!doc.contains("method")) return Bad("method", "required key missing (grid or random)");
   const std::string method = doc["method"].is_string() ? doc["method"].get<std::string>() : "";

@@ -26,6 +26,7 @@
 
 #include "base/random.h"
 #include "base/status.h"
+#include "sweep/spec/early_terminate.h"
 #include "sweep/spec/spec.h"
 
 namespace sweep::internal {
@@ -38,6 +39,7 @@ struct WandbPlan {
   std::string form;  // "grid" or "random"
   std::vector<nlohmann::json> rows;
   std::optional<MetricGoal> metric;
+  std::optional<EarlyTerminate> early_terminate;
   std::vector<std::string> warnings;  // accepted but ignored keys, for the caller to show
 };
 

@@ -127,14 +127,49 @@ TEST(WandbGrid, RejectsDistributionsAndBayes) {
                        "metric.goal: expected minimize or maximize"));
 }
 
-TEST(WandbGrid, EarlyTerminateIsAcceptedAndIgnored) {
+TEST(WandbGrid, EarlyTerminateIsParsedAndLeavesTheRowsAlone) {
   auto spec = Parse(
-      "method: grid\nearly_terminate: {type: hyperband, min_iter: 3}\n"
+      "method: grid\nearly_terminate: {type: hyperband, min_iter: 3, eta: 2, strict: true}\n"
       "parameters:\n  a: {value: 1}\n");
   ASSERT_OK(spec);
   EXPECT_EQ(spec->rows, (std::vector<json>{json{{"a", 1}}}));
-  ASSERT_EQ(spec->warnings.size(), 1u);
-  EXPECT_TRUE(Contains(spec->warnings[0], "early_terminate is ignored"));
+  EXPECT_TRUE(spec->warnings.empty());
+  ASSERT_TRUE(spec->early_terminate.has_value());
+  EXPECT_EQ(spec->early_terminate->min_iter, 3);
+  EXPECT_EQ(spec->early_terminate->eta, 2);
+  EXPECT_TRUE(spec->early_terminate->strict);
+  EXPECT_EQ(spec->early_terminate->brackets, 1);
+}
+
+TEST(WandbGrid, EarlyTerminateDefaultsAreWandbs) {
+  auto spec = Parse(
+      "method: grid\nearly_terminate: {type: hyperband, max_iter: 27, s: 2}\n"
+      "parameters:\n  a: {value: 1}\n");
+  ASSERT_OK(spec);
+  EXPECT_EQ(spec->early_terminate->max_iter, 27);
+  EXPECT_EQ(spec->early_terminate->s, 2);
+  EXPECT_EQ(spec->early_terminate->eta, 3);
+  EXPECT_FALSE(spec->early_terminate->strict);
+}
+
+TEST(WandbGrid, EarlyTerminateErrorsNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"{type: envelope, min_iter: 1}", "early_terminate.type"},
+      {"{type: hyperband}", "give min_iter, or max_iter and s"},
+      {"{type: hyperband, min_iter: 1, max_iter: 9}", "give min_iter, or max_iter and s"},
+      {"{type: hyperband, max_iter: 9}", "early_terminate.s: required"},
+      {"{type: hyperband, min_iter: 1, eta: 1}", "early_terminate.eta"},
+      {"{type: hyperband, min_iter: 0}", "early_terminate.min_iter"},
+      {"{type: hyperband, min_iter: 1, etta: 3}", "early_terminate.etta: unknown key"},
+      {"{type: hyperband, min_iter: 1, strict: 1}", "early_terminate.strict"},
+  };
+  for (const auto& [text, want] : cases) {
+    auto spec = Parse(std::string("method: grid\nearly_terminate: ") + text +
+                      "\nparameters:\n  a: {value: 1}\n");
+    ASSERT_FALSE(spec.ok()) << text;
+    EXPECT_TRUE(Contains(spec.status().message(), want))
+        << text << ": " << spec.status().ToString();
+  }
 }
 
 constexpr char kRandom[] = R"(
