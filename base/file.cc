@@ -192,6 +192,19 @@ StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view 
   return temp;
 }
 
+StatusOr<bool> CreateFileExclusive(const std::string& path, std::string_view contents) {
+  SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
+  const bool created = ::link(temp.c_str(), path.c_str()) == 0;
+  const int link_errno = errno;
+  ::unlink(temp.c_str());
+  if (!created && link_errno != EEXIST)
+    return FromErrno(link_errno, "link " + temp + " -> " + path);
+  if (created) {
+    SWEEP_RETURN_IF_ERROR(FsyncPath(ParentDir(path), true));
+  }
+  return created;
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view contents) {
   SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
   return RenameSynced(temp, path);  // synced above: a second fsync costs a journal commit

@@ -39,6 +39,11 @@ Status CommitFile(const std::string& temp_path, const std::string& target);
 // when the rename fails (a caller that gives up before renaming removes it itself).
 StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view contents);
 Status RenameSynced(const std::string& synced_temp, const std::string& target);
+// Create-only publish: writes `contents` to a synced temp file, then links it at `path` only
+// if nothing is there (link(2) fails with EEXIST otherwise), so readers never see a partial
+// file and two writers never replace each other. True when this call created it; false when
+// `path` already existed (nothing written).
+StatusOr<bool> CreateFileExclusive(const std::string& path, std::string_view contents);
 
 Status ReadFile(const std::string& path, std::string* contents);
 

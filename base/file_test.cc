@@ -43,6 +43,19 @@ TEST_F(AtomicFile, WritesCreatesFoldersAndOverwrites) {
   EXPECT_EQ(CountFiles(), 1);  // no temp files left behind
 }
 
+TEST_F(AtomicFile, CreateExclusiveWritesOnceAndNeverReplaces) {
+  StatusOr<bool> first = CreateFileExclusive(Path("d/rung.json"), "first");
+  ASSERT_OK(first);
+  EXPECT_TRUE(*first);
+  StatusOr<bool> second = CreateFileExclusive(Path("d/rung.json"), "second");
+  ASSERT_OK(second);
+  EXPECT_FALSE(*second);
+  std::string got;
+  ASSERT_OK(ReadFile(Path("d/rung.json"), &got));
+  EXPECT_EQ(got, "first");
+  EXPECT_EQ(CountFiles(), 1);  // the loser's temp file is gone too
+}
+
 TEST_F(AtomicFile, TwoStepWriteShowsNothingUntilTheRename) {
   StatusOr<std::string> temp = WriteSyncedTemp(Path("r/result.json"), "{}");
   ASSERT_OK(temp);

@@ -56,6 +56,11 @@ Status FaultStore::Put(const std::string& key, std::string_view contents) {
   return base_->Put(key, contents);
 }
 
+StatusOr<bool> FaultStore::Create(const std::string& key, std::string_view contents) {
+  if (Count(StoreOp::kWrite) != Outcome::kPass) return Injected("create", key);
+  return base_->Create(key, contents);
+}
+
 Status FaultStore::PutFile(const std::string& key, const std::string& local_path) {
   if (Count(StoreOp::kWrite) != Outcome::kPass) return Injected("put", key);
   return base_->PutFile(key, local_path);

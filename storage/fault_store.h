@@ -26,7 +26,7 @@ namespace sweep::storage {
 
 enum class StoreOp {
   kAny,     // matches every call below
-  kWrite,   // Put, PutFile
+  kWrite,   // Put, PutFile, Create
   kMove,    // Move
   kRead,    // Get
   kList,    // List, CheckWritable
@@ -53,6 +53,7 @@ class FaultStore : public Store {
   const std::string& root() const override { return base_->root(); }
   Status Put(const std::string& key, std::string_view contents) override;
   Status PutFile(const std::string& key, const std::string& local_path) override;
+  StatusOr<bool> Create(const std::string& key, std::string_view contents) override;
   StatusOr<std::string> Get(const std::string& key) override;
   Status Move(const std::string& from, const std::string& to) override;
   Status Delete(const std::string& key) override;

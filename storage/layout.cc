@@ -52,6 +52,14 @@ std::string CheckpointPath(const std::string& root, int index) {
   return JoinPath(IndexDir(root, index), "checkpoint/checkpoint.bin");
 }
 
+std::string BandPath(const std::string& root, int index, int epochs) {
+  return JoinPath(IndexDir(root, index), "bands/" + std::to_string(epochs) + ".json");
+}
+
+std::string RungPath(const std::string& root, int bracket, int rung) {
+  return JoinPath(root, "rungs/" + std::to_string(bracket) + "-" + std::to_string(rung) + ".json");
+}
+
 std::string LockPath(const std::string& root) { return JoinPath(root, std::string(kLockFile)); }
 std::string PlanPath(const std::string& root) { return JoinPath(root, std::string(kPlanFile)); }
 

@@ -8,6 +8,12 @@
 //   {root}/{index}/checkpoint/checkpoint.bin   the row's paused training run
 //   (storage/checkpoint.h);
 //                                     removed after the final publish unless keep_checkpoint
+//   {root}/{index}/bands/{epochs}.json   the row's record at a successive-halving band: its
+//                                     metrics after `epochs` epochs (result.json's format, no
+//                                     model); training goes on from the checkpoint if promoted
+//   {root}/rungs/{bracket}-{rung}.json   the promotion into rung `rung` (>= 1) of a bracket:
+//                                     written create-only by whoever needs it first
+//                                     (sweep/search/halving.h)
 //   {root}/history/{stamp}/           what `sweep run --replan` moved aside: the old sweep.json
 //                                     and the {index}/... files of changed and removed rows
 //   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
@@ -42,6 +48,8 @@ std::string ResultPath(const std::string& root, int index);
 std::string LogPath(const std::string& root, int index);
 std::string CheckpointPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
+std::string BandPath(const std::string& root, int index, int epochs);  // {index}/bands/{e}.json
+std::string RungPath(const std::string& root, int bracket, int rung);  // rungs/{b}-{r}.json
 std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
 // {root}/history/{stamp}: one replan's moved-aside files; `stamp` is a UTC time, 20261207T041500Z.
 std::string HistoryDir(const std::string& root, const std::string& stamp);

@@ -22,6 +22,13 @@ TEST(Layout, JoinPathOnS3Uris) {
             "s3://bucket/results/run1/2/result.json");
 }
 
+TEST(Layout, AdaptiveSearchFiles) {
+  EXPECT_EQ(BandPath("/s", 7, 3), "/s/7/bands/3.json");
+  EXPECT_EQ(BandPath("", 0, 1), "0/bands/1.json");
+  EXPECT_EQ(RungPath("s3://b/p", 0, 2), "s3://b/p/rungs/0-2.json");
+  EXPECT_EQ(RungPath("", 1, 1), "rungs/1-1.json");
+}
+
 TEST(Layout, PathsOfOneIndex) {
   EXPECT_EQ(IndexDir("/s", 7), "/s/7");
   EXPECT_EQ(ModelDir("/s", 7), "/s/7/model");

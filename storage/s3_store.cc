@@ -47,6 +47,10 @@ class S3Store : public Store {
     return client_->Put(bucket_, FullKey(key), contents);  // a PUT is atomic in S3
   }
 
+  StatusOr<bool> Create(const std::string& key, std::string_view contents) override {
+    return client_->PutIfAbsent(bucket_, FullKey(key), contents);
+  }
+
   Status PutFile(const std::string& key, const std::string& local_path) override {
     return client_->PutFile(bucket_, FullKey(key), local_path);
   }

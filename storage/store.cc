@@ -25,6 +25,10 @@ class LocalStore : public Store {
     return WriteFileAtomic(LocalPath(key), contents);
   }
 
+  StatusOr<bool> Create(const std::string& key, std::string_view contents) override {
+    return CreateFileExclusive(LocalPath(key), contents);
+  }
+
   Status PutFile(const std::string& key, const std::string& local_path) override {
     std::string target = LocalPath(key);
     std::error_code ec;

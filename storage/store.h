@@ -22,6 +22,12 @@ class Store {
   virtual const std::string& root() const = 0;
   // Publishes `contents` at `key` atomically (readers never see a partial object).
   virtual Status Put(const std::string& key, std::string_view contents) = 0;
+  // Create-only publish of `contents` at `key`: true when this call created it, false when the
+  // key already existed (nothing written). Local: a synced temp file linked in place (link(2)
+  // fails if the name exists); S3: a PUT with If-None-Match: * (412 = exists). A retried S3
+  // PUT whose first try landed answers false: callers compare the bytes (adaptive decisions,
+  // sweep/search/) and find their own.
+  virtual StatusOr<bool> Create(const std::string& key, std::string_view contents) = 0;
   // Publishes the local file `local_path` at `key` (large files: streamed / multipart).
   virtual Status PutFile(const std::string& key, const std::string& local_path) = 0;
   // NotFound when absent.

@@ -39,6 +39,18 @@ TEST_F(LocalStoreTest, PutGetListAndLocalPath) {
   EXPECT_EQ(s.LocalPath("2/result.json"), dir_.string() + "/2/result.json");
 }
 
+TEST_F(LocalStoreTest, CreateIsCreateOnly) {
+  auto store = OpenStore(dir_.string());
+  ASSERT_OK(store);
+  StatusOr<bool> made = (*store)->Create("rungs/0-1.json", "a");
+  ASSERT_OK(made);
+  EXPECT_TRUE(*made);
+  made = (*store)->Create("rungs/0-1.json", "b");
+  ASSERT_OK(made);
+  EXPECT_FALSE(*made);
+  EXPECT_EQ(*(*store)->Get("rungs/0-1.json"), "a");
+}
+
 TEST_F(LocalStoreTest, PutFileOntoItselfIsANoOp) {
   auto s = OpenLocalStore(dir_.string());
   ASSERT_OK(s->Put("a", "x"));

@@ -31,6 +31,7 @@ struct S3Client::Call {
   int64_t body_offset = 0;
   int64_t body_length = 0;
   std::string response_file;
+  bool if_none_match = false;  // If-None-Match: *; a 412 answer is returned, not an error
 };
 
 namespace {
@@ -134,7 +135,7 @@ StatusOr<cloud::HttpResponse> S3Client::Send(const Call& call) {
   bool refreshed = false;
   for (;;) {
     auto r = SendOnce(call);
-    if (r.ok() && r->status / 100 == 2) return r;
+    if (r.ok() && (r->status / 100 == 2 || (call.if_none_match && r->status == 412))) return r;
     if (!r.ok()) {
       Status err = r.status().WithContext("S3 " + call.op + " " + S3Path(call.bucket, call.key));
       err = Status(err.code(), err.message() + CredentialsNote());
@@ -185,6 +186,16 @@ Status S3Client::Put(const std::string& bucket, const std::string& key, std::str
   Call call{"PutObject", "PUT", bucket, key};
   call.body = body;
   return Send(call).status();
+}
+
+StatusOr<bool> S3Client::PutIfAbsent(const std::string& bucket, const std::string& key,
+                                     std::string_view body) {
+  Call call{"PutObject", "PUT", bucket, key};
+  call.body = body;
+  call.if_none_match = true;
+  call.headers.emplace_back("If-None-Match", "*");
+  SWEEP_ASSIGN_OR_RETURN(cloud::HttpResponse r, Send(call));
+  return r.status != 412;
 }
 
 Status S3Client::PutFile(const std::string& bucket, const std::string& key,

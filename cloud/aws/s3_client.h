@@ -78,6 +78,10 @@ class S3Client {
                                const std::string& local_path,
                                std::optional<ByteRange> range = std::nullopt);
   Status Put(const std::string& bucket, const std::string& key, std::string_view body);
+  // A conditional PUT (If-None-Match: *): true when it created the object, false when S3
+  // answered 412 Precondition Failed (the key exists; nothing written).
+  StatusOr<bool> PutIfAbsent(const std::string& bucket, const std::string& key,
+                             std::string_view body);
   // Single PUT below config.multipart_threshold, else multipart (aborted on failure).
   Status PutFile(const std::string& bucket, const std::string& key, const std::string& local_path);
   // DeleteObject. Deleting an absent key succeeds (S3 answers 204 either way).
