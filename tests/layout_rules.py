@@ -17,14 +17,16 @@ ALLOWED = {
     'sweep/spec': ['base', 'model', 'storage'],
     'sweep/results': ['base', 'storage', 'sweep/spec'],
     'sweep/report': ['base', 'storage', 'sweep/spec', 'sweep/results'],
-    'sweep/run': ['base', 'storage', 'sweep/spec', 'sweep/results'],
+    'sweep/search': ['base', 'storage', 'sweep/spec'],
+    'sweep/run': ['base', 'storage', 'sweep/spec', 'sweep/results', 'sweep/search'],
     'sweep/engines': ['base', 'cloud', 'cloud/aws', 'storage', 'sweep/spec', 'sweep/results',
-                      'sweep/run'],
+                      'sweep/run', 'sweep/search'],
     'sweep/predict': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/results'],
     'sweep/serve': ['base', 'model', 'sweep/predict'],
     'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/report',
-              'sweep/run', 'sweep/engines', 'sweep/predict', 'sweep/serve'],
-    'worker': ['base', 'model', 'data', 'storage', 'sweep/spec', 'cloud', 'cloud/aws'],
+              'sweep/run', 'sweep/engines', 'sweep/predict', 'sweep/serve', 'sweep/search'],
+    'worker': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/search', 'cloud',
+               'cloud/aws'],
 }
 # Test binaries, benchmarks and test tools may include any room.
 FREE = ('tests/', 'bench/')
