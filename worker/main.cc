@@ -38,6 +38,8 @@ constexpr const char* kEnvironmentHelp = R"(Environment:
   Attempt: AWS_BATCH_JOB_ATTEMPT (1-based), SLURM_RESTART_COUNT (0-based).
   SWEEP_PARAMS, SWEEP_STORAGE  defaults of --params and --storage.
   SWEEP_THREADS                training threads when the row and --threads say nothing.
+  SWEEP_RUNG                   BRACKET-RUNG: a child of a successive-halving rung of a spec
+                               with early_terminate; the index is a position in the rung.
   SWEEP_CACHE_DIR              cache of s3:// inputs (else XDG_CACHE_HOME/sweep, else
                                HOME/.cache/sweep).
   SWEEP_SPOT_NOTICE            seconds: poll EC2's Spot interruption notice (IMDSv2) this often
@@ -107,6 +109,7 @@ int main(int argc, char** argv) {
       return sweep::ToInt(sweep::ExitCode::kBadInput);
     }
   }
+  options.rung = EnvOr("SWEEP_RUNG", "");
   InstallSignalHandlers();
   sweep::Status status = sweep::worker::RunWorker(options, &g_stop);
   if (!status.ok()) sweep::log::Error(status.message());

@@ -18,6 +18,7 @@
 #include "sweep/spec/spec.h"
 #include "worker/checkpoint.h"
 #include "worker/publish.h"
+#include "worker/rung.h"
 #include "worker/spot_notice.h"
 
 namespace sweep::worker {
@@ -145,7 +146,8 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
 // interruption.
 StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
                                       const std::atomic<bool>* stop, double spot_notice_s,
-                                      RowCheckpoint* checkpoint, model::Mlp* mlp) {
+                                      int pause_after_epoch, RowCheckpoint* checkpoint,
+                                      model::Mlp* mlp) {
   std::atomic<bool> notice{false};
   std::optional<SpotNoticeWatcher> watcher;
   if (spot_notice_s > 0) watcher.emplace(spot_notice_s, &notice);
@@ -155,6 +157,7 @@ StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Da
   hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
   hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
   hooks.resume = checkpoint->state();
+  hooks.pause_after_epoch = pause_after_epoch;
   auto report = model::Train(config, train, mlp, hooks);
   if (!report.ok() && report.status().code() == StatusCode::kCorruption && hooks.resume) {
     checkpoint->Discard(report.status().message());
@@ -164,10 +167,47 @@ StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Da
   return report;
 }
 
+// A rung's child: which row it trains (options->index becomes the row), or nullopt when the
+// rung's record of that row is already in storage.
+StatusOr<std::optional<RungTask>> PrepareRung(WorkerOptions* options) {
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options->params, options->overrides));
+  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options->storage));
+  SWEEP_ASSIGN_OR_RETURN(RungTask task,
+                         ResolveRungTask(options->rung, spec, options->index, *store));
+  options->index = task.row;
+  SWEEP_ASSIGN_OR_RETURN(bool done, RungDone(task, *store));
+  if (!done) return std::optional<RungTask>(task);
+  log::Info(fmt::format("row {}: {} is done already", task.row, task.Describe()));
+  return std::optional<RungTask>();
+}
+
+// The end of a rung before the last: the row's metrics at the band (the test set evaluated
+// with the weights as they are) as its band record; the checkpoint stays for the next rung.
+Status PublishPaused(const RungTask& task, storage::Store& store, const model::TrainReport& report,
+                     const model::Mlp& mlp, const std::optional<Dataset>& test,
+                     const model::TrainConfig& config, storage::RunResult* result) {
+  model::Metrics test_metrics;
+  if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
+  result->status = storage::ResultStatus::kSucceeded;
+  FillMetrics(report, test_metrics, result);
+  SWEEP_RETURN_IF_ERROR(PublishBand(task, store, *result).WithContext("publish band record"));
+  std::string summary = fmt::format("row {} reached the end of {}", task.row, task.Describe());
+  for (const auto& [name, value] : result->metrics)
+    summary += fmt::format(" {}={:.4f}", name, value);
+  log::Info(summary);
+  return Status::Ok();
+}
+
 }  // namespace
 
-Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
+Status RunWorker(const WorkerOptions& given, const std::atomic<bool>* stop) {
   auto start = Clock::now();
+  WorkerOptions options = given;
+  std::optional<RungTask> rung;
+  if (!options.rung.empty()) {
+    SWEEP_ASSIGN_OR_RETURN(rung, PrepareRung(&options));
+    if (!rung) return Status::Ok();
+  }
   // A file size limit (ulimit -f) would kill the process with SIGXFSZ mid-publish, leaving temp
   // files; ignored, the write fails with EFBIG and the normal path cleans up and exits 75.
   std::signal(SIGXFSZ, SIG_IGN);
@@ -200,12 +240,20 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   RowCheckpoint checkpoint(store.get(), options.index, row_hash, options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
-  auto report = TrainRow(config, train, stop, options.spot_notice_s, &checkpoint, &mlp);
+  const int pause = rung && !rung->last ? rung->epochs : 0;
+  auto report = TrainRow(config, train, stop, options.spot_notice_s, pause, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
   result.resumes = checkpoint.resumes();
+  if (report->paused) {
+    result.seconds = SecondsSince(start);
+    return PublishPaused(*rung, *store, *report, mlp, test, config, &result);
+  }
   if (report->diverged) {
     SWEEP_RETURN_IF_ERROR(PublishDiverged(*store, *report, train, start, &result));
+    if (pause > 0) {
+      SWEEP_RETURN_IF_ERROR(PublishBand(*rung, *store, result));
+    }
     if (!config.checkpoint.keep) checkpoint.Remove();
     return Status::Ok();
   }

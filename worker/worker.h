@@ -26,7 +26,9 @@ struct WorkerOptions {
   std::string storage = "/storage";    // folder or s3://bucket/prefix
   std::vector<std::string> overrides;  // "key=value", applied to the row (sweep/spec/spec.h)
   int threads = 0;                     // 0 = the row's `threads`, else the CPU quota
-  double spot_notice_s = 0;  // > 0: poll EC2's Spot interruption notice this often (seconds)
+  double spot_notice_s = 0;
+  std::string rung;  // SWEEP_RUNG "B-R": a child of a successive-halving rung (worker/rung.h)  // >
+                     // 0: poll EC2's Spot interruption notice this often (seconds)
 };
 
 // Runs one row. `stop` is set by the signal handler. The returned status decides the exit

@@ -15,6 +15,7 @@
 #include "storage/store.h"
 #include "sweep/results/scan.h"
 #include "sweep/results/selection.h"
+#include "sweep/run/halving_run.h"
 #include "sweep/run/scheduler.h"
 #include "sweep/run/worker_path.h"
 #include "sweep/spec/plan.h"
@@ -89,6 +90,15 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   if (!o.only.empty()) {
     SWEEP_ASSIGN_OR_RETURN(flags.only, ParseIndexList(o.only, count));
   }
+  std::optional<search::HalvingPlan> halving;
+  if (spec.early_terminate) {
+    if (!o.only.empty() || o.missing || o.failed || o.force) {
+      return Status::InvalidArgument(
+          "--only, --missing, --failed and --force do not apply to early_terminate: the rungs "
+          "decide which rows run (rerun the same command to resume)");
+    }
+    SWEEP_ASSIGN_OR_RETURN(halving, search::MakeHalvingPlan(spec));
+  }
   SWEEP_ASSIGN_OR_RETURN(std::string worker, FindWorker(o.worker, WorkerHost::kHere));
   SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenStore(o.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext(o.storage));
@@ -133,6 +143,7 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   config.rerun_failed = RerunCommand(plan, o.storage, "--failed");
   config.rerun_replan = RerunCommand(plan, o.storage, "--replan");
 
+  if (halving) return RunHalving(config, *halving, *store);
   std::fprintf(stderr, "sweep: %d row%s in %s; running %zu (%d at a time, %d thread%s each)", count,
                count == 1 ? "" : "s", o.storage.c_str(), sel.run.size(),
                std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())), o.threads,

@@ -73,8 +73,6 @@ double Now() {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-std::string ResultKey(int index) { return storage::ResultPath("", index); }
-
 // Removes the temp files of an atomic write that a SIGKILL interrupted (".name.tmp.pid.n").
 void RemoveTempFiles(const std::string& dir) {
   DIR* d = opendir(dir.c_str());
@@ -143,6 +141,12 @@ class Loop {
     return storage::LocalLogPathForRemote(index);  // an s3:// root has no local folder
   }
 
+  // Where the row's worker publishes: result.json, or its record in a rung.
+  std::string RecordKey(int index) const {
+    auto it = c_.rungs.find(index);
+    return it == c_.rungs.end() ? storage::ResultPath("", index) : it->second.record_key;
+  }
+
   void Start(int index, int attempt) {
     std::string log = LogPathFor(index);
     Status dir = CreateDirectories(log.substr(0, log.rfind('/')));
@@ -160,10 +164,22 @@ class Loop {
                 {"SWEEP_THREADS", std::to_string(c_.threads)}};
     spec.env_unset = {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX",
                       "BATCH_TASK_RETRY_ATTEMPT", "SLURM_RESTART_COUNT"};
+    if (auto it = c_.rungs.find(index); it != c_.rungs.end()) {
+      for (auto& [name, value] : spec.env) {
+        if (name == "AWS_BATCH_JOB_ARRAY_INDEX" || name == "SWEEP_INDEX") {
+          value = std::to_string(it->second.position);
+        }
+      }
+      spec.env.emplace_back("SWEEP_RUNG", it->second.rung);
+    } else {
+      spec.env_unset.push_back("SWEEP_RUNG");
+    }
     spec.log_path = log;
-    spec.append_log = attempt > 1;
+    // A promoted row goes on in the log of its earlier rungs.
+    spec.append_log =
+        attempt > 1 || (c_.rungs.count(index) > 0 && !c_.rungs.at(index).rung.ends_with("-0"));
     Child child{index, attempt, Now(), std::nullopt};
-    if (StatusOr<std::string> old = store_.Get(ResultKey(index)); old.ok()) {
+    if (StatusOr<std::string> old = store_.Get(RecordKey(index)); old.ok()) {
       child.old_result = std::move(old).value();
     }
     StatusOr<pid_t> pid = dir.ok() ? SpawnChild(spec) : StatusOr<pid_t>(dir);
@@ -222,7 +238,7 @@ class Loop {
 
   // The row's result.json now; `fresh` tells whether this attempt wrote it.
   std::optional<storage::RunResult> CurrentResult(const Child& child, bool* fresh) {
-    StatusOr<std::string> text = store_.Get(ResultKey(child.index));
+    StatusOr<std::string> text = store_.Get(RecordKey(child.index));
     if (!text.ok()) return std::nullopt;
     *fresh = !child.old_result || *child.old_result != *text;
     StatusOr<storage::RunResult> parsed = storage::ParseResult(*text);
@@ -261,6 +277,9 @@ class Loop {
       }
     }
     if (child.attempt > 1) line += " (attempt " + std::to_string(child.attempt) + ")";
+    if (auto it = c_.rungs.find(child.index); it != c_.rungs.end()) {
+      line += " (rung " + it->second.rung + ", epoch " + std::to_string(r.epochs) + ")";
+    }
     progress_.Line(line);
   }
 
@@ -290,7 +309,7 @@ class Loop {
     r.error = "worker exited with code " + std::to_string(code) + ": " + reason;
     char host[256] = {};
     if (gethostname(host, sizeof(host) - 1) == 0) r.host = host;
-    Status st = store_.Put(ResultKey(child.index), ToJsonText(r));
+    Status st = store_.Put(RecordKey(child.index), ToJsonText(r));
     if (!st.ok()) progress_.Line("warning: could not record the failure: " + st.ToString());
   }
 

@@ -2,6 +2,7 @@
 // signal. Used by runner.cc once the plan is written and the rows are selected.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,15 @@
 #include "sweep/run/runner.h"
 
 namespace sweep {
+
+// A row run as a child of a successive-halving rung (worker/rung.h): SWEEP_RUNG and the row's
+// position in the rung go to the worker, and the row's record there is `record_key` (its band
+// record, or result.json in the last rung).
+struct RungChild {
+  std::string rung;  // "B-R"
+  int position = 0;
+  std::string record_key;
+};
 
 struct ScheduleConfig {
   std::string worker;       // executable
@@ -26,6 +36,7 @@ struct ScheduleConfig {
   int skipped = 0;           // for the display
   std::string rerun_failed;  // command printed when rows failed transiently (not exit 2)
   std::string rerun_replan;  // command printed, after "fix the spec", when rows failed with exit 2
+  std::map<int, RungChild> rungs;  // row -> its rung; rows not in it run as plain rows
 };
 
 // Runs `rows` (ascending indices) and returns what happened. Installs SIGINT/SIGTERM handlers

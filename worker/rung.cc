@@ -1,0 +1,79 @@
+#include "worker/rung.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "storage/layout.h"
+#include "sweep/search/halving.h"
+#include "sweep/search/rung_decision.h"
+
+namespace sweep::worker {
+
+std::string RungTask::Describe() const {
+  return fmt::format("rung {} of bracket {} (to epoch {})", rung, bracket, epochs);
+}
+
+StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, int position,
+                                   storage::Store& store) {
+  RungTask task;
+  char tail = 0;
+  if (std::sscanf(rung.c_str(), "%d-%d%c", &task.bracket, &task.rung, &tail) != 2 ||
+      task.bracket < 0 || task.rung < 0) {
+    return Status::InvalidArgument("SWEEP_RUNG: expected BRACKET-RUNG (0-1), got '" + rung + "'");
+  }
+  if (!spec.early_terminate) {
+    return Status::InvalidArgument("SWEEP_RUNG is set but " + spec.source +
+                                   " has no early_terminate");
+  }
+  SWEEP_ASSIGN_OR_RETURN(search::HalvingPlan plan, search::MakeHalvingPlan(spec));
+  if (task.bracket >= static_cast<int>(plan.brackets.size()) ||
+      task.rung >= static_cast<int>(plan.brackets[task.bracket].rungs.size())) {
+    return Status::InvalidArgument("SWEEP_RUNG: no rung " + rung + " in " + spec.source);
+  }
+  const search::HalvingRung& r = plan.brackets[task.bracket].rungs[task.rung];
+  task.epochs = r.epochs;
+  task.last = r.last;
+  SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows,
+                         search::RungRows(store, plan, task.bracket, task.rung));
+  if (position < 0 || position >= static_cast<int>(rows.size())) {
+    return Status::InvalidArgument(fmt::format("index {} is past the end of {}: {} rows", position,
+                                               task.Describe(), rows.size()));
+  }
+  task.row = rows[position];
+  return task;
+}
+
+namespace {
+
+// The record at `key` when it parses and says the row finished (succeeded or diverged).
+StatusOr<std::optional<storage::RunResult>> Finished(storage::Store& store,
+                                                     const std::string& key) {
+  StatusOr<std::string> text = store.Get(key);
+  if (text.status().code() == StatusCode::kNotFound) return std::optional<storage::RunResult>();
+  if (!text.ok()) return text.status();
+  StatusOr<storage::RunResult> r = storage::ParseResult(*text);
+  if (!r.ok() || r->status == storage::ResultStatus::kFailed) {
+    return std::optional<storage::RunResult>();
+  }
+  return std::optional<storage::RunResult>(std::move(r).value());
+}
+
+}  // namespace
+
+StatusOr<bool> RungDone(const RungTask& task, storage::Store& store) {
+  SWEEP_ASSIGN_OR_RETURN(auto result, Finished(store, storage::ResultPath("", task.row)));
+  if (task.last) return result.has_value();
+  SWEEP_ASSIGN_OR_RETURN(auto band, Finished(store, storage::BandPath("", task.row, task.epochs)));
+  if (band) return true;
+  if (!result || result->status != storage::ResultStatus::kDiverged) return false;
+  SWEEP_RETURN_IF_ERROR(PublishBand(task, store, *result));
+  return true;
+}
+
+Status PublishBand(const RungTask& task, storage::Store& store, storage::RunResult record) {
+  record.model.clear();  // the band record names no model: the weights are in the checkpoint
+  return store.Put(storage::BandPath("", task.row, task.epochs), storage::ToJsonText(record));
+}
+
+}  // namespace sweep::worker
