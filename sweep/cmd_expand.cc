@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "model/config.h"
 #include "sweep/commands.h"
+#include "sweep/search/halving.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
 
@@ -38,6 +39,12 @@ int RunExpand(const ExpandOptions& o) {
   std::fflush(stdout);
   std::fprintf(stderr, "%zu row%s (%s, hash %s)\n", spec->rows.size(),
                spec->rows.size() == 1 ? "" : "s", spec->form.c_str(), RowsHash(spec->rows).c_str());
+  if (!spec->early_terminate) return 0;
+  StatusOr<search::HalvingPlan> plan = search::MakeHalvingPlan(*spec);
+  if (!plan.ok()) return Fail("expand", plan.status());
+  for (const std::string& line : search::DescribeHalvingPlan(*plan)) {
+    std::fprintf(stderr, "successive halving: %s\n", line.c_str());
+  }
   return 0;
 }
 

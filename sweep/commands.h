@@ -17,5 +17,6 @@ void AddKeysCommand(CLI::App& app, int* exit_code);     // keys
 void AddPredictCommand(CLI::App& app, int* exit_code);  // predict
 void AddServeCommand(CLI::App& app, int* exit_code);    // serve
 void AddReportCommand(CLI::App& app, int* exit_code);   // report
+void AddPlanCommand(CLI::App& app, int* exit_code);     // plan
 
 }  // namespace sweep

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   sweep::AddKeysCommand(app, &exit_code);
   sweep::AddPredictCommand(app, &exit_code);
   sweep::AddServeCommand(app, &exit_code);
+  sweep::AddPlanCommand(app, &exit_code);
   if (argc > 1 && std::string_view(argv[1]) == "help") return Help(app, argc, argv);
   try {
     app.parse(argc, argv);

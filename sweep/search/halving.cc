@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "sweep/spec/plan.h"
 #include "sweep/spec/row_config.h"
 
 namespace sweep::search {
@@ -112,6 +113,17 @@ StatusOr<HalvingPlan> MakeHalvingPlan(const Spec& spec) {
     }
   }
   return plan;
+}
+
+StatusOr<HalvingPlan> StoredHalvingPlan(storage::Store& store) {
+  SWEEP_ASSIGN_OR_RETURN(std::optional<Plan> stored, ReadPlan(store));
+  if (!stored) return Status::NotFound(store.root() + ": no sweep.json (nothing has run there)");
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, ParseSpec(stored->spec_text, stored->source, ""));
+  SWEEP_RETURN_IF_ERROR(ApplyOverrides(stored->overrides, &spec));
+  if (!spec.early_terminate) {
+    return Status::InvalidArgument(stored->source + " has no early_terminate: nothing to plan");
+  }
+  return MakeHalvingPlan(spec);
 }
 
 std::vector<std::string> DescribeHalvingPlan(const HalvingPlan& plan) {

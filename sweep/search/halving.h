@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/store.h"
 #include "sweep/spec/early_terminate.h"
 #include "sweep/spec/spec.h"
 
@@ -58,6 +59,11 @@ std::vector<int> Bands(const EarlyTerminate& et, int epochs);
 // Requires spec.early_terminate. Errors: InvalidArgument naming the problem (rows with other
 // epochs, early_stopping_patience, more brackets than levels or rows, an invalid row).
 StatusOr<HalvingPlan> MakeHalvingPlan(const Spec& spec);
+
+// The plan of the sweep stored under `store` (sweep.json: its spec text and --set overrides).
+// Errors: NotFound when there is no sweep.json; InvalidArgument when its spec has no
+// early_terminate; what ReadPlan and MakeHalvingPlan return.
+StatusOr<HalvingPlan> StoredHalvingPlan(storage::Store& store);
 
 // "27 rows: rung 0 27 rows to epoch 1, rung 1 9 rows to epoch 3, rung 2 3 rows to epoch 9
 // (at most 63 epochs; straight through: 243)" per bracket, one line each.

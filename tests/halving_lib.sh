@@ -1,0 +1,41 @@
+# Shared by the successive-halving end-to-end tests (sourced after lib.sh).
+#   write_halving_spec FILE   a 27-row W&B grid with early_terminate {min_iter 1, eta 3} and
+#                             9 epochs of a cosine schedule on a small spiral set (< 0.1 s a row)
+#   halving_counts ROOT       prints "BANDS1 BANDS3 RESULTS": band records at epochs 1 and 3,
+#                             and result.json files
+#   same_decisions A B        the two roots hold byte-identical rungs/ files
+write_halving_spec() {
+  cat >"$1" <<'YAML'
+method: grid
+metric: {name: val_accuracy, goal: maximize}
+early_terminate: {type: hyperband, min_iter: 1, eta: 3, strict: true}
+parameters:
+  dataset: {value: "synthetic:spiral?rows=300&noise=0.3"}
+  epochs: {value: 9}
+  batch_size: {value: 32}
+  validation_split: {value: 0.25}
+  lr_schedule: {value: cosine}
+  learning_rate: {values: [0.3, 0.03, 0.003]}
+  hidden: {values: [[4], [16], [32, 16]]}
+  seed: {values: [1, 2, 3]}
+YAML
+}
+
+halving_counts() {
+  local b1 b3 r
+  b1=$(find "$1" -path '*/bands/1.json' | wc -l)
+  b3=$(find "$1" -path '*/bands/3.json' | wc -l)
+  r=$(find "$1" -name result.json | wc -l)
+  echo "$b1 $b3 $r"
+}
+
+same_decisions() {
+  local f
+  for f in "$1"/rungs/*.json; do
+    cmp -s "$f" "$2/rungs/$(basename "$f")" || fail "$(basename "$f") differs between $1 and $2"
+  done
+  [[ $(ls "$1/rungs" | wc -l) == $(ls "$2/rungs" | wc -l) ]] || fail "rungs/ of $1 and $2 differ"
+}
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() { [[ "$1" == "$2" ]] || fail "$3: got '$1', want '$2'"; }
