@@ -1,8 +1,9 @@
 # Shared by the successive-halving end-to-end tests (sourced after lib.sh).
 #   write_halving_spec FILE   a 27-row W&B grid with early_terminate {min_iter 1, eta 3} and
 #                             9 epochs of a cosine schedule on a small spiral set (< 0.1 s a row)
-#   halving_counts ROOT       prints "BANDS1 BANDS3 RESULTS": band records at epochs 1 and 3,
-#                             and result.json files
+#   halving_counts ROOT       prints "BANDS1 BANDS3 MODELS": band records at epochs 1 and 3,
+#                             and model.h5 files (rows that finished the last rung; a row that
+#                             diverges publishes result.json with no model)
 #   same_decisions A B        the two roots hold byte-identical rungs/ files
 write_halving_spec() {
   cat >"$1" <<'YAML'
@@ -25,7 +26,7 @@ halving_counts() {
   local b1 b3 r
   b1=$(find "$1" -path '*/bands/1.json' | wc -l)
   b3=$(find "$1" -path '*/bands/3.json' | wc -l)
-  r=$(find "$1" -name result.json | wc -l)
+  r=$(find "$1" -name model.h5 | wc -l)
   echo "$b1 $b3 $r"
 }
 

@@ -18,7 +18,7 @@ grep -q "^sweep: rung 0: 27 rows to epoch 1, running 27$" run.log || { cat run.l
 grep -q "^sweep: rung 1: 9 rows to epoch 3, running 9; promoted rows " run.log || fail "rung 1"
 grep -q "^sweep: rung 2: 3 rows to epoch 9, running 3; promoted rows " run.log || fail "rung 2"
 grep -q "63 epochs over all rungs" run.log || fail "no epoch total"
-expect_eq "$(halving_counts S)" "27 9 3" "band records at 1 and 3, results"
+expect_eq "$(halving_counts S)" "27 9 3" "band records at 1 and 3, models"
 final=$(json_get S/rungs/0-2.json '" ".join(map(str, d["rows"]))')
 for r in $final; do
   [[ -f S/$r/result.json && -f S/$r/model/model.h5 ]] || fail "promoted row $r has no result"
