@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `sweep submit --engine aws-batch`: the --dry-run bodies for 1, 7 and 12,345 rows are SubmitJob
 # input botocore's Batch model accepts, with sizes {plain job}, {7}, {10000, 2345 @ 10000};
-# --missing/--failed narrow to those rows; a real submit reads the spec from S3 (s3rver), sends
+# --missing/--failed narrow to those rows; an early_terminate spec gives one array per rung, each
+# with dependsOn on the rung before; a real submit reads the spec from S3 (s3rver), sends
 # SubmitJob to a loopback stand-in for Batch, and the signature botocore recomputes matches.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
@@ -47,6 +48,24 @@ assert b["jobQueue"] == "sweep-gpu" and b["jobDefinition"] == "sweep-gpu:1", b
 assert b["jobName"].startswith("sweep-"), b
 PYEOF
 pass "dry run: botocore accepts 1/7/12,345-row bodies; sizes plain, 7, 10000 + 2345@10000"
+
+# early_terminate (issue 18): every rung at once, each depending on the rung before.
+source "$SWEEP_SOURCE_DIR/tests/halving_lib.sh"
+write_halving_spec "$T/halving.yml"
+expect_exit 0 "$SWEEP_BIN" "${SUBMIT[@]}" "$T/halving.yml" --dry-run
+"$PY" "$CHECK" validate SubmitJob "$T/out" || fail "early_terminate: botocore rejects the bodies"
+"$PY" - "$T/out" <<'PYEOF' || fail "early_terminate: rungs or dependsOn"
+import json, sys
+bodies = [json.loads(line) for line in open(sys.argv[1])]
+sizes = [b["arrayProperties"]["size"] for b in bodies]
+assert sizes == [27, 9, 3], sizes
+rungs = [{e["name"]: e["value"] for e in b["containerOverrides"]["environment"]}["SWEEP_RUNG"] for b in bodies]
+assert rungs == ["0-0", "0-1", "0-2"], rungs
+assert "dependsOn" not in bodies[0]
+for before, body in zip(bodies, bodies[1:]):
+    assert body["dependsOn"] == [{"jobId": "<" + before["jobName"] + ">"}], body["dependsOn"]
+PYEOF
+pass "early_terminate dry run: arrays of 27, 9, 3 with SWEEP_RUNG, each dependsOn the rung before"
 
 # Bad input never reaches the network: exit 2 with a reason.
 expect_exit 2 "$SWEEP_BIN" "${SUBMIT[@]}" "$T/spec7.yml"

@@ -27,9 +27,16 @@ Status AwsBatchEngine::Submit(const ArraySubmission& job, std::ostream& out) con
   const std::string& params = job.params;
   const std::string& storage = job.storage;
   const std::string& job_name = job.job_name;
+  std::vector<std::string>* job_ids = job.job_ids;
+  const std::string& rung = job.rung;
   std::vector<json> bodies = BatchSubmitBodies(o, parts, params, storage, job_name);
+  for (json& body : bodies) AddRungToBody(job.rung, job.depends_on, &body);
   if (o.dry_run) {
-    for (const json& body : bodies) out << body.dump() << "\n";
+    for (const json& body : bodies) {
+      out << body.dump() << "\n";
+      if (job.job_ids != nullptr)
+        job.job_ids->push_back("<" + body["jobName"].get<std::string>() + ">");
+    }
     log::Info("dry run: " + std::to_string(bodies.size()) +
               " SubmitJob request(s) printed, nothing sent");
     return Status::Ok();
@@ -47,9 +54,11 @@ Status AwsBatchEngine::Submit(const ArraySubmission& job, std::ostream& out) con
     }
     const ArrayPart& part = parts[i];
     out << "submitted " << job->job_name << ": " << job->job_id << " ("
-        << (part.plain ? "plain job" : "array of " + std::to_string(part.size)) << ", rows "
+        << (part.plain ? "plain job" : "array of " + std::to_string(part.size))
+        << (rung.empty() ? ", rows " : ", rung " + rung + " positions ")
         << FormatIndexRanges(part.rows) << ")\n";
     ids.push_back(job->job_id);
+    if (job_ids != nullptr) job_ids->push_back(job->job_id);
   }
   std::string all;
   for (const auto& id : ids) all += (all.empty() ? "" : " ") + id;
@@ -60,6 +69,18 @@ Status AwsBatchEngine::Submit(const ArraySubmission& job, std::ostream& out) con
 }
 
 }  // namespace
+
+void AddRungToBody(const std::string& rung, const std::vector<std::string>& depends_on,
+                   json* body) {
+  if (!rung.empty()) {
+    (*body)["containerOverrides"]["environment"].push_back(
+        {{"name", "SWEEP_RUNG"}, {"value", rung}});
+  }
+  if (depends_on.empty()) return;
+  json list = json::array();
+  for (const auto& id : depends_on) list.push_back({{"jobId", id}});
+  (*body)["dependsOn"] = list;
+}
 
 std::unique_ptr<JobArrayEngine> MakeAwsBatchEngine() { return std::make_unique<AwsBatchEngine>(); }
 

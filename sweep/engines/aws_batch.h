@@ -20,4 +20,10 @@ std::vector<nlohmann::json> BatchSubmitBodies(const SubmitOptions& options,
                                               const std::string& params, const std::string& storage,
                                               const std::string& job_name);
 
+// A rung's SubmitJob body (sweep/search/halving.h): SWEEP_RUNG among the container overrides
+// when `rung` is set, and "dependsOn": [{"jobId": id}] for each of `depends_on` (the arrays of
+// the rung before: a dependency on an array job waits for all its children).
+void AddRungToBody(const std::string& rung, const std::vector<std::string>& depends_on,
+                   nlohmann::json* body);
+
 }  // namespace sweep

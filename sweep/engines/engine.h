@@ -55,6 +55,13 @@ struct ArraySubmission {
   std::string storage;                  // the results root as the workers see it
   std::string job_name;                 // of the first part; PartJobName for the others
   int count = 0;                        // rows in the spec
+  // Successive halving (sweep/search/halving.h): the rung every child belongs to ("B-R",
+  // SWEEP_RUNG; the parts' indices are then positions in the rung), and the jobs each part
+  // waits for (Slurm --dependency=afterany, Batch dependsOn). Empty: plain rows, no wait.
+  std::string rung;
+  std::vector<std::string> depends_on;
+  // When set, the engine appends the id of each part it submitted (a dry run: "<job name>").
+  std::vector<std::string>* job_ids = nullptr;
 };
 
 class JobArrayEngine {

@@ -64,13 +64,20 @@ std::vector<std::string> SbatchArgv(const ArraySubmission& run, const ArrayPart&
   std::vector<std::string> argv = {"sbatch", "--parsable",
                                    "--array=" + SlurmArraySpec(part, run.options.max_parallel),
                                    "--job-name=" + name, "--output=" + log_dir + "/%x-%A_%a.out"};
+  if (!run.depends_on.empty()) {
+    std::string dependency = "--dependency=afterany";
+    for (const auto& id : run.depends_on) dependency += ":" + id;
+    argv.push_back(dependency);
+  }
   for (const auto& a : run.options.sbatch_args) argv.push_back(a);
   argv.push_back(script);
   return argv;
 }
 
 // Polls squeue until none of `ids` is pending or running. Errors: Unavailable on timeout.
-Status WaitForJobs(const std::vector<std::string>& ids, int timeout_s) {
+}  // namespace
+
+Status WaitForSlurmJobs(const std::vector<std::string>& ids, int timeout_s) {
   std::string list;
   for (const auto& id : ids) list += (list.empty() ? "" : ",") + id;
   const auto start = std::chrono::steady_clock::now();
@@ -93,6 +100,8 @@ Status WaitForJobs(const std::vector<std::string>& ids, int timeout_s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 }
+
+namespace {
 
 // The highest task exit code of the finished arrays, from `scontrol -o show job` (one line per
 // task, "ExitCode=2:0"); the controller keeps finished jobs for MinJobAge (300 s by default),
@@ -187,8 +196,8 @@ std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env
                                       const std::string& worker) {
   // AWS_BATCH_JOB_ARRAY_INDEX too: the worker reads it before SLURM_ARRAY_TASK_ID.
   std::set<std::string> ours = {
-      "SWEEP_PARAMS",       "SWEEP_STORAGE",   "SWEEP_WORKER_BIN",         "SWEEP_INDEX",
-      "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP", "AWS_BATCH_JOB_ARRAY_INDEX"};
+      "SWEEP_PARAMS",       "SWEEP_STORAGE",   "SWEEP_WORKER_BIN",          "SWEEP_INDEX",
+      "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP", "AWS_BATCH_JOB_ARRAY_INDEX", "SWEEP_RUNG"};
   std::vector<std::string> env;
   for (const auto& e : caller_env) {
     if (ours.count(e.substr(0, e.find('='))) == 0) env.push_back(e);
@@ -197,6 +206,7 @@ std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env
   env.push_back("SWEEP_STORAGE=" + run.storage);
   env.push_back("SWEEP_WORKER_BIN=" + worker);
   for (const auto& [k, v] : part.Env()) env.push_back(k + "=" + v);
+  if (!run.rung.empty()) env.push_back("SWEEP_RUNG=" + run.rung);
   return env;
 }
 
@@ -246,6 +256,8 @@ Status SlurmEngine::Submit(const ArraySubmission& run, std::ostream& out) const 
       }
       line.pop_back();
       out << line << "\n";
+      if (run.job_ids != nullptr)
+        run.job_ids->push_back("<" + PartName(run, static_cast<int>(i)) + ">");
     }
     log::Info("dry run: " + std::to_string(run.parts.size()) + " sbatch command(s) printed");
     return Status::Ok();
@@ -268,9 +280,11 @@ Status SlurmEngine::Submit(const ArraySubmission& run, std::ostream& out) const 
                                  "): " + Trim(r.output) + "; " + done);
     }
     out << "submitted " << PartName(run, static_cast<int>(i)) << ": job " << id << " (array "
-        << SlurmArraySpec(part, run.options.max_parallel) << ", rows "
+        << SlurmArraySpec(part, run.options.max_parallel)
+        << (run.rung.empty() ? ", rows " : ", rung " + run.rung + " positions ")
         << FormatIndexRanges(part.rows) << ")\n";
     ids.push_back(id);
+    if (run.job_ids != nullptr) run.job_ids->push_back(id);
   }
   std::string list;
   for (const auto& id : ids) list += (list.empty() ? "" : ",") + id;
@@ -279,7 +293,7 @@ Status SlurmEngine::Submit(const ArraySubmission& run, std::ostream& out) const 
       << "\n";
   out.flush();
   if (!run.options.wait) return Status::Ok();
-  SWEEP_RETURN_IF_ERROR(WaitForJobs(ids, run.options.wait_timeout_s));
+  SWEEP_RETURN_IF_ERROR(WaitForSlurmJobs(ids, run.options.wait_timeout_s));
   return ReportRows(run, count, HighestExitCode(ids), out);
 }
 

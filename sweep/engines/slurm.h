@@ -25,6 +25,10 @@ std::unique_ptr<JobArrayEngine> MakeSlurmEngine();
 Status PinSlurmPlan(const std::string& storage_root, const std::string& params, const Spec& spec,
                     bool replan);
 
+// Polls squeue until none of `ids` is pending or running. Errors: Unavailable after
+// `timeout_s` (0 = no limit).
+Status WaitForSlurmJobs(const std::vector<std::string>& ids, int timeout_s);
+
 // MaxArraySize from `scontrol show config`; kSlurmDefaultMaxArraySize when scontrol fails.
 int QuerySlurmMaxArraySize();
 
@@ -35,8 +39,9 @@ std::string SlurmArraySpec(const ArrayPart& part, int max_parallel);
 int ParseMaxArraySize(const std::string& scontrol_config, int fallback);
 
 // The environment a task gets on top of the caller's: SWEEP_PARAMS, SWEEP_STORAGE,
-// SWEEP_WORKER_BIN and the part's Env(); SWEEP_INDEX* and AWS_BATCH_JOB_ARRAY_INDEX inherited
-// from the caller are dropped (they would override the task's own index).
+// SWEEP_WORKER_BIN, the part's Env() and SWEEP_RUNG for a rung's array; SWEEP_INDEX*,
+// SWEEP_RUNG and AWS_BATCH_JOB_ARRAY_INDEX inherited from the caller are dropped (they would
+// override the task's own index).
 std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env,
                                       const ArraySubmission& run, const ArrayPart& part,
                                       const std::string& worker);

@@ -11,6 +11,7 @@
 #include "cloud/aws/batch_client.h"
 #include "storage/layout.h"
 #include "sweep/engines/engine.h"
+#include "sweep/engines/halving_submit.h"
 #include "sweep/engines/slurm.h"
 #include "sweep/results/scan.h"
 #include "sweep/results/selection.h"
@@ -124,6 +125,7 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
   if (o.engine == Engine::kSlurm && !o.dry_run) {
     SWEEP_RETURN_IF_ERROR(PinSlurmPlan(storage, params, spec, o.replan));
   }
+  if (spec.early_terminate) return SubmitHalving(resolved, spec, params, job_name, out);
   SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, RowsToSubmit(resolved, count));
   if (rows.empty()) {
     log::Info("nothing to submit: no " +

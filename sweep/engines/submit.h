@@ -12,6 +12,8 @@
 //              then reports the rows from storage.
 //   k8s        --dry-run only: the Indexed Job manifests (jobs/k8s/indexed-job.yaml), one YAML
 //              document per part, for `kubectl apply -f -`.
+// A spec with early_terminate submits every rung at once, each depending on the one before
+// (sweep/engines/halving_submit.h); k8s refuses it.
 // --missing / --failed submit only the rows without a result / with a failed result
 // (read from the storage root, sweep/results/scan.h).
 #pragma once
