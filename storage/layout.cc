@@ -57,7 +57,8 @@ std::string BandPath(const std::string& root, int index, int epochs) {
 }
 
 std::string RungPath(const std::string& root, int bracket, int rung) {
-  return JoinPath(root, "rungs/" + std::to_string(bracket) + "-" + std::to_string(rung) + ".json");
+  return JoinPath(root, std::string(kRungsDir) + "/" + std::to_string(bracket) + "-" +
+                            std::to_string(rung) + ".json");
 }
 
 std::string LockPath(const std::string& root) { return JoinPath(root, std::string(kLockFile)); }

@@ -39,6 +39,7 @@ inline constexpr std::string_view kWorkerLogFile = "worker.log";  // in {root}/{
 inline constexpr std::string_view kSlurmLogDir = ".slurm";        // in {root}
 inline constexpr std::string_view kLockFile = ".sweep.lock";      // in {root} (local roots)
 inline constexpr std::string_view kHistoryDir = "history";        // in {root}
+inline constexpr std::string_view kRungsDir = "rungs";            // in {root}: promotions
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);

@@ -1,14 +1,23 @@
 // `sweep collect` and `sweep status`: flags -> options -> Collect / ShowStatus
 // (sweep/results/leaderboard.h).
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "base/exit_code.h"
 #include "base/log.h"
 #include "sweep/commands.h"
 #include "sweep/results/collect.h"
+#include "sweep/search/rung_status.h"
 
 namespace sweep {
 namespace {
+
+// The rungs of an early_terminate sweep after the usual output (sweep/search/rung_status.h).
+Status PrintRungs(const std::string& storage, std::FILE* to) {
+  SWEEP_ASSIGN_OR_RETURN(std::vector<std::string> lines, search::RungStatusLines(storage));
+  for (const std::string& line : lines) std::fprintf(to, "%s\n", line.c_str());
+  return Status::Ok();
+}
 
 struct CollectFlags {
   CollectOptions options;
@@ -39,6 +48,7 @@ void AddCollectCommand(CLI::App& app, int* exit_code) {
     if (!flags->metric.empty()) options.metric = flags->metric;
     if (!flags->goal.empty()) options.goal = flags->goal;
     Status st = Collect(options);
+    if (st.ok()) st = PrintRungs(options.storage, stderr);  // stdout may be CSV or JSON
     if (!st.ok()) log::Error("sweep collect: " + st.message());
     *exit_code = ToInt(ExitCodeFor(st));
   });
@@ -49,6 +59,7 @@ void AddCollectCommand(CLI::App& app, int* exit_code) {
   status->add_option("storage", *storage, "Results folder (or s3:// root)")->required();
   status->callback([storage, exit_code] {
     Status st = ShowStatus(*storage);
+    if (st.ok()) st = PrintRungs(*storage, stdout);
     if (!st.ok()) log::Error("sweep status: " + st.message());
     *exit_code = ToInt(ExitCodeFor(st));
   });

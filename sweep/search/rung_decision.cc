@@ -15,12 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-struct Ranked {
-  int row = 0;
-  double value = 0;
-  std::string status;  // "" = ranked by value; else failed, diverged, missing, nan
-};
-
 bool Better(double a, double b, bool maximize) { return maximize ? a > b : a < b; }
 
 // The value a band record ranks by: strict, its metric at the band; else the best of that
@@ -37,8 +31,9 @@ double RecordValue(const storage::RunResult& r, const HalvingPlan& plan) {
   return value;
 }
 
-StatusOr<Ranked> RankRow(storage::Store& store, const HalvingPlan& plan, int row, int epochs) {
-  StatusOr<std::string> text = store.Get(storage::BandPath("", row, epochs));
+StatusOr<Ranked> RankRow(storage::Store& store, const HalvingPlan& plan, int row,
+                         const std::string& key) {
+  StatusOr<std::string> text = store.Get(key);
   if (text.status().code() == StatusCode::kNotFound) return Ranked{row, 0, "missing"};
   if (!text.ok()) return text.status();
   StatusOr<storage::RunResult> r = storage::ParseResult(*text);
@@ -56,12 +51,13 @@ std::string DecisionKey(int bracket, int rung) { return storage::RungPath("", br
 
 }  // namespace
 
-StatusOr<std::string> ComputeDecision(storage::Store& store, const HalvingPlan& plan, int bracket,
-                                      int rung, const std::vector<int>& previous_rows) {
-  const HalvingRung& from = RungOf(plan, bracket, rung - 1);
+StatusOr<std::vector<Ranked>> RankRung(storage::Store& store, const HalvingPlan& plan,
+                                       const HalvingRung& rung, const std::vector<int>& rows) {
   std::vector<Ranked> ranking;
-  for (int row : previous_rows) {
-    SWEEP_ASSIGN_OR_RETURN(Ranked r, RankRow(store, plan, row, from.epochs));
+  for (int row : rows) {
+    const std::string key =
+        rung.last ? storage::ResultPath("", row) : storage::BandPath("", row, rung.epochs);
+    SWEEP_ASSIGN_OR_RETURN(Ranked r, RankRow(store, plan, row, key));
     ranking.push_back(std::move(r));
   }
   std::stable_sort(ranking.begin(), ranking.end(), [&](const Ranked& a, const Ranked& b) {
@@ -69,6 +65,13 @@ StatusOr<std::string> ComputeDecision(storage::Store& store, const HalvingPlan& 
     if (a.status.empty() && a.value != b.value) return Better(a.value, b.value, plan.maximize);
     return a.row < b.row;
   });
+  return ranking;
+}
+
+StatusOr<std::string> ComputeDecision(storage::Store& store, const HalvingPlan& plan, int bracket,
+                                      int rung, const std::vector<int>& previous_rows) {
+  const HalvingRung& from = RungOf(plan, bracket, rung - 1);
+  SWEEP_ASSIGN_OR_RETURN(std::vector<Ranked> ranking, RankRung(store, plan, from, previous_rows));
   const int keep = std::min<int>(RungOf(plan, bracket, rung).size, ranking.size());
   std::vector<int> rows;
   json list = json::array();

@@ -27,6 +27,18 @@ namespace sweep::search {
 
 inline constexpr int kRungDecisionFormatVersion = 1;
 
+// A row of a rung as ranked: by its record there (band record, or result.json in the last rung).
+struct Ranked {
+  int row = 0;
+  double value = 0;
+  std::string status;  // "" = ranked by value; else failed, diverged, missing, nan
+};
+
+// `rows` of `rung` ranked as a promotion ranks them: best first, ties by row, then the rows
+// without a value by row. Errors: Unavailable for storage trouble.
+StatusOr<std::vector<Ranked>> RankRung(storage::Store& store, const HalvingPlan& plan,
+                                       const HalvingRung& rung, const std::vector<int>& rows);
+
 // The rows of rung `rung` of `bracket`: rung 0 from the plan; a later rung from its decision,
 // read when it exists, else computed from the rung before (recursively) and created.
 // Errors: Unavailable for storage trouble (retry); Corruption when a decision on disk does not
