@@ -61,6 +61,10 @@ std::string RungPath(const std::string& root, int bracket, int rung) {
                             std::to_string(rung) + ".json");
 }
 
+std::string WavePath(const std::string& root, int wave) {
+  return JoinPath(root, std::string(kWavesDir) + "/" + std::to_string(wave) + ".json");
+}
+
 std::string LockPath(const std::string& root) { return JoinPath(root, std::string(kLockFile)); }
 std::string PlanPath(const std::string& root) { return JoinPath(root, std::string(kPlanFile)); }
 

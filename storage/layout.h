@@ -14,6 +14,8 @@
 //   {root}/rungs/{bracket}-{rung}.json   the promotion into rung `rung` (>= 1) of a bracket:
 //                                     written create-only by whoever needs it first
 //                                     (sweep/search/halving.h)
+//   {root}/waves/{wave}.json          the TPE proposal of wave `wave` (>= 1) of a method: bayes
+//                                     spec: create-only, like rungs/ (sweep/search/tpe_waves.h)
 //   {root}/history/{stamp}/           what `sweep run --replan` moved aside: the old sweep.json
 //                                     and the {index}/... files of changed and removed rows
 //   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
@@ -40,6 +42,7 @@ inline constexpr std::string_view kSlurmLogDir = ".slurm";        // in {root}
 inline constexpr std::string_view kLockFile = ".sweep.lock";      // in {root} (local roots)
 inline constexpr std::string_view kHistoryDir = "history";        // in {root}
 inline constexpr std::string_view kRungsDir = "rungs";            // in {root}: promotions
+inline constexpr std::string_view kWavesDir = "waves";            // in {root}: TPE proposals
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);
@@ -51,6 +54,7 @@ std::string CheckpointPath(const std::string& root, int index);
 std::string PlanPath(const std::string& root);
 std::string BandPath(const std::string& root, int index, int epochs);  // {index}/bands/{e}.json
 std::string RungPath(const std::string& root, int bracket, int rung);  // rungs/{b}-{r}.json
+std::string WavePath(const std::string& root, int wave);               // waves/{w}.json
 std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
 // {root}/history/{stamp}: one replan's moved-aside files; `stamp` is a UTC time, 20261207T041500Z.
 std::string HistoryDir(const std::string& root, const std::string& stamp);

@@ -1,6 +1,7 @@
 // `sweep plan --storage S [--check]`: the successive-halving plan of the sweep stored there
 // (rungs, their sizes and epochs) and, with --check, every promotion file recomputed from the
-// band records and compared byte for byte (sweep/search/rung_decision.h). Exit 1 on a mismatch.
+// band records and compared byte for byte (sweep/search/rung_decision.h); for a method: bayes
+// sweep its waves, and every wave file recomputed (tpe_waves.h). Exit 1 on a mismatch.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "sweep/commands.h"
 #include "sweep/search/halving.h"
 #include "sweep/search/rung_decision.h"
+#include "sweep/search/tpe_waves.h"
 
 namespace sweep {
 namespace {
@@ -24,9 +26,25 @@ int Fail(const Status& status) {
   return ToInt(ExitCodeFor(status));
 }
 
+// A bayes spec: its waves, and with --check each wave file recomputed.
+int RunWaves(const PlanOptions& o, storage::Store& store, const Spec& spec) {
+  std::printf("bayes (TPE): %d rows in %d waves of %d\n", spec.bayes->run_cap, spec.bayes->waves(),
+              spec.bayes->wave_size);
+  if (!o.check) return 0;
+  StatusOr<search::DecisionCheck> check = search::CheckWaves(store, spec);
+  if (!check.ok()) return Fail(check.status());
+  for (const std::string& line : check->lines) std::printf("%s\n", line.c_str());
+  std::printf("%d wave%s checked, %zu mismatch%s\n", check->checked, check->checked == 1 ? "" : "s",
+              check->problems.size(), check->problems.size() == 1 ? "" : "es");
+  return check->problems.empty() ? 0 : 1;
+}
+
 int RunPlan(const PlanOptions& o) {
   StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenStore(o.storage);
   if (!store.ok()) return Fail(store.status());
+  StatusOr<Spec> spec = search::StoredSpec(**store);
+  if (!spec.ok()) return Fail(spec.status());
+  if (spec->bayes) return RunWaves(o, **store, *spec);
   StatusOr<search::HalvingPlan> plan = search::StoredHalvingPlan(**store);
   if (!plan.ok()) return Fail(plan.status());
   for (const std::string& line : search::DescribeHalvingPlan(*plan)) {
@@ -47,7 +65,8 @@ int RunPlan(const PlanOptions& o) {
 void AddPlanCommand(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<PlanOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "plan", "Show the rungs of an early_terminate sweep; --check recomputes every promotion");
+      "plan",
+      "Show the rungs or waves of an adaptive sweep; --check recomputes every decision file");
   cmd->add_option("--storage", o->storage, "Results root, folder or s3://bucket/prefix")
       ->capture_default_str();
   cmd->add_flag("--check", o->check,

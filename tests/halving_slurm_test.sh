@@ -4,6 +4,7 @@
 # as 3 arrays), each rung's arrays with --dependency=afterany on the rung before's; the first
 # task of a rung computes its promotion. The promotions are byte-identical to a local
 # `sweep run` of the same spec and the final rows bit-identical; `sweep plan --check` passes.
+# Then `method: bayes`: one array per TPE wave, the same proposals as a local run.
 # Skips (77) without root or Slurm (tests/slurm_lib.sh).
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
@@ -33,3 +34,27 @@ for r in $(json_get local/rungs/0-2.json '" ".join(map(str, d["rows"]))'); do
 done
 "$SWEEP_BIN" plan --storage results --check >check.out 2>&1 || { cat check.out; fail "plan --check"; }
 pass "Slurm rungs with afterany dependencies: the same promotions and final rows as sweep run"
+
+# method: bayes: one array per TPE wave, each after the one before; the first task of a wave
+# computes its proposal; the same proposals as a local `sweep run`.
+cat >bayes.yml <<'YAML'
+method: bayes
+metric: {name: val_accuracy, goal: maximize}
+run_cap: 24
+wave_size: 8
+seed: 5
+parameters:
+  dataset: {value: "synthetic:spiral?rows=300&noise=0.3"}
+  epochs: {value: 4}
+  validation_split: {value: 0.25}
+  learning_rate: {distribution: log_uniform_values, min: 0.0003, max: 0.5}
+  hidden: {values: [[4], [16], [32, 16]]}
+YAML
+timeout 120 "$SWEEP_BIN" run bayes.yml --storage bayes-local -j 2 >bayes.log 2>&1 || { cat bayes.log; fail "local bayes"; }
+expect_exit 0 timeout 300 "$SWEEP_BIN" submit bayes.yml --engine slurm --storage bayes-slurm \
+  --wait --wait-timeout 240
+[[ $(grep -c "^submitted sweep-[0-9a-f]*-w[012]: job " "$T/out") == 3 ]] || { cat "$T/out" "$T/err"; fail "3 wave arrays"; }
+[[ $(find bayes-slurm -name result.json | wc -l) == 24 ]] || { dump_logs; fail "not 24 results on Slurm"; }
+cmp bayes-local/waves/1.json bayes-slurm/waves/1.json && cmp bayes-local/waves/2.json bayes-slurm/waves/2.json \
+  || fail "Slurm's waves differ from the local run's"
+pass "bayes on Slurm: 3 wave arrays with afterany; byte-identical proposals to sweep run"

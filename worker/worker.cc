@@ -14,6 +14,7 @@
 #include "model/train.h"
 #include "storage/layout.h"
 #include "storage/store.h"
+#include "sweep/search/tpe_waves.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
 #include "worker/checkpoint.h"
@@ -45,6 +46,13 @@ StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* 
   if (options.index >= rows) {
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
                                                options.index, options.params, rows, rows - 1));
+  }
+  if (spec.bayes && options.index >= spec.bayes->wave_size) {
+    // A TPE wave's row: the proposal in storage, computed first if nobody has yet.
+    SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
+    auto row = search::BayesRow(*store, spec, options.index);
+    if (!row.ok()) return row.status().WithContext(fmt::format("row {}: wave", options.index));
+    spec.rows[options.index] = std::move(row).value();
   }
   *row_hash = RowHash(spec.rows[options.index]);
   auto config = ConfigFromRow(spec.rows[options.index]);

@@ -1,5 +1,6 @@
 #include "sweep/engines/halving_submit.h"
 
+#include <algorithm>
 #include <ostream>
 #include <vector>
 
@@ -18,13 +19,13 @@ namespace {
 Status CheckHalvingOptions(const SubmitOptions& o) {
   if (o.engine == Engine::kK8s) {
     return Status::InvalidArgument(
-        "early_terminate: Kubernetes has no dependencies between Jobs, so the rungs cannot be "
-        "queued at once; run it with `sweep run`, or --engine slurm / aws-batch");
+        "early_terminate and method: bayes: Kubernetes has no dependencies between Jobs, so the "
+        "rungs or waves cannot be queued at once; use `sweep run`, or --engine slurm / aws-batch");
   }
   if (o.missing || o.failed) {
     return Status::InvalidArgument(
-        "--missing/--failed do not apply to early_terminate: the rungs decide which rows run; "
-        "submitting again redoes only what has no record");
+        "--missing/--failed do not apply to early_terminate or method: bayes: the rungs and "
+        "waves decide which rows run; submitting again redoes only what has no record");
   }
   return Status::Ok();
 }
@@ -57,6 +58,38 @@ Status ReportHalving(const SubmitOptions& o, const search::HalvingPlan& plan, st
 }
 
 }  // namespace
+
+Status SubmitWaves(const SubmitOptions& o, const Spec& spec, const std::string& params,
+                   const std::string& job_name, std::ostream& out) {
+  SWEEP_RETURN_IF_ERROR(CheckHalvingOptions(o));
+  const BayesSearch& b = *spec.bayes;
+  std::unique_ptr<JobArrayEngine> engine = MakeEngine(o.engine);
+  SubmitOptions each = o;
+  each.wait = false;
+  std::vector<std::string> before, all_ids;
+  for (int w = 0; w < b.waves(); ++w) {
+    std::vector<int> rows;
+    for (int i = w * b.wave_size; i < std::min(b.run_cap, (w + 1) * b.wave_size); ++i) {
+      rows.push_back(i);
+    }
+    SWEEP_ASSIGN_OR_RETURN(std::vector<ArrayPart> parts, PlanRows(rows, engine->Limits()));
+    std::vector<std::string> ids;
+    ArraySubmission job{each,
+                        spec,
+                        parts,
+                        params,
+                        o.storage,
+                        job_name + "-w" + std::to_string(w),
+                        static_cast<int>(spec.rows.size())};
+    job.depends_on = before;
+    job.job_ids = &ids;
+    SWEEP_RETURN_IF_ERROR(engine->Submit(job, out).WithContext("wave " + std::to_string(w)));
+    all_ids.insert(all_ids.end(), ids.begin(), ids.end());
+    before = std::move(ids);
+  }
+  if (!o.wait || o.dry_run) return Status::Ok();
+  return WaitForSlurmJobs(all_ids, o.wait_timeout_s);
+}
 
 Status SubmitHalving(const SubmitOptions& o, const Spec& spec, const std::string& params,
                      const std::string& job_name, std::ostream& out) {

@@ -22,4 +22,10 @@ namespace sweep {
 Status SubmitHalving(const SubmitOptions& options, const Spec& spec, const std::string& params,
                      const std::string& job_name, std::ostream& out);
 
+// `method: bayes`: one array per TPE wave (its rows by SWEEP_INDEX_OFFSET or _MAP), each
+// depending on the wave before; the first worker of a wave computes its proposal
+// (sweep/search/tpe_waves.h). --wait (Slurm) waits for the last wave.
+Status SubmitWaves(const SubmitOptions& options, const Spec& spec, const std::string& params,
+                   const std::string& job_name, std::ostream& out);
+
 }  // namespace sweep

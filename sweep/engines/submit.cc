@@ -126,6 +126,7 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
     SWEEP_RETURN_IF_ERROR(PinSlurmPlan(storage, params, spec, o.replan));
   }
   if (spec.early_terminate) return SubmitHalving(resolved, spec, params, job_name, out);
+  if (spec.bayes) return SubmitWaves(resolved, spec, params, job_name, out);
   SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, RowsToSubmit(resolved, count));
   if (rows.empty()) {
     log::Info("nothing to submit: no " +

@@ -148,7 +148,7 @@ Found ListLocalRoot(const std::string& root, Status* status) {
     if (ParseIndexName(name, &index)) {
       found.indices.push_back(index);
     } else if (name != storage::kPlanFile && name != storage::kHistoryDir &&
-               name != storage::kRungsDir) {
+               name != storage::kRungsDir && name != storage::kWavesDir) {
       found.foreign.emplace_back(name);
     }
   }
@@ -196,7 +196,8 @@ Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRo
         !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
       const bool ours = key == storage::kPlanFile || key.rfind(".", 0) == 0 ||
                         key.rfind(std::string(storage::kHistoryDir) + "/", 0) == 0 ||
-                        key.rfind(std::string(storage::kRungsDir) + "/", 0) == 0;
+                        key.rfind(std::string(storage::kRungsDir) + "/", 0) == 0 ||
+                        key.rfind(std::string(storage::kWavesDir) + "/", 0) == 0;
       if (!ours) found->foreign.push_back(key);
       continue;
     }

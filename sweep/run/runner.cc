@@ -15,6 +15,7 @@
 #include "storage/store.h"
 #include "sweep/results/scan.h"
 #include "sweep/results/selection.h"
+#include "sweep/run/bayes_run.h"
 #include "sweep/run/halving_run.h"
 #include "sweep/run/scheduler.h"
 #include "sweep/run/worker_path.h"
@@ -91,12 +92,14 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
     SWEEP_ASSIGN_OR_RETURN(flags.only, ParseIndexList(o.only, count));
   }
   std::optional<search::HalvingPlan> halving;
-  if (spec.early_terminate) {
+  if (spec.early_terminate || spec.bayes) {
     if (!o.only.empty() || o.missing || o.failed || o.force) {
       return Status::InvalidArgument(
-          "--only, --missing, --failed and --force do not apply to early_terminate: the rungs "
-          "decide which rows run (rerun the same command to resume)");
+          "--only, --missing, --failed and --force do not apply to early_terminate or method: "
+          "bayes: the rungs and waves decide which rows run (rerun the same command to resume)");
     }
+  }
+  if (spec.early_terminate) {
     SWEEP_ASSIGN_OR_RETURN(halving, search::MakeHalvingPlan(spec));
   }
   SWEEP_ASSIGN_OR_RETURN(std::string worker, FindWorker(o.worker, WorkerHost::kHere));
@@ -144,6 +147,7 @@ StatusOr<RunReport> RunSweep(const RunOptions& o) {
   config.rerun_replan = RerunCommand(plan, o.storage, "--replan");
 
   if (halving) return RunHalving(config, *halving, *store);
+  if (spec.bayes) return RunBayes(config, spec, *store);
   std::fprintf(stderr, "sweep: %d row%s in %s; running %zu (%d at a time, %d thread%s each)", count,
                count == 1 ? "" : "s", o.storage.c_str(), sel.run.size(),
                std::min<int>(config.jobs, std::max<size_t>(1, sel.run.size())), o.threads,

@@ -40,6 +40,18 @@ std::string DefaultMetric(const model::TrainConfig& c) {
 
 }  // namespace
 
+Status RankMetric(const Spec& spec, std::string* name, bool* maximize) {
+  if (spec.metric) {
+    *name = spec.metric->name, *maximize = spec.metric->maximize;
+    return Status::Ok();
+  }
+  auto config = ConfigFromRow(spec.rows.at(0));
+  if (!config.ok()) return config.status().WithContext("row 0");
+  *name = DefaultMetric(*config);
+  *maximize = !name->ends_with("loss");
+  return Status::Ok();
+}
+
 int64_t HalvingPlan::TotalEpochs() const {
   int64_t total = 0;
   for (const auto& b : brackets) {
@@ -115,13 +127,18 @@ StatusOr<HalvingPlan> MakeHalvingPlan(const Spec& spec) {
   return plan;
 }
 
-StatusOr<HalvingPlan> StoredHalvingPlan(storage::Store& store) {
+StatusOr<Spec> StoredSpec(storage::Store& store) {
   SWEEP_ASSIGN_OR_RETURN(std::optional<Plan> stored, ReadPlan(store));
   if (!stored) return Status::NotFound(store.root() + ": no sweep.json (nothing has run there)");
   SWEEP_ASSIGN_OR_RETURN(Spec spec, ParseSpec(stored->spec_text, stored->source, ""));
   SWEEP_RETURN_IF_ERROR(ApplyOverrides(stored->overrides, &spec));
+  return spec;
+}
+
+StatusOr<HalvingPlan> StoredHalvingPlan(storage::Store& store) {
+  SWEEP_ASSIGN_OR_RETURN(Spec spec, StoredSpec(store));
   if (!spec.early_terminate) {
-    return Status::InvalidArgument(stored->source + " has no early_terminate: nothing to plan");
+    return Status::InvalidArgument(spec.source + " has no early_terminate: nothing to plan");
   }
   return MakeHalvingPlan(spec);
 }

@@ -56,9 +56,17 @@ struct HalvingPlan {
 // Ascending bands below `epochs`.
 std::vector<int> Bands(const EarlyTerminate& et, int epochs);
 
+// The metric adaptive search ranks rows by: the spec's `metric`, else val_ (with a validation
+// split) or train_ accuracy (classification) / loss (regression, minimised), from row 0's config.
+Status RankMetric(const Spec& spec, std::string* name, bool* maximize);
+
 // Requires spec.early_terminate. Errors: InvalidArgument naming the problem (rows with other
 // epochs, early_stopping_patience, more brackets than levels or rows, an invalid row).
 StatusOr<HalvingPlan> MakeHalvingPlan(const Spec& spec);
+
+// The spec of the sweep stored under `store` (sweep.json: its text and --set overrides).
+// Errors: NotFound when there is no sweep.json; what ReadPlan and ParseSpec return.
+StatusOr<Spec> StoredSpec(storage::Store& store);
 
 // The plan of the sweep stored under `store` (sweep.json: its spec text and --set overrides).
 // Errors: NotFound when there is no sweep.json; InvalidArgument when its spec has no

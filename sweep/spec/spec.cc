@@ -241,6 +241,7 @@ Status Expand(const YAML::Node& root, const ojson& doc, Spec* spec) {
     spec->rows = std::move(plan.rows);
     spec->metric = plan.metric;
     spec->early_terminate = plan.early_terminate;
+    spec->bayes = plan.bayes;
     spec->warnings = std::move(plan.warnings);
     return Status::Ok();
   }

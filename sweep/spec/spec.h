@@ -35,6 +35,7 @@
 
 #include "base/status.h"
 #include "sweep/spec/early_terminate.h"
+#include "sweep/spec/search_space.h"
 
 namespace sweep {
 
@@ -48,6 +49,9 @@ struct Spec {
   std::vector<nlohmann::json> rows;               // each a JSON object: row key -> value
   std::optional<MetricGoal> metric;               // from the spec's `metric:`, if any
   std::optional<EarlyTerminate> early_terminate;  // W&B form only
+  // method: bayes (sweep/spec/search_space.h): rows 0..wave_size-1 are real; the later rows are
+  // random placeholders that the TPE waves replace (sweep/search/tpe_waves.h).
+  std::optional<BayesSearch> bayes;
   std::string base_dir;               // folder (or s3 prefix) relative data paths resolve against
   std::string source;                 // file name or URI, for messages
   std::vector<std::string> warnings;  // accepted but ignored settings; `sweep` commands print

@@ -248,6 +248,59 @@ std::vector<nlohmann::json> Grid(const std::vector<Param>& params, const nlohman
   return rows;
 }
 
+// The TPE planner's view of a parameter: its kind and range (search_space.h).
+StatusOr<SearchParam> ToSearchParam(const Param& p) {
+  SearchParam s;
+  s.name = p.name;
+  s.min = p.min, s.max = p.max;
+  switch (p.info->dist) {
+    case Dist::kConstant:
+      s.kind = SearchParam::Kind::kCategorical, s.values = {p.value};
+      return s;
+    case Dist::kCategorical:
+      s.kind = SearchParam::Kind::kCategorical, s.values = p.values;
+      return s;
+    case Dist::kIntUniform:
+      s.kind = SearchParam::Kind::kInt;
+      return s;
+    case Dist::kQUniform:
+    case Dist::kQLogUniformValues:
+      s.q = p.q, s.int_q = p.int_q;
+      [[fallthrough]];
+    case Dist::kUniform:
+    case Dist::kLogUniformValues:
+      s.log = p.info->dist == Dist::kLogUniformValues || p.info->dist == Dist::kQLogUniformValues;
+      return s;
+    case Dist::kLogUniform:  // exponents
+      s.log = true, s.min = std::exp(p.min), s.max = std::exp(p.max);
+      return s;
+    default:
+      return Bad("parameters." + p.name,
+                 std::string("method: bayes needs a range: ") + p.info->name + " has none");
+  }
+}
+
+StatusOr<BayesSearch> MakeBayes(const ojson& doc, const std::vector<Param>& params,
+                                const nlohmann::json& base, int64_t seed, int64_t run_cap) {
+  BayesSearch bayes;
+  bayes.run_cap = static_cast<int>(run_cap);
+  bayes.seed = static_cast<uint64_t>(seed);
+  bayes.base = base;
+  if (doc.contains("wave_size")) {
+    if (!doc["wave_size"].is_number_integer() || doc["wave_size"].get<int64_t>() < 1 ||
+        doc["wave_size"].get<int64_t>() > 100000) {
+      return Bad("wave_size", "expected an integer in [1, 100000], got " + doc["wave_size"].dump());
+    }
+    bayes.wave_size = doc["wave_size"].get<int>();
+  }
+  if (doc.contains("early_terminate")) return Bad("early_terminate", "not with method: bayes");
+  for (const Param& p : params) {
+    SWEEP_ASSIGN_OR_RETURN(SearchParam s, ToSearchParam(p));
+    bayes.params.push_back(std::move(s));
+  }
+  return bayes;
+}
+
 StatusOr<int64_t> NonNegativeInt(const ojson& doc, const char* key) {
   if (!doc[key].is_number_integer() || doc[key].get<int64_t>() < 0) {
     return Bad(key, "expected an integer >= 0, got " + doc[key].dump());
@@ -257,8 +310,8 @@ StatusOr<int64_t> NonNegativeInt(const ojson& doc, const char* key) {
 
 Status CheckTopKeys(const ojson& doc) {
   static const std::vector<std::string> kKeys = {
-      "method",  "metric", "parameters",  "run_cap", "seed",   "defaults",       "command",
-      "program", "name",   "description", "project", "entity", "early_terminate"};
+      "method",  "metric", "parameters",  "run_cap", "seed",   "defaults",        "command",
+      "program", "name",   "description", "project", "entity", "early_terminate", "wave_size"};
   for (const auto& [key, unused] : doc.items()) {
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
       return Bad(key, "unknown key" + DidYouMean(key, kKeys));
@@ -298,16 +351,13 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
   }
   if (!doc.contains("method")) return Bad("method", "required key missing (grid or random)");
   const std::string method = doc["method"].is_string() ? doc["method"].get<std::string>() : "";
-  if (method == "bayes") {
-    return Bad("method",
-               "bayes is not supported (it needs a server fitting a model between "
-               "runs); use method: random");
-  }
-  if (method != "grid" && method != "random") {
-    return Bad("method", "expected grid or random, got " + doc["method"].dump() +
-                             DidYouMean(method, {"grid", "random"}));
+  if (method != "grid" && method != "random" && method != "bayes") {
+    return Bad("method", "expected grid, random or bayes, got " + doc["method"].dump() +
+                             DidYouMean(method, {"grid", "random", "bayes"}));
   }
   plan.form = method;
+  if (method != "bayes" && doc.contains("wave_size"))
+    return Bad("wave_size", "is for method: bayes");
   if (doc.contains("metric")) {
     SWEEP_ASSIGN_OR_RETURN(plan.metric, ParseMetric(doc["metric"]));
   }
@@ -349,13 +399,18 @@ StatusOr<WandbPlan> ExpandWandb(const ojson& doc) {
     if (run_cap >= 0 && plan.rows.size() > static_cast<size_t>(run_cap)) plan.rows.resize(run_cap);
     return plan;
   }
-  if (run_cap < 1) return Bad("run_cap", "method: random needs run_cap >= 1 (the number of rows)");
+  if (run_cap < 1) {
+    return Bad("run_cap", "method: " + method + " needs run_cap >= 1 (the number of rows)");
+  }
   if (run_cap > 1000000) return Bad("run_cap", "at most 1000000 rows");
   for (int64_t i = 0; i < run_cap; ++i) {
     RowRng rng(static_cast<uint64_t>(seed), static_cast<uint64_t>(i));
     nlohmann::json row = base;
     for (const Param& p : params) row[p.name] = Draw(p, rng);
     plan.rows.push_back(std::move(row));
+  }
+  if (method == "bayes") {
+    SWEEP_ASSIGN_OR_RETURN(plan.bayes, MakeBayes(doc, params, base, seed, run_cap));
   }
   return plan;
 }

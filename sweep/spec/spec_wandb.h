@@ -27,6 +27,7 @@
 #include "base/random.h"
 #include "base/status.h"
 #include "sweep/spec/early_terminate.h"
+#include "sweep/spec/search_space.h"
 #include "sweep/spec/spec.h"
 
 namespace sweep::internal {
@@ -36,10 +37,11 @@ namespace sweep::internal {
 using RowRng = Xoshiro256Rng;
 
 struct WandbPlan {
-  std::string form;  // "grid" or "random"
+  std::string form;  // "grid", "random" or "bayes"
   std::vector<nlohmann::json> rows;
   std::optional<MetricGoal> metric;
   std::optional<EarlyTerminate> early_terminate;
+  std::optional<BayesSearch> bayes;   // method: bayes
   std::vector<std::string> warnings;  // accepted but ignored keys, for the caller to show
 };
 

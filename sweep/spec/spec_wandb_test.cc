@@ -108,11 +108,11 @@ TEST(WandbGrid, RunCapKeepsFirstRowsAndDuplicatesDropped) {
   EXPECT_EQ(dup->rows, (std::vector<json>{json{{"a", 1}}, json{{"a", 2}}}));
 }
 
-TEST(WandbGrid, RejectsDistributionsAndBayes) {
+TEST(WandbGrid, RejectsDistributionsAndBayesWithoutRunCap) {
   EXPECT_TRUE(Contains(ErrorOf("method: grid\nparameters:\n  lr: {min: 0.1, max: 1.0}\n"),
                        "sweep.yml: parameters.lr: method: grid takes only value or values"));
   EXPECT_TRUE(Contains(ErrorOf("method: bayes\nparameters:\n  a: {values: [1]}\n"),
-                       "method: bayes is not supported"));
+                       "method: bayes needs run_cap"));
   EXPECT_TRUE(
       Contains(ErrorOf("method: gird\nparameters:\n  a: {values: [1]}\n"), "did you mean 'grid'"));
   EXPECT_TRUE(Contains(ErrorOf("parameters:\n  a: {values: [1]}\n"), "method: required key"));
@@ -170,6 +170,38 @@ TEST(WandbGrid, EarlyTerminateErrorsNameTheKey) {
     EXPECT_TRUE(Contains(spec.status().message(), want))
         << text << ": " << spec.status().ToString();
   }
+}
+
+TEST(WandbBayes, ParsesTheSearchSpaceAndDrawsRandomRows) {
+  auto spec = Parse(
+      "method: bayes\nrun_cap: 24\nwave_size: 8\nseed: 3\nparameters:\n"
+      "  lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}\n"
+      "  n: {min: 1, max: 9}\n  act: {values: [relu, tanh]}\n  e: {value: 3}\n");
+  ASSERT_OK(spec);
+  ASSERT_TRUE(spec->bayes.has_value());
+  EXPECT_EQ(spec->form, "bayes");
+  EXPECT_EQ(spec->rows.size(), 24u);
+  EXPECT_EQ(spec->bayes->wave_size, 8);
+  EXPECT_EQ(spec->bayes->waves(), 3);
+  ASSERT_EQ(spec->bayes->params.size(), 4u);
+  EXPECT_TRUE(spec->bayes->params[0].log);
+  EXPECT_EQ(spec->bayes->params[1].kind, SearchParam::Kind::kInt);
+  EXPECT_EQ(spec->bayes->params[2].kind, SearchParam::Kind::kCategorical);
+  auto random = Parse(
+      "method: random\nrun_cap: 24\nseed: 3\nparameters:\n"
+      "  lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}\n"
+      "  n: {min: 1, max: 9}\n  act: {values: [relu, tanh]}\n  e: {value: 3}\n");
+  ASSERT_OK(random);
+  EXPECT_EQ(spec->rows, random->rows);  // wave 0 is the random search's first rows
+}
+
+TEST(WandbBayes, RefusesWhatHasNoRange) {
+  auto spec = Parse("method: bayes\nrun_cap: 4\nparameters:\n  x: {mu: 0, sigma: 1}\n");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_TRUE(Contains(spec.status().message(), "needs a range")) << spec.status().ToString();
+  spec = Parse("method: random\nrun_cap: 4\nwave_size: 2\nparameters:\n  x: {value: 1}\n");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_TRUE(Contains(spec.status().message(), "wave_size")) << spec.status().ToString();
 }
 
 constexpr char kRandom[] = R"(
