@@ -89,7 +89,9 @@ struct TrainHooks {
   // > 0: pause at the end of this 1-based epoch when it is before config.epochs (successive
   // halving's bands): on_checkpoint gets the state at the start of the next epoch and Train
   // returns a report with `paused` set. The learning-rate schedule still runs over
-  // config.epochs, so going on from that state is bit-identical to never pausing.
+  // config.epochs, so going on from that state is bit-identical to never pausing. Resumed from
+  // that very state, Train returns the same paused report at once; from a state past it,
+  // Corruption (train from the start instead).
   int pause_after_epoch = 0;
 };
 

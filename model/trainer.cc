@@ -212,6 +212,10 @@ StatusOr<TrainReport> Trainer::Run() {
   start_ = last_checkpoint_ = Clock::now();
   ScopedFlushDenormals ftz;
   const bool has_val = !split_.val.empty();
+  // Resumed exactly at the pause (it paused, then the process died before its caller published):
+  // the same paused report again, nothing trained.
+  const int pause = hooks_.pause_after_epoch;
+  if (pause > 0 && pause < config_.epochs && first_epoch_ == pause + 1) return Paused(pause);
   for (int epoch = first_epoch_; epoch <= config_.epochs; ++epoch) {
     if (Stopping()) {
       Checkpoint(epoch, 0, 0);

@@ -64,6 +64,13 @@ Status Trainer::Restore(const TrainState& s) {
     return Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
                   " is not a point of this run");
   }
+  // A state past the pause (a later rung's checkpoint) cannot give the record at the band.
+  const int pause = hooks_.pause_after_epoch;
+  if (pause > 0 && pause < config_.epochs &&
+      (s.epoch > pause + 1 || (s.epoch == pause + 1 && s.batches_done > 0))) {
+    return Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
+                  " is past the pause after epoch " + std::to_string(pause));
+  }
   model_->SetFlatParameters(s.params);
   optimizer_.SetMoments(s.moment1, s.moment2);
   split_.train = s.train_order;

@@ -148,6 +148,20 @@ TEST(Resume, PausedAtBandsAndContinuedIsTheStraightRun) {
     resume = &state;
   }
   ExpectSameRun(reference, TrainFrom(c, d, resume));
+  // A crash after the pause's checkpoint, before its record: resumed with the same pause, the
+  // same report at once; a state past the pause does not fit.
+  {
+    Mlp mlp;
+    TrainHooks hooks;
+    hooks.resume = &state;  // paused after epoch 3
+    hooks.pause_after_epoch = 3;
+    StatusOr<TrainReport> again = Train(c, d, &mlp, hooks);
+    ASSERT_OK(again);
+    EXPECT_TRUE(again->paused);
+    EXPECT_EQ(again->val.accuracy, reference.report.history[2].val.accuracy);
+    hooks.pause_after_epoch = 1;
+    EXPECT_EQ(Train(c, d, &mlp, hooks).status().code(), StatusCode::kCorruption);
+  }
   // A band at or past the last epoch changes nothing.
   Mlp mlp;
   TrainHooks hooks;

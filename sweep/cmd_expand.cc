@@ -39,6 +39,13 @@ int RunExpand(const ExpandOptions& o) {
   std::fflush(stdout);
   std::fprintf(stderr, "%zu row%s (%s, hash %s)\n", spec->rows.size(),
                spec->rows.size() == 1 ? "" : "s", spec->form.c_str(), RowsHash(spec->rows).c_str());
+  if (spec->bayes) {
+    std::fprintf(stderr,
+                 "bayes (TPE): %d rows in %d waves of %d; rows from %d on are random placeholders "
+                 "that the waves' proposals replace\n",
+                 spec->bayes->run_cap, spec->bayes->waves(), spec->bayes->wave_size,
+                 spec->bayes->wave_size);
+  }
   if (!spec->early_terminate) return 0;
   StatusOr<search::HalvingPlan> plan = search::MakeHalvingPlan(*spec);
   if (!plan.ok()) return Fail("expand", plan.status());

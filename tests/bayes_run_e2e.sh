@@ -20,6 +20,8 @@ parameters:
   hidden: {values: [[4], [16], [32, 16]]}
   batch_size: {distribution: int_uniform, min: 8, max: 64}
 YAML
+"$SWEEP_BIN" expand spec.yml >/dev/null 2>expand.err || fail "expand"
+grep -q "^bayes (TPE): 24 rows in 3 waves of 8" expand.err || { cat expand.err; fail "expand shows no waves"; }
 timeout 120 "$SWEEP_BIN" run spec.yml --storage S -j 2 >run.log 2>&1 || { cat run.log; fail "run"; }
 grep -q "^sweep: wave 2: rows 16-23, running 8$" run.log || { cat run.log; fail "no wave 2"; }
 [[ -f S/waves/1.json && -f S/waves/2.json && ! -e S/waves/3.json ]] || fail "wave files"

@@ -3,7 +3,8 @@
 # is SIGKILLed, with its workers, at 10 random moments (inside training, between rungs, while a
 # promotion or a band record is being written); rerunning the same command each time, then once
 # to the end, gives byte-identical promotion files and bit-identical final rows to an
-# uninterrupted run, and `sweep plan --check` passes.
+# uninterrupted run, and `sweep plan --check` passes. The same with 5 kills of a `method: bayes`
+# run (TPE waves): byte-identical wave files and results.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/halving_lib.sh"
 cd "$T"
@@ -12,8 +13,10 @@ sed -i 's/rows=300/rows=4000/' spec.yml  # slower rows: kills land inside traini
 timeout 120 "$SWEEP_BIN" run spec.yml --storage ref -j 1 >ref.log 2>&1 || { cat ref.log; fail "reference"; }
 
 kills=0
-for point in 1 2 3 4 5 6 7 8 9 10; do
-  "$SWEEP_BIN" run spec.yml --storage S -j 1 >>runs.log 2>&1 &
+# kill_run SPEC ROOT: starts `sweep run`, SIGKILLs it and its workers after a random delay.
+kill_run() {
+  "$SWEEP_BIN" run "$1" --storage "$2" -j 1 >>runs.log 2>&1 &
+  local runner workers w
   runner=$!
   sleep "$("$PY" -c 'import random; print(round(random.uniform(0.03, 0.2), 3))')"
   workers=$(ps -o pid= --ppid "$runner" || true)
@@ -23,6 +26,9 @@ for point in 1 2 3 4 5 6 7 8 9 10; do
   fi
   wait "$runner" 2>/dev/null || true
   for w in $workers; do while kill -0 "$w" 2>/dev/null; do sleep 0.01; done; done
+}
+for point in 1 2 3 4 5 6 7 8 9 10; do
+  kill_run spec.yml S
   echo "kill point $point: $(halving_counts S) (band records at 1, at 3, models); $(ls S/rungs 2>/dev/null | wc -l) promotions"
 done
 ((kills >= 6)) || fail "only $kills of 10 runs were still going when killed"
@@ -34,3 +40,35 @@ for r in $(json_get ref/rungs/0-2.json '" ".join(map(str, d["rows"]))'); do
 done
 "$SWEEP_BIN" plan --storage S --check >check.out 2>&1 || { cat check.out; fail "plan --check"; }
 pass "$kills SIGKILLs of sweep run and its workers: same promotions, bit-identical final rows"
+
+cat >bayes.yml <<'YAML'
+method: bayes
+metric: {name: val_accuracy, goal: maximize}
+run_cap: 24
+wave_size: 8
+seed: 5
+parameters:
+  dataset: {value: "synthetic:spiral?rows=4000&noise=0.3"}
+  epochs: {value: 4}
+  validation_split: {value: 0.25}
+  learning_rate: {distribution: log_uniform_values, min: 0.0003, max: 0.5}
+  hidden: {values: [[4], [16], [32, 16]]}
+YAML
+timeout 120 "$SWEEP_BIN" run bayes.yml --storage bref -j 1 >bref.log 2>&1 || { cat bref.log; fail "bayes reference"; }
+kills=0
+for point in 1 2 3 4 5; do
+  kill_run bayes.yml B
+  echo "bayes kill point $point: $(find B -name result.json | wc -l) results, $(ls B/waves 2>/dev/null | wc -l) waves"
+done
+((kills >= 3)) || fail "only $kills of 5 bayes runs were still going when killed"
+timeout 120 "$SWEEP_BIN" run bayes.yml --storage B -j 1 >blast.log 2>&1 || { cat blast.log; fail "bayes last run"; }
+cmp bref/waves/1.json B/waves/1.json && cmp bref/waves/2.json B/waves/2.json || fail "waves differ"
+"$PY" - bref B <<'PY' || fail "bayes rows differ from the uninterrupted run"
+import json, sys
+for i in range(24):
+    a, b = (json.load(open(f"{root}/{i}/result.json")) for root in sys.argv[1:])
+    assert a["status"] == b["status"] and a["params"] == b["params"], i
+    assert a["metrics"] == b["metrics"], (i, a["metrics"], b["metrics"])
+    assert [e.get("val_loss") for e in a["history"]] == [e.get("val_loss") for e in b["history"]], i
+PY
+pass "$kills SIGKILLs of a bayes run: byte-identical waves, the same params and metrics"
