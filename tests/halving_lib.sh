@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the successive-halving end-to-end tests (sourced after lib.sh).
 #   write_halving_spec FILE   a 27-row W&B grid with early_terminate {min_iter 1, eta 3} and
 #                             9 epochs of a cosine schedule on a small spiral set (< 0.1 s a row)
@@ -35,7 +36,7 @@ same_decisions() {
   for f in "$1"/rungs/*.json; do
     cmp -s "$f" "$2/rungs/$(basename "$f")" || fail "$(basename "$f") differs between $1 and $2"
   done
-  [[ $(ls "$1/rungs" | wc -l) == $(ls "$2/rungs" | wc -l) ]] || fail "rungs/ of $1 and $2 differ"
+  [[ $(find "$1/rungs" -type f | wc -l) == $(find "$2/rungs" -type f | wc -l) ]] || fail "rungs/ of $1 and $2 differ"
 }
 
 # expect_eq ACTUAL EXPECTED WHAT

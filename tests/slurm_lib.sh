@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A real single-node Slurm for the submit tests (sourced after lib.sh): Debian's slurm-wlm +
 # munge started here as root with a config under $T (shared/notes/local-services.md §2), with
 # MaxArraySize=$SLURM_MAX_ARRAY_SIZE (default 3); every daemon stops by pid on exit.

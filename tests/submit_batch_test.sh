@@ -50,7 +50,7 @@ PYEOF
 pass "dry run: botocore accepts 1/7/12,345-row bodies; sizes plain, 7, 10000 + 2345@10000"
 
 # early_terminate (issue 18): every rung at once, each depending on the rung before.
-source "$SWEEP_SOURCE_DIR/tests/halving_lib.sh"
+source "$(dirname "$0")/halving_lib.sh"
 write_halving_spec "$T/halving.yml"
 expect_exit 0 "$SWEEP_BIN" "${SUBMIT[@]}" "$T/halving.yml" --dry-run
 "$PY" "$CHECK" validate SubmitJob "$T/out" || fail "early_terminate: botocore rejects the bodies"
