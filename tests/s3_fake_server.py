@@ -18,6 +18,10 @@
                                                        proxies, but a PUT whose path holds TEXT
                                                        first touches MARKER, then waits SECONDS
   s3_fake_server.py PORT_FILE forbidden               every request: 403 AccessDenied
+  s3_fake_server.py PORT_FILE conditional             an in-memory bucket: PUT stores (with
+                                                       If-None-Match: * on an existing key: 412
+                                                       PreconditionFailed, nothing stored), GET
+                                                       reads (404 NoSuchKey)
   s3_fake_server.py PORT_FILE container KEYID TTL [TOKEN]  ECS/Batch container credentials JSON
   s3_fake_server.py PORT_FILE imds KEYID TTL [SPOT]   EC2 IMDSv2 (token PUT, role, credentials;
                                                        spot/instance-action: 404, or a terminate
@@ -179,6 +183,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(head + data[:len(data) // 2])
         self.wfile.flush()
         self.connection.shutdown(socket.SHUT_RDWR)
+
+    def mode_conditional(self, body):
+        with LOCK:
+            objects = STATE.setdefault("objects", {})
+            if self.command == "PUT":
+                if self.headers.get("If-None-Match") == "*" and self.path in objects:
+                    return self.reply(412, error_xml("PreconditionFailed", "At least one of the "
+                                                     "pre-conditions you specified did not hold"))
+                objects[self.path] = body
+                return self.reply(200)
+            if self.path in objects:
+                return self.reply(200, objects[self.path], "application/octet-stream")
+        return self.reply(404, error_xml("NoSuchKey", "The specified key does not exist."))
 
     def mode_forbidden(self, body):
         self.reply(403, error_xml("AccessDenied", "Access Denied"))

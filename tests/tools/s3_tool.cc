@@ -8,6 +8,7 @@
 //   s3_tool head s3://b/k                 prints "size etag"
 //   s3_tool ls s3://b/prefix              prints the keys, one a line
 //   s3_tool fetch s3://b/k               FetchInput: prints the local cached path
+//   s3_tool store-create ROOT KEY TEXT   Store::Create (create-only): prints created or exists
 //   s3_tool store-ls s3://b/root          OpenStore + List: prints the key count
 //   s3_tool creds N                       resolves N times, 1 s apart: "access_key_id source"
 // Errors: one line on stderr, exit code from ExitCodeFor (2 bad input, 75 transient).
@@ -82,6 +83,12 @@ Status Run(const std::vector<std::string>& a) {
     SWEEP_ASSIGN_OR_RETURN(auto store, OpenStore(a[1]));
     SWEEP_ASSIGN_OR_RETURN(auto keys, store->List(""));
     std::cout << keys.size() << "\n";
+    return Status::Ok();
+  }
+  if (a.size() == 4 && a[0] == "store-create") {  // store-create ROOT KEY TEXT: Store::Create
+    SWEEP_ASSIGN_OR_RETURN(auto store, OpenStore(a[1]));
+    SWEEP_ASSIGN_OR_RETURN(bool created, store->Create(a[2], a[3]));
+    std::cout << (created ? "created" : "exists") << "\n";
     return Status::Ok();
   }
   if (a.size() < 2) return Status::InvalidArgument("usage: see tests/tools/s3_tool.cc");
