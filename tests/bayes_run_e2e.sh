@@ -39,6 +39,11 @@ assert json.load(open(f"{root}/waves/2.json"))["random"] == [3, 7]
 PY
 pass "24 rows in 3 waves of 8; rows 8-23 trained as waves/1.json and waves/2.json propose"
 
+"$SWEEP_BIN" status S >status.out 2>&1 || { cat status.out; fail "status"; }
+grep -q "^  wave 2: rows 16-23 (proposed), 8 finished; best row [0-9]* val_accuracy=" status.out \
+  || { cat status.out; fail "status shows no waves"; }
+! grep -q "^problem:" status.out || { cat status.out; fail "status sees foreign files"; }
+
 timeout 120 "$SWEEP_BIN" run spec.yml --storage S2 -j 1 >run2.log 2>&1 || { cat run2.log; fail "run 2"; }
 cmp S/waves/1.json S2/waves/1.json && cmp S/waves/2.json S2/waves/2.json \
   || fail "a rerun from scratch proposed other rows"

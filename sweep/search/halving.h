@@ -12,7 +12,7 @@
 // Every row must have the same `epochs` and no early_stopping_patience (two ways of stopping).
 // The ranking metric is the spec's `metric`, else val_ (with a validation split) or train_
 // accuracy (classification) / loss (regression), the loss minimised.
-// All functions here are pure.
+// All functions here are pure, except StoredSpec and StoredHalvingPlan (they read sweep.json).
 #pragma once
 
 #include <cstdint>

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "base/strings.h"
 #include "storage/layout.h"
+#include "storage/result.h"
 #include "sweep/search/rung_decision.h"
 
 namespace sweep::search {
@@ -53,16 +57,56 @@ StatusOr<std::vector<std::string>> DescribeRungs(storage::Store& store, const Ha
   return lines;
 }
 
+StatusOr<std::vector<std::string>> DescribeWaves(storage::Store& store, const Spec& spec) {
+  const BayesSearch& b = *spec.bayes;
+  std::string metric;
+  bool maximize = true;
+  SWEEP_RETURN_IF_ERROR(RankMetric(spec, &metric, &maximize));
+  std::vector<std::string> lines;
+  for (int w = 0; w < b.waves(); ++w) {
+    const int first = w * b.wave_size, last = std::min(b.run_cap, first + b.wave_size) - 1;
+    std::string line = fmt::format("wave {}: rows {}-{}", w, first, last);
+    if (w > 0 && !store.Get(storage::WavePath("", w)).ok()) {
+      lines.push_back(line + " (not proposed yet)");
+      continue;
+    }
+    int finished = 0, best = -1;
+    double best_value = 0;
+    for (int i = first; i <= last; ++i) {
+      StatusOr<std::string> text = store.Get(storage::ResultPath("", i));
+      if (!text.ok()) continue;
+      StatusOr<storage::RunResult> r = storage::ParseResult(*text);
+      if (!r.ok() || r->status == storage::ResultStatus::kFailed) continue;
+      ++finished;
+      auto it = r->metrics.find(metric);
+      if (!r->succeeded() || it == r->metrics.end() || !std::isfinite(it->second)) continue;
+      if (best < 0 || (maximize ? it->second > best_value : it->second < best_value)) {
+        best = i, best_value = it->second;
+      }
+    }
+    line += fmt::format("{}, {} finished", w > 0 ? " (proposed)" : " (random)", finished);
+    if (best >= 0) line += fmt::format("; best row {} {}={:.4g}", best, metric, best_value);
+    lines.push_back(line);
+  }
+  return lines;
+}
+
 StatusOr<std::vector<std::string>> RungStatusLines(const std::string& root) {
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(root));
-  StatusOr<HalvingPlan> plan = StoredHalvingPlan(*store);
-  const StatusCode code = plan.status().code();
-  if (code == StatusCode::kNotFound || code == StatusCode::kInvalidArgument) {
-    return std::vector<std::string>();
+  StatusOr<Spec> spec = StoredSpec(*store);
+  if (spec.status().code() == StatusCode::kNotFound) return std::vector<std::string>();
+  if (!spec.ok()) return spec.status();
+  std::vector<std::string> lines;
+  if (spec->bayes) {
+    SWEEP_ASSIGN_OR_RETURN(lines, DescribeWaves(*store, *spec));
+    lines.insert(lines.begin(), "bayes (TPE) waves:");
+  } else if (spec->early_terminate) {
+    SWEEP_ASSIGN_OR_RETURN(HalvingPlan plan, MakeHalvingPlan(*spec));
+    SWEEP_ASSIGN_OR_RETURN(lines, DescribeRungs(*store, plan));
+    lines.insert(lines.begin(), "successive halving (rows stopped at a band count as unfinished):");
+  } else {
+    return lines;
   }
-  if (!plan.ok()) return plan.status();
-  SWEEP_ASSIGN_OR_RETURN(std::vector<std::string> lines, DescribeRungs(*store, *plan));
-  lines.insert(lines.begin(), "successive halving (rows stopped at a band count as unfinished):");
   for (size_t i = 1; i < lines.size(); ++i) lines[i] = "  " + lines[i];
   return lines;
 }

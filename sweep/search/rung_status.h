@@ -1,5 +1,6 @@
-// What `sweep status` and `sweep collect` add for a sweep with early_terminate: one line per
-// rung with its rows (the promoted ones), how many have their record there, and the best so far.
+// What `sweep status` and `sweep collect` add for an adaptive sweep: with early_terminate, one
+// line per rung with its rows (the promoted ones), how many have their record there, and the
+// best so far; with method: bayes, one line per wave (proposed or not yet, finished rows, best).
 // Rows stopped at a band keep their checkpoint and have no result.json: the row counts above
 // these lines show them as unfinished.
 #pragma once
@@ -17,8 +18,12 @@ namespace sweep::search {
 // val_accuracy=0.9413", or "rung 2 ...: not decided yet". Reads decisions, never creates one.
 StatusOr<std::vector<std::string>> DescribeRungs(storage::Store& store, const HalvingPlan& plan);
 
-// The lines for the sweep stored at `root`, headed "successive halving:"; none when it has no
-// early_terminate (or no sweep.json). Errors: storage trouble.
+// "wave 1: rows 8-15 (proposed), 8 finished; best row 12 val_accuracy=0.91", or "(not
+// proposed yet)". Requires spec.bayes. Reads wave files, never creates one.
+StatusOr<std::vector<std::string>> DescribeWaves(storage::Store& store, const Spec& spec);
+
+// The lines for the sweep stored at `root`, headed "successive halving ..." or "bayes (TPE)
+// ..."; none for other sweeps (or without sweep.json). Errors: storage trouble.
 StatusOr<std::vector<std::string>> RungStatusLines(const std::string& root);
 
 }  // namespace sweep::search
