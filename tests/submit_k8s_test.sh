@@ -73,3 +73,10 @@ expect_exit 2 "$SWEEP_BIN" submit "$T/spec7.yml" --engine k8s
 grep -q -- "--dry-run" "$T/err" || fail "k8s without --dry-run should say why"
 expect_exit 2 "$SWEEP_BIN" submit "$T/spec7.yml" --engine k8s --dry-run --job-name Not_A_Label
 pass "k8s: no live submit; names must be DNS labels"
+
+# early_terminate: Kubernetes Jobs cannot wait for each other, so the rungs are refused by name.
+source "$(dirname "$0")/halving_lib.sh"
+write_halving_spec "$T/halving.yml"
+expect_exit 2 "$SWEEP_BIN" submit "$T/halving.yml" --engine k8s --dry-run
+grep -q "Kubernetes has no dependencies between Jobs" "$T/err" || fail "k8s early_terminate: $(cat "$T/err")"
+pass "k8s: early_terminate refused (no dependencies between Jobs)"
