@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "storage/model_isolated.h"
 #include "sweep/commands.h"
 
 namespace {
@@ -65,6 +66,8 @@ bool UnknownOptions(CLI::App& app, const CLI::ParseError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // This program also reads untrusted model.h5 files for itself in a child process.
+  sweep::storage::RunModelReaderIfAsked(argc, argv);
   CLI::App app{"sweep: hyperparameter sweeps as job arrays (local, Slurm, AWS Batch, Kubernetes)"};
   app.set_version_flag("--version", SWEEP_VERSION);
   app.require_subcommand(1);
