@@ -91,8 +91,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (UnknownOptions(app, e)) return 2;
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One line, as every other error: CLI11's own output adds "Run with --help ...".
+    const auto given = app.get_subcommands();
+    const std::string cmd = given.empty() ? "" : given.back()->get_name();
+    std::fprintf(stderr, "error: sweep%s%s: %s (sweep help%s%s)\n", cmd.empty() ? "" : " ",
+                 cmd.c_str(), e.what(), cmd.empty() ? "" : " ", cmd.c_str());
+    return 2;
   }
   return exit_code;
 }
