@@ -109,19 +109,11 @@ void RunModelReaderIfAsked(int argc, char** argv) {
   data::ReportAndExit(STDOUT_FILENO, Status::Ok(), EncodeModelFile(*model));
 }
 
-int ModelReadTimeout() {
-  const char* env = std::getenv("SWEEP_MODEL_READ_TIMEOUT");
-  if (env == nullptr || *env == '\0') return kModelReadTimeoutS;
-  char* end = nullptr;
-  const long v = std::strtol(env, &end, 10);
-  return (*end == '\0' && v > 0 && v <= 3600) ? static_cast<int>(v) : kModelReadTimeoutS;
-}
-
 StatusOr<ModelFile> ReadModelFileIsolated(const std::string& path, int timeout_s) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return FromErrno(errno, path);
   // A FIFO would block the reader until the timeout, a device read forever: say what it is.
-  SWEEP_RETURN_IF_ERROR(CheckRegularFile(path, st.st_mode, "model.h5"));
+  SWEEP_RETURN_IF_ERROR(CheckRegularFile(path, st.st_mode, "model file"));
   SWEEP_ASSIGN_OR_RETURN(
       std::string record,
       data::RunIsolatedProgram({"/proc/self/exe", std::string(kModelReaderFlag), path}, path,

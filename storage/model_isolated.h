@@ -19,10 +19,9 @@ namespace sweep::storage {
 
 // The reader's command line: {program, kModelReaderFlag, path}.
 inline constexpr std::string_view kModelReaderFlag = "--sweep-internal-read-model";
-// A reader that runs longer is killed: libhdf5 hangs on some crafted files. The environment
-// variable SWEEP_MODEL_READ_TIMEOUT (seconds, 1..3600) overrides it (ModelReadTimeout()).
+// A reader that runs longer is killed: libhdf5 hangs on some crafted files. (`sweep serve` and
+// `sweep predict` take SWEEP_MODEL_READ_TIMEOUT seconds instead when it is set: predict/.)
 inline constexpr int kModelReadTimeoutS = 30;
-int ModelReadTimeout();
 
 // When argv is the reader's command line, reads the model, reports and exits (never returns);
 // otherwise returns at once.
@@ -32,7 +31,7 @@ void RunModelReaderIfAsked(int argc, char** argv);
 // InvalidArgument when `path` is not a regular file (CheckRegularFile), Corruption when the
 // reader crashes, hangs past `timeout_s` or reports bytes that do not decode.
 StatusOr<ModelFile> ReadModelFileIsolated(const std::string& path,
-                                          int timeout_s = ModelReadTimeout());
+                                          int timeout_s = kModelReadTimeoutS);
 
 // The reader's report format (exposed for tests and the fuzz target). Decode checks every
 // length against the bytes left and that layer sizes match; Errors: Corruption.

@@ -21,6 +21,8 @@ std::string* model_path = nullptr;
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   sweep::storage::RunModelReaderIfAsked(*argc, *argv);
+  // A reader libhdf5 hangs in is killed after 3 s, well inside libFuzzer's 10 s per input.
+  ::setenv("SWEEP_MODEL_READ_TIMEOUT", "3", 1);
   const char* tmp = std::getenv("TMPDIR");
   model_path = new std::string(std::string(tmp ? tmp : "/tmp") + "/fuzz_model_h5." +
                                std::to_string(::getpid()) + ".h5");
