@@ -71,7 +71,7 @@ int RunValidate(const ExpandOptions& o) {
 }
 
 void AddSpecOptions(CLI::App* cmd, ExpandOptions* o) {
-  cmd->add_option("spec", o->spec, "Spec file: local path or s3:// URI")->required();
+  cmd->add_option("spec", o->spec, "Spec file: local path, s3:// or gs:// URI")->required();
   cmd->add_option("--set", o->sets, "Override KEY=VALUE in every row (VALUE is YAML); repeatable")
       ->expected(1)
       ->allow_extra_args(false)
