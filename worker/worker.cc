@@ -35,20 +35,21 @@ std::string HostName() {
   return buf;
 }
 
-// The spec (local or s3://), expanded, overrides applied, and row `index` checked.
+// The spec (local, s3:// or gs://), expanded, overrides applied, and row `index` checked.
 StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir,
                                      std::string* row_hash) {
   SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options.params, options.overrides));
   *base_dir = spec.base_dir;
+  const int row = options.row >= 0 ? options.row : options.index;
   int rows = static_cast<int>(spec.rows.size());
-  if (options.index >= rows) {
+  if (row >= rows) {
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
-                                               options.index, options.params, rows, rows - 1));
+                                               row, options.params, rows, rows - 1));
   }
-  *row_hash = RowHash(spec.rows[options.index]);
-  auto config = ConfigFromRow(spec.rows[options.index]);
+  *row_hash = RowHash(spec.rows[row]);
+  auto config = ConfigFromRow(spec.rows[row]);
   if (!config.ok())
-    return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
+    return config.status().WithContext(fmt::format("{}: row {}", options.params, row));
   return config;
 }
 
@@ -183,6 +184,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
+  SWEEP_ASSIGN_OR_RETURN(VertexStores vertex, OpenVertexStores(options.vertex));
 
   auto loaded = LoadData(config.data.dataset, base_dir, config);
   if (!loaded.ok())
@@ -197,7 +199,8 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
                         SecondsSince(start) * 1e3));
 
-  RowCheckpoint checkpoint(store.get(), options.index, row_hash, options.attempt);
+  storage::Store* checkpoints = vertex.checkpoints ? vertex.checkpoints.get() : store.get();
+  RowCheckpoint checkpoint(checkpoints, options.index, row_hash, options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
   auto report = TrainRow(config, train, stop, options.spot_notice_s, &checkpoint, &mlp);
@@ -216,6 +219,8 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
   SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));
+  SWEEP_RETURN_IF_ERROR(
+      FinishVertexRow(options.vertex, vertex, *store, result).WithContext("Vertex AI"));
   if (!config.checkpoint.keep) checkpoint.Remove();
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics)
