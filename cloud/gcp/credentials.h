@@ -15,8 +15,10 @@
 // Python and Node clients do against an emulator).
 // Access tokens are cached and fetched again 5 minutes before they expire, or after Invalidate
 // (a 401 from Cloud Storage). Retries: cloud/retry.h CredentialRetryPolicy for transient answers
-// (408, 429, 5xx, transport). A refused key (400 invalid_grant, 401) is InvalidArgument with one
-// line naming the source; no message ever holds a key, an assertion, a refresh or access token.
+// (408, 429, 5xx, transport), except that a metadata server which does not answer at all means
+// "no credentials" (InvalidArgument, as Google's libraries raise DefaultCredentialsError off
+// Google Cloud). A refused key (400 invalid_grant, 401) is InvalidArgument with one line naming
+// the source; no message ever holds a key, an assertion, a refresh or access token.
 // Thread-safety: GoogleCredentials is safe to share between threads (Token locks).
 #pragma once
 

@@ -31,8 +31,8 @@ struct LoadedModel {
   std::string ClassName(int k) const;
 };
 
-// Reads a model.h5 (local path or s3:// URI; fetched into the local cache first) and checks it
-// answers: one forward pass of a zero sample must give finite outputs (probabilities summing to
+// Reads a model.h5 (local path, s3:// or gs:// URI; fetched into the local cache first) and checks
+// it answers: one forward pass of a zero sample must give finite outputs (probabilities summing to
 // 1). `result`, when known, gives the version, params and metrics.
 // Errors: NotFound, Corruption (not a model this product can serve, with the reason).
 StatusOr<std::shared_ptr<const LoadedModel>> LoadModel(const std::string& path_or_uri,

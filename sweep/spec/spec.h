@@ -61,7 +61,7 @@ StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
 // Reads a local file and parses it; base_dir = the file's folder.
 StatusOr<Spec> LoadSpecFile(const std::string& path);
 
-// FetchInput (local path or s3:// URI), LoadSpecFile, then ApplyOverrides(sets). For an URI,
+// FetchInput (local path, s3:// or gs:// URI), LoadSpecFile, then ApplyOverrides(sets). For an URI,
 // `source` is the URI and `base_dir` its prefix.
 StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::string>& sets);
 
@@ -69,8 +69,8 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
 // spec; workers do not, so a 10,000-row array does not print it 10,000 times).
 void LogSpecWarnings(const Spec& spec);
 
-// Resolves a dataset path from a row: synthetic:, s3:// and absolute paths as they are,
-// others relative to `base_dir` (a folder or an s3:// prefix). The worker reads what this gives.
+// Resolves a dataset path from a row: synthetic:, s3://, gs:// and absolute paths as they are,
+// others relative to `base_dir` (a folder or an object prefix). The worker reads what this gives.
 std::string ResolveDataPath(const std::string& path, const std::string& base_dir);
 
 // Probes every distinct `dataset` and `test_dataset` of the rows, with the row's `skip_rows`
