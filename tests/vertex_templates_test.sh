@@ -2,8 +2,9 @@
 # jobs/vertex/ (issue 21): the CustomJob, HyperparameterTuningJob and models:upload bodies
 # checked against the copy of Vertex AI's v1 schema in tests/data (Google's aiplatform protos,
 # tests/tools/vertex_schema_extract.py) by tests/vertex_schema_check.py, which must also refuse
-# broken bodies; then every tuning parameter, at each end of its range, is fed to sweep-worker
-# as a trial would get it (CLOUD_ML_TRIAL_ID, --name=value flags) and must train.
+# broken bodies; `sweep expand --vertex-study` turns a W&B spec into a studySpec the schema
+# accepts; then every tuning parameter, templated and generated, at each end of its range, is fed
+# to sweep-worker as a trial would get it (CLOUD_ML_TRIAL_ID, --name=value flags) and must train.
 source "$(dirname "$0")/lib.sh"
 S=$SWEEP_SOURCE_DIR/tests/data/vertex_aiplatform_v1_schema.json
 CHECK=$SWEEP_SOURCE_DIR/tests/vertex_schema_check.py
@@ -31,8 +32,35 @@ pass "the checker refuses unknown fields, bad enums, missing required, output-on
 
 cp "$SWEEP_SOURCE_DIR/tests/data/zoo.csv" "$T/zoo.csv"
 echo "- {dataset: zoo.csv, hidden: [8], epochs: 5, learning_rate: 0.01, validation_split: 0.2}" >"$T/base.yml"
-# Two trials: every parameter at its low end, then at its high end (categoricals: first, last).
-"$PY" - "$V/hyperparameter-tuning-job.json" >"$T/trials" <<'PYEOF'
+cat >"$T/wandb.yml" <<'YML'
+method: random
+run_cap: 3
+metric: {name: val_loss, goal: minimize}
+defaults: {dataset: zoo.csv, validation_split: 0.2}
+parameters:
+  learning_rate: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+  batch_size: {values: [64, 16]}
+  optimizer: {values: [adam, sgd]}
+  hidden: {values: [[8], [16, 8]]}
+  epochs: {min: 3, max: 8}
+  seed: {value: 7}
+YML
+"$SWEEP_BIN" expand "$T/wandb.yml" --vertex-study >"$T/study.json" || fail "expand --vertex-study"
+"$PY" - "$V/hyperparameter-tuning-job.json" "$T/study.json" >"$T/generated.json" <<'PYEOF'
+import json, sys
+job = json.load(open(sys.argv[1]))
+job["studySpec"] = json.load(open(sys.argv[2]))
+print(json.dumps(job))
+PYEOF
+"$PY" "$CHECK" "$S" "$T/generated.json" HyperparameterTuningJob || fail "the generated study"
+grep -q '"MINIMIZE"' "$T/study.json" && grep -q '"UNIT_LOG_SCALE"' "$T/study.json" || fail "$(cat "$T/study.json")"
+expect_exit 2 "$SWEEP_BIN" expand "$T/base.yml" --vertex-study
+pass "sweep expand --vertex-study maps a W&B spec to a studySpec Vertex's schema accepts"
+
+# trials JOB SPEC ROOT METRIC: two trials, every parameter of JOB at its low end, then at its
+# high end (categoricals: first, last), as the tuning service passes them to sweep-worker.
+trials() {
+  "$PY" - "$1" >"$T/trials" <<'PYEOF'
 import json, sys
 job = json.load(open(sys.argv[1]))
 for end in (0, -1):
@@ -47,15 +75,20 @@ for end in (0, -1):
         flags.append(f"--{p['parameterId']}={v}")
     print("\t".join(flags))
 PYEOF
-trial=1
-while IFS=$'\t' read -r -a flags; do
-  CLOUD_ML_TRIAL_ID=$trial CLOUD_ML_HP_METRIC_FILE="$T/hp$trial" SWEEP_HYPERTUNE_METRIC=val_accuracy \
-    "$SWEEP_WORKER" --params "$T/base.yml" --storage "$T/trials-root" "${flags[@]}" \
-    >"$T/trial$trial.log" 2>&1 || { cat "$T/trial$trial.log"; fail "trial $trial: ${flags[*]}"; }
-  grep -q '"val_accuracy"' "$T/hp$trial" || fail "trial $trial reported no val_accuracy"
-  trial=$((trial + 1))
-done <"$T/trials"
-[[ -f $T/trials-root/1/result.json && -f $T/trials-root/2/result.json ]] || fail "trials not side by side"
+  local trial=1 flags
+  while IFS=$'\t' read -r -a flags; do
+    CLOUD_ML_TRIAL_ID=$trial CLOUD_ML_HP_METRIC_FILE="$T/hp$trial" SWEEP_HYPERTUNE_METRIC=$4 \
+      "$SWEEP_WORKER" --params "$2" --storage "$3" "${flags[@]}" >"$T/trial$trial.log" 2>&1 ||
+      { cat "$T/trial$trial.log"; fail "trial $trial of $1: ${flags[*]}"; }
+    grep -q "\"$4\"" "$T/hp$trial" || fail "trial $trial reported no $4"
+    trial=$((trial + 1))
+  done <"$T/trials"
+  [[ -f $3/1/result.json && -f $3/2/result.json ]] || fail "trials not side by side in $3"
+}
+trials "$V/hyperparameter-tuning-job.json" "$T/base.yml" "$T/trials-root" val_accuracy
+trials "$T/generated.json" "$T/wandb.yml" "$T/wandb-root" val_loss
+[[ $(json_get "$T/wandb-root/2/result.json" 'd["params"]["hidden"]') == '[16, 8]' ]] ||
+  fail "a list-valued categorical did not reach the row"
 "$SWEEP_BIN" collect "$T/trials-root" --format csv >"$T/board.csv" || fail "collect over trials"
 [[ $(grep -c . "$T/board.csv") -ge 3 ]] || fail "leaderboard: $(cat "$T/board.csv")"
-pass "every tuning parameter at both ends trains as a trial; sweep collect ranks the trials"
+pass "every tuning parameter, templated or generated, trains at both ends as a trial; collect ranks the trials"

@@ -48,6 +48,7 @@ struct Spec {
   std::string source;                 // file name or URI, for messages
   std::vector<std::string> warnings;  // accepted but ignored settings; `sweep` commands print
                                       // them (PrintSpecWarnings), workers stay quiet
+  nlohmann::ordered_json wandb;       // a W&B-style spec's document (VertexStudySpec); else null
 };
 
 // Parses and expands. `source` names the file in messages; `base_dir` is stored as is.
@@ -57,6 +58,18 @@ struct Spec {
 // parameters.lr.min: must be > 0 ..."); a spec with no rows is an error.
 StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
                          const std::string& base_dir);
+
+// A W&B-style spec's parameters and metric as a Vertex AI StudySpec (the `studySpec` of a
+// HyperparameterTuningJob, jobs/vertex/): `values` of numbers -> discreteValueSpec (sorted), of
+// strings -> categoricalValueSpec, of anything else (lists, booleans) -> categoricalValueSpec of
+// their JSON texts, which a trial's --name=value flag reads back as YAML; int_uniform ->
+// integerValueSpec; uniform -> doubleValueSpec; log_uniform_values and log_uniform (exp of its
+// bounds) -> doubleValueSpec with UNIT_LOG_SCALE; constants stay in the trials' base row (the
+// spec's row 0, whose drawn values the trials' flags replace). `metric` -> metrics (default
+// val_accuracy, maximize); grid -> GRID_SEARCH, random -> RANDOM_SEARCH.
+// Errors: InvalidArgument for another spec form, and for what Vertex cannot draw (normal
+// distributions, q-quantised ones, categorical probabilities), naming the parameter.
+StatusOr<nlohmann::json> VertexStudySpec(const Spec& spec);
 
 // Reads a local file and parses it; base_dir = the file's folder.
 StatusOr<Spec> LoadSpecFile(const std::string& path);
