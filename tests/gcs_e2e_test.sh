@@ -71,6 +71,17 @@ done
 curl -fsS --data "$body" "http://127.0.0.1:$vport/v1/endpoints/e/deployedModels/d:predict" |
   grep -q predictions || fail "Vertex predict route: $(cat "$T/vertex.log")"
 
+echo "== a bucket that answers every fourth request 503: the worker retries and publishes"
+saved_url=$GCS_URL
+start_gcs flaky --bucket f --fail-every 4
+(unset GCS_TOKEN; node_client put gs://f/s/params.yml "$T/params.yml")
+(unset GCS_TOKEN; node_client put gs://f/s/zoo.csv "$SWEEP_SOURCE_DIR/tests/data/zoo.csv")
+STORAGE_EMULATOR_HOST=$GCS_URL GOOGLE_APPLICATION_CREDENTIALS='' "$SWEEP_WORKER" --index 1 \
+  --params gs://f/s/params.yml --storage gs://f/r >"$T/flaky.log" 2>&1 || { cat "$T/flaky.log"; fail "flaky worker"; }
+grep -q 'HTTP 503 backendError.*retry 1 in' "$T/flaky.log" || fail "no 503 was retried: $(cat "$T/flaky.log")"
+(unset GCS_TOKEN; node_client ls gs://f/r/) | grep -qx 'r/1/result.json' || fail "flaky publish"
+GCS_URL=$saved_url
+
 echo "== a wrong key: exit 2, one line, the key never printed"
 make_key wrong "$GCS_URL/token"
 code=0

@@ -22,6 +22,7 @@ and OAuth2 the way Google's token endpoint and metadata server answer:
   POST   /_control/expire-tokens                every token issued so far stops working (401)
 With --require-auth every storage request needs a live "Authorization: Bearer" token.
 --fail-chunk N: the N-th resumable chunk PUT keeps half its bytes and answers 503.
+--fail-every N: every N-th storage request answers 503 backendError before doing anything.
 
 Usage: gcs_fake_server.py PORT_FILE [options]; listens on 127.0.0.1 (an ephemeral port,
 written to PORT_FILE), logs one line per request on stdout.
@@ -86,6 +87,7 @@ class State:
         self.tokens = set()
         self.last_generation = 0
         self.chunk_puts = 0
+        self.storage_requests = 0
         self.public_key = None
         if args.public_key:
             from cryptography.hazmat.primitives import serialization
@@ -158,7 +160,15 @@ class Handler(BaseHTTPRequestHandler):
         return url.path
 
     def authorized(self):
-        if not self.server.state.args.require_auth:
+        """False (answered) when the request is refused: injected 503, or no live token."""
+        state = self.server.state
+        with state.lock:
+            state.storage_requests += 1
+            injected = state.args.fail_every and state.storage_requests % state.args.fail_every == 0
+        if injected:
+            self.error(503, 'backendError', 'Injected failure.')
+            return False
+        if not state.args.require_auth:
             return True
         auth = self.headers.get('Authorization', '')
         if auth.startswith('Bearer ') and auth[7:] in self.server.state.tokens:
@@ -423,6 +433,7 @@ def main():
     ap.add_argument('--refresh-token', help='the one refresh_token the token endpoint accepts')
     ap.add_argument('--token-lifetime', type=int, default=3600)
     ap.add_argument('--fail-chunk', type=int, default=0)
+    ap.add_argument('--fail-every', type=int, default=0)
     args = ap.parse_args()
     server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
     server.daemon_threads = True

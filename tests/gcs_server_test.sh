@@ -43,6 +43,16 @@ code=0
 [[ $code == 2 ]] && grep -q 'gs://b/absent: HTTP 404 notFound' "$T/absent.err" || fail "404: $(cat "$T/absent.err")"
 unset STORAGE_EMULATOR_HOST
 
+echo "== every third request answered 503: retried, the same bytes arrive"
+start_gcs flaky --bucket b --fail-every 3
+export STORAGE_EMULATOR_HOST=${GCS_URL#http://}
+for i in 1 2 3; do "$TOOL" put "gs://b/f/$i.bin" "$T/small.bin" 2>>"$T/flaky.err"; done
+for i in 1 2 3; do "$TOOL" get "gs://b/f/$i.bin" "$T/f$i.out" 2>>"$T/flaky.err" && cmp "$T/f$i.out" "$T/small.bin"; done
+[[ $("$TOOL" ls gs://b/f/ 2>>"$T/flaky.err" | wc -l) == 3 ]] || fail "flaky listing"
+[[ $(grep -c 'HTTP 503 backendError: Injected failure.*retry 1 in' "$T/flaky.err") -ge 2 ]] ||
+  fail "no retried 503: $(cat "$T/flaky.err")"
+unset STORAGE_EMULATOR_HOST
+
 echo "== credentials: service account, authorized user, metadata server, 401 mid-run"
 make_key sa "http://127.0.0.1:0/token"   # token_uri fixed below, once the port is known
 start_gcs auth --bucket b --require-auth --public-key "$T/sa.pub" --refresh-token 1//good-refresh
