@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Vertex AI custom training (worker/vertex.h): a tuning trial (CLOUD_ML_TRIAL_ID=3) takes its
 # parameters as --name=value / --name value flags, exports model.h5 + result.json flat to
-# AIP_MODEL_DIR, keeps its checkpoint in AIP_CHECKPOINT_DIR, and writes its metric the way
-# cloudml-hypertune does (checked line for line against hypertune.py's json.dumps); then
+# AIP_MODEL_DIR, keeps its checkpoint in AIP_CHECKPOINT_DIR, and writes its metric after each
+# epoch and at the end the way cloudml-hypertune does (checked line for line against
+# hypertune.py's json.dumps); then
 # `sweep serve` with AIP_STORAGE_URI = that AIP_MODEL_DIR answers on Vertex's routes.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/serve_lib.sh"
@@ -29,22 +30,23 @@ pass "AIP_MODEL_DIR holds model.h5 + result.json, AIP_CHECKPOINT_DIR the checkpo
 
 cat >"$T/hypertune.py" <<'PYEOF'
 # hypertune.py's report, redone: {tag: str(value), trial, global_step: str(int), timestamp,
-# checkpoint_path}, json.dumps(sort_keys=True) a line.
-import json, sys
-line = open(sys.argv[1]).read().splitlines()
-assert len(line) == 1, line
-got = json.loads(line[0])
+# checkpoint_path}, json.dumps(sort_keys=True) a line. One per epoch, then the final one.
+import json, sys, time
+lines = open(sys.argv[1]).read().splitlines()
 result = json.load(open(sys.argv[2]))
+assert len(lines) == result["epochs"] + 1, lines
 tag = "val_accuracy" if "val_accuracy" in result["metrics"] else "train_accuracy"
-want = {tag: str(float(result["metrics"][tag])), "trial": "3",
-        "global_step": str(int(result["epochs"])), "checkpoint_path": "",
-        "timestamp": got["timestamp"]}
-assert json.dumps(want, sort_keys=True) == line[0], (json.dumps(want, sort_keys=True), line[0])
-assert isinstance(got["timestamp"], float) and abs(got["timestamp"] - __import__("time").time()) < 600
-print("metric line:", line[0])
+for step, line in enumerate(lines, 1):
+    got = json.loads(line)
+    assert isinstance(got["timestamp"], float) and abs(got["timestamp"] - time.time()) < 600
+    value = float(got[tag]) if step <= result["epochs"] else result["metrics"][tag]
+    want = {tag: str(float(value)), "trial": "3", "checkpoint_path": "",
+            "global_step": str(min(step, result["epochs"])), "timestamp": got["timestamp"]}
+    assert json.dumps(want, sort_keys=True) == line, (json.dumps(want, sort_keys=True), line)
+print("last metric line:", lines[-1])
 PYEOF
 "$PY" "$T/hypertune.py" "$T/hp/output.metrics" "$r" || fail "not cloudml-hypertune's format"
-pass "the metric file is cloudml-hypertune's"
+pass "the metric file is cloudml-hypertune's: one line per epoch, then the final value"
 
 expect_exit 2 "$SWEEP_WORKER" --index 0 --params "$T/spec.yml" --storage "$T/r2" --learning_rate=0.01
 grep -q 'learning_rate' "$T/err" || fail "an unknown flag outside a trial must be refused"

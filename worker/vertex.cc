@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/file.h"
+#include "base/log.h"
 #include "storage/layout.h"
 
 namespace sweep::worker {
@@ -24,6 +26,10 @@ std::string PythonFloat(double v) {
 }
 
 std::string JsonString(const std::string& s) { return nlohmann::json(s).dump(); }
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 }  // namespace
 
@@ -70,6 +76,29 @@ StatusOr<std::pair<std::string, double>> HypertuneMetric(const std::map<std::str
     if (auto it = m.find(n); it != m.end()) return std::pair<std::string, double>(*it);
   }
   return Status::InvalidArgument("no metric to report to the tuning service");
+}
+
+std::optional<std::pair<std::string, double>> EpochMetric(const model::EpochRecord& e,
+                                                          const std::string& name) {
+  std::map<std::string, double> m;
+  for (const auto& [key, value] : {std::pair<const char*, double>{"train_loss", e.train.loss},
+                                   {"train_accuracy", e.train.accuracy},
+                                   {"val_loss", e.val.loss},
+                                   {"val_accuracy", e.val.accuracy}}) {
+    if (std::isfinite(value)) m[key] = value;
+  }
+  auto metric = HypertuneMetric(m, name);
+  if (!metric.ok()) return std::nullopt;
+  return *metric;
+}
+
+void ReportTrialEpoch(const VertexTraining& v, const model::EpochRecord& e) {
+  if (v.trial_id.empty()) return;
+  auto metric = EpochMetric(e, v.metric);
+  if (!metric) return;
+  Status s = ReportHypertuneMetric(
+      v.metric_file, HypertuneLine(metric->first, metric->second, v.trial_id, e.epoch, Now()));
+  if (!s.ok()) log::Warn(s.message());
 }
 
 std::string HypertuneLine(const std::string& tag, double value, const std::string& trial,

@@ -12,6 +12,8 @@
 //                        the row is --index or an engine's index variable, else 0; the metric is
 //                        reported to CLOUD_ML_HP_METRIC_FILE (default
 //                        /tmp/hypertune/output.metrics)
+// A trial reports after every epoch (the intermediate measurements Vertex's automated stopping
+// reads) and once more after the publish, with result.json's value (global_step = epochs).
 // Metric file: one JSON object a line, keys sorted, as hypertune.py's json.dumps(sort_keys=True):
 //   {"checkpoint_path": "", "global_step": "30", "timestamp": 1767225600.25, "trial": "3",
 //    "val_accuracy": "0.95"}
@@ -22,11 +24,13 @@
 #include <ctime>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/status.h"
+#include "model/train.h"
 #include "storage/result.h"
 #include "storage/store.h"
 #include "worker/index.h"
@@ -51,6 +55,10 @@ struct VertexStores {
 };
 StatusOr<VertexStores> OpenVertexStores(const VertexTraining& vertex);
 
+// Reports epoch `e` of a trial (nothing outside a trial). A write failure is a warning: the
+// final report after the publish is the one that counts.
+void ReportTrialEpoch(const VertexTraining& vertex, const model::EpochRecord& e);
+
 // After row `result.index` was published to `results`: exports model.h5, then result.json
 // (naming it), to `stores.model_dir`, and reports the metric when this is a trial.
 Status FinishVertexRow(const VertexTraining& vertex, const VertexStores& stores,
@@ -65,6 +73,11 @@ StatusOr<std::vector<std::string>> TrialOverrides(const std::vector<std::string>
 // else the first of val_accuracy, train_accuracy, val_loss, train_loss that is there.
 StatusOr<std::pair<std::string, double>> HypertuneMetric(const std::map<std::string, double>& m,
                                                          const std::string& name);
+
+// The metric an epoch reports: as HypertuneMetric, over the epoch's train_* and val_* values
+// (a NaN one is absent); nullopt when the named metric is not among them (test_*).
+std::optional<std::pair<std::string, double>> EpochMetric(const model::EpochRecord& e,
+                                                          const std::string& name);
 
 // One report line, as above (no newline). `timestamp` in seconds since the epoch.
 std::string HypertuneLine(const std::string& tag, double value, const std::string& trial,

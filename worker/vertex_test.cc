@@ -49,6 +49,17 @@ TEST(HypertuneMetric, NamedOrTheFirstDefault) {
   EXPECT_EQ(HypertuneMetric(m, "f1").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(EpochMetric, TheFiniteValuesOfTheEpoch) {
+  model::EpochRecord e;
+  e.train.loss = 0.5;
+  e.train.accuracy = 0.8;  // val: NaN (no validation split)
+  EXPECT_EQ(EpochMetric(e, "")->first, "train_accuracy");
+  EXPECT_FALSE(EpochMetric(e, "val_loss"));
+  EXPECT_FALSE(EpochMetric(e, "test_accuracy"));
+  e.val.accuracy = 0.7;
+  EXPECT_EQ(EpochMetric(e, "")->second, 0.7);
+}
+
 // hypertune.py writes json.dumps({...}, sort_keys=True): ", " and ": ", str() of the floats.
 TEST(HypertuneLine, CloudmlHypertuneFormat) {
   EXPECT_EQ(HypertuneLine("val_accuracy", 0.95, "3", 30, 1767225600.25),

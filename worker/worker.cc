@@ -143,17 +143,20 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
 
 // Trains from the checkpoint when there is one that fits; on SIGTERM (`stop`) saves one and
 // returns Cancelled (exit 143); with `spot_notice_s`, also saves one when EC2 announces a Spot
-// interruption.
+// interruption. A Vertex AI tuning trial reports each epoch's metric.
 StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
-                                      const std::atomic<bool>* stop, double spot_notice_s,
+                                      const WorkerOptions& options, const std::atomic<bool>* stop,
                                       RowCheckpoint* checkpoint, model::Mlp* mlp) {
   std::atomic<bool> notice{false};
   std::optional<SpotNoticeWatcher> watcher;
-  if (spot_notice_s > 0) watcher.emplace(spot_notice_s, &notice);
+  if (options.spot_notice_s > 0) watcher.emplace(options.spot_notice_s, &notice);
   model::TrainHooks hooks;
   hooks.stop = stop;
   hooks.checkpoint_now = &notice;
-  hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
+  hooks.on_epoch = [&](const model::EpochRecord& e) {
+    LogEpoch(e, config.epochs);
+    ReportTrialEpoch(options.vertex, e);
+  };
   hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
   hooks.resume = checkpoint->state();
   auto report = model::Train(config, train, mlp, hooks);
@@ -203,7 +206,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   RowCheckpoint checkpoint(checkpoints, options.index, row_hash, options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
-  auto report = TrainRow(config, train, stop, options.spot_notice_s, &checkpoint, &mlp);
+  auto report = TrainRow(config, train, options, stop, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
   result.resumes = checkpoint.resumes();
