@@ -61,6 +61,11 @@ std::string HistoryDir(const std::string& root, const std::string& stamp) {
   return JoinPath(JoinPath(root, std::string(kHistoryDir)), stamp);
 }
 
+std::string HistoryPrefix(const std::string& stamp) {
+  std::string prefix = std::string(kHistoryDir) + "/";
+  return stamp.empty() ? prefix : prefix + stamp + "/";
+}
+
 std::string SlurmLogDir(const std::string& root) {
   return JoinPath(root, std::string(kSlurmLogDir));
 }

@@ -50,6 +50,9 @@ std::string PlanPath(const std::string& root);
 std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
 // {root}/history/{stamp}: one replan's moved-aside files; `stamp` is a UTC time, 20261207T041500Z.
 std::string HistoryDir(const std::string& root, const std::string& stamp);
+// Store keys under {root}/history/ start with HistoryPrefix() ("history/"); one replan's keys
+// with HistoryPrefix(stamp) ("history/{stamp}/").
+std::string HistoryPrefix(const std::string& stamp = "");
 std::string SlurmLogDir(const std::string& root);
 std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
 std::string LocalLogPathForRemote(int index);                   // sweep-logs/{index}/worker.log

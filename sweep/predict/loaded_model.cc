@@ -6,6 +6,7 @@
 #include "model/config.h"
 #include "model/infer.h"
 #include "storage/keras_h5.h"
+#include "storage/model_isolated.h"
 #include "storage/store.h"
 
 namespace sweep::predict {
@@ -77,7 +78,7 @@ std::string LoadedModel::ClassName(int k) const {
 StatusOr<std::shared_ptr<const LoadedModel>> LoadModel(const std::string& path_or_uri,
                                                        const storage::RunResult* result) {
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(path_or_uri));
-  SWEEP_ASSIGN_OR_RETURN(storage::ModelFile file, storage::ReadModelFile(local));
+  SWEEP_ASSIGN_OR_RETURN(storage::ModelFile file, storage::ReadModelFileIsolated(local));
   auto m = std::make_shared<LoadedModel>();
   m->source = path_or_uri;
   SWEEP_ASSIGN_OR_RETURN(m->mlp, MlpOf(file, path_or_uri));

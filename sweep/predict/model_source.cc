@@ -84,6 +84,11 @@ StatusOr<std::unique_ptr<ModelWatcher>> ModelWatcher::Open(const std::string& ar
                             ": no such file or folder (a model.h5, a row folder or a sweep "
                             "root)");
   }
+  if (!storage::IsRemoteUri(root) && !IsModelFileName(root) &&
+      !std::filesystem::is_directory(root)) {
+    return Status::InvalidArgument(root +
+                                   ": not a model.h5 (*.h5, *.hdf5), a row folder or a sweep root");
+  }
   Kind kind = Kind::kRoot;
   std::unique_ptr<storage::Store> store;
   if (IsModelFileName(root)) {

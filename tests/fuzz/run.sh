@@ -18,7 +18,8 @@ SECONDS_EACH=$2
 shift 2
 TARGETS=("$@")
 if ((${#TARGETS[@]} == 0)); then
-  TARGETS=(fuzz_spec fuzz_set fuzz_csv fuzz_idx fuzz_gzip fuzz_results fuzz_aws fuzz_predict)
+  TARGETS=(fuzz_spec fuzz_set fuzz_csv fuzz_idx fuzz_gzip fuzz_results fuzz_aws fuzz_predict fuzz_model_h5
+    fuzz_dataset_h5 fuzz_http)
 fi
 cmake --build "$BUILD" --target "${TARGETS[@]}" >/dev/null
 ART="$BUILD/fuzz-artifacts"
