@@ -58,6 +58,11 @@ TEST(Layout, IsS3Uri) {
   EXPECT_FALSE(IsS3Uri("/s3://b"));
   EXPECT_FALSE(IsS3Uri("S3://b"));
   EXPECT_FALSE(IsS3Uri("data.csv"));
+  EXPECT_TRUE(IsGcsUri("gs://b/k"));
+  EXPECT_FALSE(IsGcsUri("/gcs/b/k"));
+  EXPECT_TRUE(IsRemoteUri("gs://b"));
+  EXPECT_TRUE(IsRemoteUri("s3://b"));
+  EXPECT_FALSE(IsRemoteUri("gcs://b"));
 }
 
 }  // namespace

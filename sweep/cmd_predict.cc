@@ -16,8 +16,9 @@ void AddPredictCommand(CLI::App& app, int* exit_code) {
       "predict", "Predict with a model.h5, a row or a sweep's best row: one line per input row");
   cmd->add_option("model", o->model, "model.h5, a row folder ROOT/INDEX, or a sweep root")
       ->required();
-  cmd->add_option("input", o->input,
-                  "Rows to predict: CSV, IDX, HDF5, s3://, or a {\"instances\": ...} .json file")
+  cmd->add_option(
+         "input", o->input,
+         "Rows to predict: CSV, IDX, HDF5, s3://, gs://, or a {\"instances\": ...} .json file")
       ->required();
   cmd->add_option("--format", o->format, "table, csv or json")
       ->capture_default_str()

@@ -35,20 +35,21 @@ std::string HostName() {
   return buf;
 }
 
-// The spec (local or s3://), expanded, overrides applied, and row `index` checked.
+// The spec (local, s3:// or gs://), expanded, overrides applied, and row `index` checked.
 StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir,
                                      std::string* row_hash) {
   SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options.params, options.overrides));
   *base_dir = spec.base_dir;
+  const int row = options.row >= 0 ? options.row : options.index;
   int rows = static_cast<int>(spec.rows.size());
-  if (options.index >= rows) {
+  if (row >= rows) {
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
-                                               options.index, options.params, rows, rows - 1));
+                                               row, options.params, rows, rows - 1));
   }
-  *row_hash = RowHash(spec.rows[options.index]);
-  auto config = ConfigFromRow(spec.rows[options.index]);
+  *row_hash = RowHash(spec.rows[row]);
+  auto config = ConfigFromRow(spec.rows[row]);
   if (!config.ok())
-    return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
+    return config.status().WithContext(fmt::format("{}: row {}", options.params, row));
   return config;
 }
 
@@ -142,17 +143,20 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
 
 // Trains from the checkpoint when there is one that fits; on SIGTERM (`stop`) saves one and
 // returns Cancelled (exit 143); with `spot_notice_s`, also saves one when EC2 announces a Spot
-// interruption.
+// interruption. A Vertex AI tuning trial reports each epoch's metric.
 StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
-                                      const std::atomic<bool>* stop, double spot_notice_s,
+                                      const WorkerOptions& options, const std::atomic<bool>* stop,
                                       RowCheckpoint* checkpoint, model::Mlp* mlp) {
   std::atomic<bool> notice{false};
   std::optional<SpotNoticeWatcher> watcher;
-  if (spot_notice_s > 0) watcher.emplace(spot_notice_s, &notice);
+  if (options.spot_notice_s > 0) watcher.emplace(options.spot_notice_s, &notice);
   model::TrainHooks hooks;
   hooks.stop = stop;
   hooks.checkpoint_now = &notice;
-  hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
+  hooks.on_epoch = [&](const model::EpochRecord& e) {
+    LogEpoch(e, config.epochs);
+    ReportTrialEpoch(options.vertex, e);
+  };
   hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
   hooks.resume = checkpoint->state();
   auto report = model::Train(config, train, mlp, hooks);
@@ -183,6 +187,7 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
+  SWEEP_ASSIGN_OR_RETURN(VertexStores vertex, OpenVertexStores(options.vertex));
 
   auto loaded = LoadData(config.data.dataset, base_dir, config);
   if (!loaded.ok())
@@ -197,10 +202,11 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
                         SecondsSince(start) * 1e3));
 
-  RowCheckpoint checkpoint(store.get(), options.index, row_hash, options.attempt);
+  storage::Store* checkpoints = vertex.checkpoints ? vertex.checkpoints.get() : store.get();
+  RowCheckpoint checkpoint(checkpoints, options.index, row_hash, options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
-  auto report = TrainRow(config, train, stop, options.spot_notice_s, &checkpoint, &mlp);
+  auto report = TrainRow(config, train, options, stop, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
   result.resumes = checkpoint.resumes();
@@ -216,6 +222,8 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
   SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));
+  SWEEP_RETURN_IF_ERROR(
+      FinishVertexRow(options.vertex, vertex, *store, result).WithContext("Vertex AI"));
   if (!config.checkpoint.keep) checkpoint.Remove();
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics)

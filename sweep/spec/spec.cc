@@ -241,6 +241,7 @@ Status Expand(const YAML::Node& root, const ojson& doc, Spec* spec) {
     spec->rows = std::move(plan.rows);
     spec->metric = plan.metric;
     spec->warnings = std::move(plan.warnings);
+    spec->wandb = doc;
     return Status::Ok();
   }
   return Status::InvalidArgument(
