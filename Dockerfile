@@ -2,7 +2,8 @@
 # Multi-stage: compile on Debian 12 with the -dev packages, ship Debian 12 slim with only the
 # shared libraries the two programs need: HDF5, yaml-cpp and fmt are linked in statically
 # (SWEEP_STATIC_DEPS), so ldd shows only libsz/libaec (HDF5's szip filter) and zlib; libcurl
-# (with OpenSSL) is loaded with dlopen on the first s3:// or HTTP request.
+# (with OpenSSL) is loaded with dlopen on the first s3://, gs:// or HTTP request, and OpenSSL's
+# libcrypto.so.3 (libcurl4's libssl3) on the first Google service-account key to sign.
 # Runs as the unprivileged user 10001; results go to /storage (EFS, a PVC or a bind mount).
 # tests/docker_image_test.sh builds this file on a Debian 12 base made with debootstrap (passed
 # as DEBIAN_IMAGE / DEBIAN_SLIM_IMAGE) and runs a row in it.

@@ -280,4 +280,12 @@ int ScopedFd::Close() {
   return rc;
 }
 
+Status CheckRegularFile(const std::string& path, unsigned mode, std::string_view what_for) {
+  if (S_ISREG(mode)) return Status::Ok();
+  if (S_ISDIR(mode)) {
+    return Status::InvalidArgument(path + ": is a folder, not a " + std::string(what_for));
+  }
+  return Status::InvalidArgument(path + ": is not a regular file (a device, FIFO or socket)");
+}
+
 }  // namespace sweep

@@ -92,4 +92,10 @@ class FileLock {
 // ENOENT -> NotFound, EACCES/EISDIR/ENOTDIR/EROFS -> InvalidArgument.
 Status FromErrno(int err, std::string_view what);
 
+// Ok when `mode` (stat's st_mode) is a regular file; else InvalidArgument naming what `path` is:
+// "PATH: is a folder, not a data file" (`what_for` after "not a"), "PATH: is not a regular
+// file (a device, FIFO or socket)". Readers check before opening: a FIFO blocks an open (HDF5's
+// forever), a device never ends.
+Status CheckRegularFile(const std::string& path, unsigned mode, std::string_view what_for);
+
 }  // namespace sweep

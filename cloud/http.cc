@@ -258,6 +258,23 @@ StatusOr<HttpResponse> HttpClient::Do(const HttpRequest& req) {
   return response;
 }
 
+std::string UriEncode(std::string_view s, bool keep_slash) {
+  static const char* const kDigits = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        (keep_slash && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  return out;
+}
+
 Status FromCurl(int curl_code, std::string_view what) {
   const auto code = static_cast<CURLcode>(curl_code);
   // The codes come from a loaded libcurl; without one (unit tests) the number still says it.

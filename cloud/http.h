@@ -59,6 +59,10 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// RFC 3986 percent-encoding keeping only A-Z a-z 0-9 - _ . ~ ("+" -> %2B, " " -> %20, UTF-8
+// bytes each %XX uppercase). `keep_slash` keeps '/' (for object keys in paths).
+std::string UriEncode(std::string_view s, bool keep_slash = false);
+
 // libcurl's CURLcode (as int) -> Status: timeouts, resets, refused connections, DNS and partial
 // transfers are Unavailable (retry); TLS verification failures, bad URLs and unsupported
 // protocols are InvalidArgument; local file errors are Unavailable; the rest Internal.

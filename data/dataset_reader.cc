@@ -159,11 +159,7 @@ Status CheckLocalFile(const std::string& path) {
   // would wait for a writer forever; a device never ends).
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return FromErrno(errno, path);
-  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a folder, not a data file");
-  if (!S_ISREG(st.st_mode)) {
-    return Status::InvalidArgument(path + ": is not a regular file (a device, FIFO or socket)");
-  }
-  return Status::Ok();
+  return CheckRegularFile(path, st.st_mode, "data file");
 }
 
 // An IDX, HDF5 or synthetic: set for a model with `features` inputs; labels optional.

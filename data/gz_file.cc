@@ -43,10 +43,7 @@ Status ReadRegularFile(const std::string& path, std::string* out) {
   if (fd.get() < 0) return FromErrno(errno, "open " + path);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return FromErrno(errno, "stat " + path);
-  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(path + ": is a folder, not a data file");
-  if (!S_ISREG(st.st_mode)) {
-    return Status::InvalidArgument(path + ": is not a regular file (a device, FIFO or socket)");
-  }
+  SWEEP_RETURN_IF_ERROR(CheckRegularFile(path, st.st_mode, "data file"));
   SWEEP_RETURN_IF_ERROR(CheckDataBytes(static_cast<uint64_t>(st.st_size), path));
   out->resize(static_cast<size_t>(st.st_size));
   size_t used = 0;

@@ -10,7 +10,7 @@ PACKAGES=(
   libeigen3-dev libyaml-cpp-dev libhdf5-dev hdf5-tools libfmt-dev libcurl4-openssl-dev
   libssl-dev zlib1g-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev libgmock-dev
   libbenchmark-dev rapidjson-dev libboost-dev
-  python3-h5py python3-numpy python3-yaml python3-botocore
+  python3-h5py python3-numpy python3-yaml python3-botocore python3-cryptography
   shellcheck bats tmux procps curl ca-certificates clang-format
   clang libclang-rt-14-dev
   wrk python3-flask gunicorn
@@ -59,6 +59,15 @@ if command -v npm >/dev/null && [[ ! -f .cache/npm/node_modules/puppeteer-core/p
   mkdir -p .cache/npm
   npm install --prefix .cache/npm --no-audit --no-fund --silent puppeteer-core@23.11.1 >/dev/null || \
     echo "setup: warning: could not install puppeteer-core; the report browser test will skip"
+fi
+
+# @google-cloud/storage (npm), Google's official Node client: it proves the tests' loopback Cloud
+# Storage (tests/gcs_fake_server.py) honest and reads and writes gs:// beside the product.
+if command -v npm >/dev/null && [[ ! -f .cache/npm/node_modules/@google-cloud/storage/package.json ]]; then
+  echo "setup: installing @google-cloud/storage into .cache/npm"
+  mkdir -p .cache/npm
+  npm install --prefix .cache/npm --no-audit --no-fund --silent @google-cloud/storage@7.17.1 >/dev/null || \
+    echo "setup: warning: could not install @google-cloud/storage; gs:// end-to-end tests will fail"
 fi
 
 if [[ ${1:-} != --no-build ]]; then

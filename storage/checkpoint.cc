@@ -1,104 +1,15 @@
 #include "storage/checkpoint.h"
 
-#include <zlib.h>
-
-#include <algorithm>
 #include <cstring>
-#include <type_traits>
+
+#include "storage/byte_codec.h"
 
 namespace sweep::storage {
 namespace {
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoints are little-endian");
-
 constexpr std::string_view kMagic = "SWEEPCKP";
 
-class Writer {
- public:
-  template <typename T>
-  void Put(T value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
-  }
-  template <typename T>
-  void PutArray(const std::vector<T>& values) {
-    Put<uint64_t>(values.size());
-    out_.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-  }
-  void PutRaw(std::string_view s) { out_.append(s); }
-  void PutBytes(std::string_view s) {
-    Put<uint32_t>(static_cast<uint32_t>(s.size()));
-    out_.append(s);
-  }
-  std::string Finish() {
-    Put<uint32_t>(Crc(out_));
-    return std::move(out_);
-  }
-  static uint32_t Crc(std::string_view s) {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    // zlib takes uInt lengths: feed it in pieces below 4 GiB.
-    for (size_t i = 0; i < s.size(); i += 1u << 30) {
-      const size_t n = std::min<size_t>(1u << 30, s.size() - i);
-      crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data() + i), static_cast<uInt>(n));
-    }
-    return static_cast<uint32_t>(crc);
-  }
-
- private:
-  std::string out_;
-};
-
-// Reads what Writer wrote; after the first short read every Get fails and ok() is false.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok() const { return ok_; }
-  size_t left() const { return in_.size() - pos_; }
-
-  template <typename T>
-  T Get() {
-    T value{};
-    if (!Take(&value, sizeof(T))) return T{};
-    return value;
-  }
-  template <typename T>
-  std::vector<T> GetArray() {
-    const uint64_t n = Get<uint64_t>();
-    if (!ok_ || n > left() / sizeof(T)) {
-      ok_ = false;
-      return {};
-    }
-    std::vector<T> values(n);
-    Take(values.data(), n * sizeof(T));
-    return values;
-  }
-  std::string GetBytes() {
-    const uint32_t n = Get<uint32_t>();
-    if (!ok_ || n > left()) {
-      ok_ = false;
-      return {};
-    }
-    std::string s(in_.substr(pos_, n));
-    pos_ += n;
-    return s;
-  }
-
- private:
-  bool Take(void* out, size_t n) {
-    if (!ok_ || n > left()) {
-      ok_ = false;
-      return false;
-    }
-    if (n > 0) std::memcpy(out, in_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  std::string_view in_;
-  size_t pos_ = 0;
-  bool ok_ = true;
-};
-
-void PutEpoch(const model::EpochRecord& e, Writer* w) {
+void PutEpoch(const model::EpochRecord& e, ByteWriter* w) {
   w->Put<int32_t>(e.epoch);
   for (double v :
        {e.train.loss, e.train.accuracy, e.val.loss, e.val.accuracy, e.learning_rate, e.seconds}) {
@@ -106,7 +17,7 @@ void PutEpoch(const model::EpochRecord& e, Writer* w) {
   }
 }
 
-model::EpochRecord GetEpoch(Reader* r) {
+model::EpochRecord GetEpoch(ByteReader* r) {
   model::EpochRecord e;
   e.epoch = r->Get<int32_t>();
   for (double* v : {&e.train.loss, &e.train.accuracy, &e.val.loss, &e.val.accuracy,
@@ -117,7 +28,7 @@ model::EpochRecord GetEpoch(Reader* r) {
 }
 
 // The fields after the row hash, in file order.
-void GetState(Reader* r, model::TrainState* s) {
+void GetState(ByteReader* r, model::TrainState* s) {
   s->epoch = r->Get<int32_t>();
   s->batches_done = r->Get<int64_t>();
   s->steps = r->Get<int64_t>();
@@ -162,7 +73,7 @@ Status CheckShape(const model::TrainState& s) {
 }  // namespace
 
 std::string EncodeCheckpoint(const model::TrainState& s, const CheckpointMeta& meta) {
-  Writer w;
+  ByteWriter w;
   w.PutRaw(kMagic);
   w.Put<uint32_t>(kCheckpointFormatVersion);
   w.PutBytes(meta.row_hash);
@@ -193,7 +104,7 @@ StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, CheckpointM
   if (bytes.size() < kMagic.size() + 8 || bytes.substr(0, kMagic.size()) != kMagic) {
     return Status::Corruption("checkpoint: not a checkpoint file");
   }
-  Reader r(bytes.substr(kMagic.size()));
+  ByteReader r(bytes.substr(kMagic.size()));
   const uint32_t version = r.Get<uint32_t>();
   if (version != kCheckpointFormatVersion) {
     return Status::Corruption("checkpoint: format version " + std::to_string(version) +
@@ -201,10 +112,10 @@ StatusOr<model::TrainState> DecodeCheckpoint(std::string_view bytes, CheckpointM
   }
   uint32_t stored_crc = 0;
   std::memcpy(&stored_crc, bytes.data() + bytes.size() - 4, 4);
-  if (Writer::Crc(bytes.substr(0, bytes.size() - 4)) != stored_crc) {
+  if (ByteWriter::Crc(bytes.substr(0, bytes.size() - 4)) != stored_crc) {
     return Status::Corruption("checkpoint: checksum mismatch (torn or damaged file)");
   }
-  Reader body(bytes.substr(kMagic.size() + 4, bytes.size() - kMagic.size() - 8));
+  ByteReader body(bytes.substr(kMagic.size() + 4, bytes.size() - kMagic.size() - 8));
   meta->row_hash = body.GetBytes();
   model::TrainState state;
   GetState(&body, &state);
@@ -219,7 +130,7 @@ StatusOr<CheckpointPosition> PeekCheckpoint(std::string_view head) {
   if (head.size() < kMagic.size() || head.substr(0, kMagic.size()) != kMagic) {
     return Status::Corruption("checkpoint: not a checkpoint file");
   }
-  Reader r(head.substr(kMagic.size()));
+  ByteReader r(head.substr(kMagic.size()));
   if (r.Get<uint32_t>() != kCheckpointFormatVersion) {
     return Status::Corruption("checkpoint: another format version");
   }

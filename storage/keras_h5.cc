@@ -304,7 +304,7 @@ Status WriteModelFile(const std::string& path, const ModelFile& model) {
   auto image = BuildImage(path, model);
   if (!image.ok()) return image.status().WithContext("write " + path);
   // Temp file, fsync, rename, fsync the folder; the temp file removed on failure (disk full).
-  return WriteFileAtomic(path, *image).WithContext("publish " + path);
+  return WriteFileAtomic(path, *image).WithContext("write " + path);
 }
 
 StatusOr<ModelFile> ReadModelFile(const std::string& path) {

@@ -26,6 +26,8 @@ std::string ModelDir(const std::string& root, int index) {
 }
 
 std::string ModelPathInIndex() { return "model/model.h5"; }
+std::string ExportModelKey() { return "model.h5"; }
+std::string ExportResultKey() { return std::string(kResultFile); }
 
 std::string IndexDirOfModel(const std::string& model_path) {
   const std::string tail = "/" + ModelPathInIndex();
@@ -72,6 +74,11 @@ std::string HistoryDir(const std::string& root, const std::string& stamp) {
   return JoinPath(JoinPath(root, std::string(kHistoryDir)), stamp);
 }
 
+std::string HistoryPrefix(const std::string& stamp) {
+  std::string prefix = std::string(kHistoryDir) + "/";
+  return stamp.empty() ? prefix : prefix + stamp + "/";
+}
+
 std::string SlurmLogDir(const std::string& root) {
   return JoinPath(root, std::string(kSlurmLogDir));
 }
@@ -85,5 +92,7 @@ std::string LocalLogPathForRemote(int index) { return LogPath("sweep-logs", inde
 std::string SlurmLogDirForRemote(const std::string& cwd) { return JoinPath(cwd, "slurm-logs"); }
 
 bool IsS3Uri(const std::string& path) { return path.rfind("s3://", 0) == 0; }
+bool IsGcsUri(const std::string& path) { return path.rfind("gs://", 0) == 0; }
+bool IsRemoteUri(const std::string& path) { return IsS3Uri(path) || IsGcsUri(path); }
 
 }  // namespace sweep::storage

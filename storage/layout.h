@@ -21,7 +21,12 @@
 //   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
 //   {root}/.slurm/                    Slurm task logs and sweep.sbatch (`sweep submit --engine
 //                                     slurm`)
-// For an s3:// root, the logs stay on the machine that runs the engine, in the working folder:
+// Vertex AI custom training also exports the finished row, flat, to AIP_MODEL_DIR (the folder a
+// Vertex Model's artifactUri names; worker/vertex.h):
+//   {AIP_MODEL_DIR}/model.h5          the same model.h5
+//   {AIP_MODEL_DIR}/result.json       the row's result.json, its "model" field "model.h5"
+// For an s3:// or gs:// root, the logs stay on the machine that runs the engine, in the working
+// folder:
 //   sweep-logs/{index}/worker.log     `sweep run`
 //   slurm-logs/                       `sweep submit --engine slurm`
 //
@@ -58,17 +63,27 @@ std::string WavePath(const std::string& root, int wave);               // waves/
 std::string LockPath(const std::string& root);  // {root}/.sweep.lock: held by a running `sweep run`
 // {root}/history/{stamp}: one replan's moved-aside files; `stamp` is a UTC time, 20261207T041500Z.
 std::string HistoryDir(const std::string& root, const std::string& stamp);
+// Store keys under {root}/history/ start with HistoryPrefix() ("history/"); one replan's keys
+// with HistoryPrefix(stamp) ("history/{stamp}/").
+std::string HistoryPrefix(const std::string& stamp = "");
 std::string SlurmLogDir(const std::string& root);
 std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
 std::string LocalLogPathForRemote(int index);                   // sweep-logs/{index}/worker.log
 std::string SlurmLogDirForRemote(const std::string& cwd);       // {cwd}/slurm-logs
 // "model/model.h5": where result.json's "model" field points, relative to the index folder.
 std::string ModelPathInIndex();
+// "model.h5" and "result.json": the keys of the Vertex AI export in AIP_MODEL_DIR.
+std::string ExportModelKey();
+std::string ExportResultKey();
 // The index folder a model path lies in ("ROOT/3/model/model.h5" -> "ROOT/3"), or "" when the
 // path is not laid out as {index folder}/model/model.h5.
 std::string IndexDirOfModel(const std::string& model_path);
 
 // True for "s3://..." URIs.
 bool IsS3Uri(const std::string& path);
+// True for "gs://..." URIs (Cloud Storage).
+bool IsGcsUri(const std::string& path);
+// An object store URI (s3:// or gs://): no local folder, no flock, no local path checks.
+bool IsRemoteUri(const std::string& path);
 
 }  // namespace sweep::storage

@@ -56,6 +56,8 @@ TEST(Layout, NamesTheScanAndTheEnginesUse) {
   EXPECT_EQ(LogPath("/r", 1), "/r/1/" + std::string(kWorkerLogFile));
   EXPECT_EQ(CheckpointPath("/r", 1), "/r/1/checkpoint/checkpoint.bin");
   EXPECT_EQ(HistoryDir("s3://b/r", "20261207T041500Z"), "s3://b/r/history/20261207T041500Z");
+  EXPECT_EQ(HistoryPrefix(), "history/");
+  EXPECT_EQ(HistoryPrefix("20261207T041500Z"), "history/20261207T041500Z/");
 }
 
 TEST(Layout, IsS3Uri) {
@@ -63,6 +65,11 @@ TEST(Layout, IsS3Uri) {
   EXPECT_FALSE(IsS3Uri("/s3://b"));
   EXPECT_FALSE(IsS3Uri("S3://b"));
   EXPECT_FALSE(IsS3Uri("data.csv"));
+  EXPECT_TRUE(IsGcsUri("gs://b/k"));
+  EXPECT_FALSE(IsGcsUri("/gcs/b/k"));
+  EXPECT_TRUE(IsRemoteUri("gs://b"));
+  EXPECT_TRUE(IsRemoteUri("s3://b"));
+  EXPECT_FALSE(IsRemoteUri("gcs://b"));
 }
 
 }  // namespace

@@ -1,19 +1,7 @@
 #include "storage/s3_store.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-
-#include "base/file.h"
-#include "base/strings.h"
 #include "cloud/aws/s3_client.h"
-#include "storage/layout.h"
+#include "storage/input_cache.h"
 
 namespace sweep::storage {
 namespace {
@@ -95,47 +83,19 @@ class S3Store : public Store {
   std::unique_ptr<aws::S3Client> client_;
 };
 
-std::string CacheBaseName(const std::string& key) {
-  std::string base = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
-  if (base.empty() || base == "." || base == "..") base = "object";
-  return base;
-}
-
-std::string SafeEtag(const std::string& etag) {
-  std::string out;
-  for (char c : etag) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
-  return out.empty() ? "noetag" : out.substr(0, 80);
-}
-
-bool IsFileOfSize(const std::string& path, int64_t size) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
-}
-
-// Holds an exclusive flock for its lifetime; the lock file itself stays (harmless, tiny).
+// S3 has no generation to pin a GET to: the ETag of the answer must be the one the HEAD saw.
 Status Download(aws::S3Client& client, const aws::S3Uri& uri, const aws::S3Object& head,
-                const std::string& final) {
-  const std::string temp = TempPathFor(final);
-  auto got = client.GetToFile(uri.bucket, uri.key, temp);
-  Status s = got.status();
-  if (s.ok() && (got->etag != head.etag || !IsFileOfSize(temp, head.size))) {
-    s = Status::Unavailable("s3://" + uri.bucket + "/" + uri.key +
-                            ": object changed during download (ETag " + head.etag + " -> " +
-                            got->etag + ")");
+                const std::string& temp) {
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Object got, client.GetToFile(uri.bucket, uri.key, temp));
+  if (got.etag != head.etag) {
+    return Status::Unavailable("s3://" + uri.bucket + "/" + uri.key +
+                               ": object changed during download (ETag " + head.etag + " -> " +
+                               got.etag + ")");
   }
-  if (s.ok()) s = CommitFile(temp, final);
-  if (!s.ok()) std::remove(temp.c_str());
-  return s;
+  return Status::Ok();
 }
 
 }  // namespace
-
-std::string InputCacheDir() {
-  if (std::string d = GetEnv("SWEEP_CACHE_DIR"); !d.empty()) return d;
-  if (std::string d = GetEnv("XDG_CACHE_HOME"); !d.empty()) return d + "/sweep";
-  if (std::string h = GetEnv("HOME"); !h.empty()) return h + "/.cache/sweep";
-  return "";
-}
 
 StatusOr<std::unique_ptr<Store>> OpenS3Store(const std::string& root) {
   SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(root));
@@ -148,21 +108,11 @@ StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
   if (uri.key.empty() || uri.key.back() == '/') {
     return Status::InvalidArgument(uri_text + ": names a prefix, not an object");
   }
-  const std::string cache = InputCacheDir();
-  if (cache.empty()) {
-    return Status::InvalidArgument(uri_text + ": no cache folder (set SWEEP_CACHE_DIR or HOME)");
-  }
   SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
   SWEEP_ASSIGN_OR_RETURN(aws::S3Object head, client->Head(uri.bucket, uri.key));
-  const std::string dir = cache + "/s3/" + uri.bucket + "/" +
-                          aws::Sha256Hex(uri.key).substr(0, 32) + "-" + SafeEtag(head.etag);
-  const std::string final = dir + "/" + CacheBaseName(uri.key);
-  if (IsFileOfSize(final, head.size)) return final;
-  SWEEP_RETURN_IF_ERROR(CreateDirectories(dir).WithContext("input cache"));
-  SWEEP_ASSIGN_OR_RETURN(FileLock lock, FileLock::Lock(final + ".lock"));
-  if (IsFileOfSize(final, head.size)) return final;  // another worker fetched it meanwhile
-  SWEEP_RETURN_IF_ERROR(Download(*client, uri, head, final));
-  return final;
+  return FetchIntoCache(
+      {"s3", uri.bucket, uri.key, head.etag, head.size},
+      [&](const std::string& temp) { return Download(*client, uri, head, temp); });
 }
 
 Status ProbeS3Object(const std::string& uri_text) {

@@ -9,17 +9,6 @@
 namespace sweep::storage {
 namespace {
 
-TEST(InputCacheDir, SweepCacheDirThenXdgThenHome) {
-  setenv("HOME", "/home/u", 1);
-  unsetenv("XDG_CACHE_HOME");
-  unsetenv("SWEEP_CACHE_DIR");
-  EXPECT_EQ(InputCacheDir(), "/home/u/.cache/sweep");
-  setenv("XDG_CACHE_HOME", "/xdg", 1);
-  EXPECT_EQ(InputCacheDir(), "/xdg/sweep");
-  setenv("SWEEP_CACHE_DIR", "/scratch/cache", 1);
-  EXPECT_EQ(InputCacheDir(), "/scratch/cache");
-}
-
 TEST(OpenS3Store, RejectsMalformedRoots) {
   EXPECT_EQ(OpenS3Store("s3://").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(OpenS3Store("s3://bad bucket/x").status().code(), StatusCode::kInvalidArgument);

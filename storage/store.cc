@@ -9,6 +9,7 @@
 
 #include "base/file.h"
 #include "data/probe.h"
+#include "storage/gcs_store.h"
 #include "storage/layout.h"
 #include "storage/s3_store.h"
 
@@ -83,13 +84,6 @@ class LocalStore : public Store {
   std::string root_;
 };
 
-// The single place where S3 plugs in (storage/s3_store.h); everything else here is S3-agnostic.
-StatusOr<std::unique_ptr<Store>> OpenS3StoreOrError(const std::string& root) {
-  return OpenS3Store(root);
-}
-
-StatusOr<std::string> FetchS3Input(const std::string& uri) { return FetchS3Object(uri); }
-
 }  // namespace
 
 std::unique_ptr<Store> OpenLocalStore(const std::string& root) {
@@ -98,22 +92,26 @@ std::unique_ptr<Store> OpenLocalStore(const std::string& root) {
 
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& root) {
   if (root.empty()) return Status::InvalidArgument("empty storage root");
-  if (IsS3Uri(root)) return OpenS3StoreOrError(root);
+  // The single place where the object stores plug in; everything else here is local.
+  if (IsS3Uri(root)) return OpenS3Store(root);
+  if (IsGcsUri(root)) return OpenGcsStore(root);
   if (root.find("://") != std::string::npos) {
-    return Status::InvalidArgument(root + ": unsupported URI scheme (use a folder or s3://)");
+    return Status::InvalidArgument(root +
+                                   ": unsupported URI scheme (use a folder, s3:// or gs://)");
   }
   return OpenLocalStore(root);
 }
 
 Status ProbeInput(const std::string& path_or_uri, int skip_rows) {
   const data::ReadOptions options{skip_rows};
-  if (!IsS3Uri(path_or_uri)) return data::ProbeDataset(path_or_uri, options);
+  if (!IsRemoteUri(path_or_uri)) return data::ProbeDataset(path_or_uri, options);
   SWEEP_RETURN_IF_ERROR(data::CheckReadOptions(path_or_uri, options));
-  return ProbeS3Object(path_or_uri);
+  return IsS3Uri(path_or_uri) ? ProbeS3Object(path_or_uri) : ProbeGcsObject(path_or_uri);
 }
 
 StatusOr<std::string> FetchInput(const std::string& path_or_uri) {
-  if (IsS3Uri(path_or_uri)) return FetchS3Input(path_or_uri);
+  if (IsS3Uri(path_or_uri)) return FetchS3Object(path_or_uri);
+  if (IsGcsUri(path_or_uri)) return FetchGcsObject(path_or_uri);
   return path_or_uri;
 }
 

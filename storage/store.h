@@ -1,8 +1,9 @@
-// Store: the storage root as a set of named files, local folder or S3 prefix.
+// Store: the storage root as a set of named files: local folder, S3 or Cloud Storage prefix.
 //
-// Keys are relative paths made by storage/layout.h ("2/result.json"). Two implementations:
-// LocalStore (a folder; writes are atomic: temp file, fsync, rename) and S3Store
-// (s3://bucket/prefix; see s3_store.h). Open one with OpenStore(root).
+// Keys are relative paths made by storage/layout.h ("2/result.json"). Three implementations:
+// LocalStore (a folder; writes are atomic: temp file, fsync, rename), S3Store
+// (s3://bucket/prefix; see s3_store.h) and GcsStore (gs://bucket/prefix; gcs_store.h). Open one
+// with OpenStore(root).
 // Thread-safety: one Store per thread, or external locking.
 #pragma once
 
@@ -18,13 +19,14 @@ namespace sweep::storage {
 class Store {
  public:
   virtual ~Store() = default;
-  // The root as given ("/storage", "s3://b/results/x").
+  // The root as given ("/storage", "s3://b/results/x", "gs://b/results/x").
   virtual const std::string& root() const = 0;
   // Publishes `contents` at `key` atomically (readers never see a partial object).
   virtual Status Put(const std::string& key, std::string_view contents) = 0;
   // Create-only publish of `contents` at `key`: true when this call created it, false when the
   // key already existed (nothing written). Local: a synced temp file linked in place (link(2)
-  // fails if the name exists); S3: a PUT with If-None-Match: * (412 = exists). A retried S3
+  // fails if the name exists); S3: a PUT with If-None-Match: * (412 = exists); GCS: an upload
+  // with ifGenerationMatch=0 (412 = exists). A retried S3 or GCS
   // PUT whose first try landed answers false: callers compare the bytes (adaptive decisions,
   // sweep/search/) and find their own.
   virtual StatusOr<bool> Create(const std::string& key, std::string_view contents) = 0;
@@ -46,17 +48,18 @@ class Store {
   virtual std::string LocalPath(const std::string& key) const = 0;
 };
 
-// Local folder or s3:// URI. Errors: InvalidArgument for a malformed URI.
+// Local folder, s3:// or gs:// URI. Errors: InvalidArgument for a malformed URI.
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& root);
 
 std::unique_ptr<Store> OpenLocalStore(const std::string& root);
 
-// An input named by a local path or an s3:// URI, as a local file path: S3 objects are
-// downloaded into a local cache keyed by bucket/key/ETag (renamed in whole, never torn).
+// An input named by a local path or an s3:// or gs:// URI, as a local file path: objects are
+// downloaded into a local cache keyed by bucket/key/version (input_cache.h; never torn).
 // Local paths are returned unchanged. Errors: NotFound, Unavailable, InvalidArgument.
 StatusOr<std::string> FetchInput(const std::string& path_or_uri);
 
-// Whether an input can be read, without reading it: a HEAD request for s3://, data::ProbeDataset
+// Whether an input can be read, without reading it: a HEAD request for s3:// (object metadata
+// for gs://), data::ProbeDataset
 // (exists, regular file, the format's magic bytes, a plain CSV's first lines after `skip_rows`)
 // for a local path or synthetic:NAME. Either way skip_rows > 0 must name a CSV
 // (data::CheckReadOptions).

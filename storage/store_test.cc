@@ -79,7 +79,7 @@ TEST_F(LocalStoreTest, ListOfAMissingRootIsEmpty) {
 
 TEST(OpenStore, RejectsEmptyAndUnknownSchemes) {
   EXPECT_EQ(OpenStore("").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(OpenStore("gs://bucket").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenStore("azure://bucket").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(FetchInput, LocalPathsAreReturnedUnchanged) {

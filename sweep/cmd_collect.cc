@@ -31,7 +31,7 @@ void AddCollectCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "collect", "Rank a sweep's results: leaderboard, best model, failed and missing rows");
   CollectOptions& o = flags->options;
-  cmd->add_option("storage", o.storage, "Results folder (or s3:// root)")->required();
+  cmd->add_option("storage", o.storage, "Results folder (or s3:// or gs:// root)")->required();
   cmd->add_option("--metric", flags->metric,
                   "Metric to rank by (default: the spec's, else val_accuracy)");
   cmd->add_option("--goal", flags->goal, "max or min (default: min for *loss, else max)")
@@ -56,7 +56,7 @@ void AddCollectCommand(CLI::App& app, int* exit_code) {
   auto storage = std::make_shared<std::string>();
   CLI::App* status = app.add_subcommand(
       "status", "Count a sweep's rows per state and list the ones to rerun (cheap, for watch)");
-  status->add_option("storage", *storage, "Results folder (or s3:// root)")->required();
+  status->add_option("storage", *storage, "Results folder (or s3:// or gs:// root)")->required();
   status->callback([storage, exit_code] {
     Status st = ShowStatus(*storage);
     if (st.ok()) st = PrintRungs(*storage, stdout);

@@ -1,6 +1,7 @@
 // `sweep expand` and `sweep validate`: show the rows a spec expands to; check them without
-// training. Rows go to stdout (YAML, or a JSON array with --json); the count line goes to
-// stderr, so stdout stays parseable (`sweep expand s.yml --json | jq`).
+// training. Rows go to stdout (YAML, or a JSON array with --json; or the Vertex AI studySpec of
+// a W&B-style spec with --vertex-study); the count line goes to stderr, so stdout stays
+// parseable (`sweep expand s.yml --json | jq`).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@ struct ExpandOptions {
   std::string spec;
   std::vector<std::string> sets;
   bool json = false;
+  bool vertex_study = false;
 };
 
 int Fail(const char* command, const Status& status) {
@@ -33,6 +35,12 @@ int RunExpand(const ExpandOptions& o) {
   StatusOr<Spec> spec = LoadSpec(o.spec, o.sets);
   if (!spec.ok()) return Fail("expand", spec.status());
   LogSpecWarnings(*spec);
+  if (o.vertex_study) {
+    StatusOr<nlohmann::json> study = VertexStudySpec(*spec);
+    if (!study.ok()) return Fail("expand", study.status());
+    std::printf("%s\n", study->dump(2).c_str());
+    return 0;
+  }
   const std::string out =
       o.json ? nlohmann::json(spec->rows).dump(2) + "\n" : RowsToYaml(spec->rows);
   std::fwrite(out.data(), 1, out.size(), stdout);
@@ -85,7 +93,7 @@ int RunValidate(const ExpandOptions& o) {
 }
 
 void AddSpecOptions(CLI::App* cmd, ExpandOptions* o) {
-  cmd->add_option("spec", o->spec, "Spec file: local path or s3:// URI")->required();
+  cmd->add_option("spec", o->spec, "Spec file: local path, s3:// or gs:// URI")->required();
   cmd->add_option("--set", o->sets, "Override KEY=VALUE in every row (VALUE is YAML); repeatable")
       ->expected(1)
       ->allow_extra_args(false)
@@ -100,6 +108,9 @@ void AddExpandCommand(CLI::App& app, int* exit_code) {
       app.add_subcommand("expand", "Print the rows a spec expands to (count and hash on stderr)");
   AddSpecOptions(expand, expand_opts.get());
   expand->add_flag("--json", expand_opts->json, "Print a JSON array instead of YAML");
+  expand->add_flag("--vertex-study", expand_opts->vertex_study,
+                   "Print a W&B-style spec's parameters and metric as a Vertex AI studySpec "
+                   "(jobs/vertex/hyperparameter-tuning-job.json)");
   expand->callback([expand_opts, exit_code] { *exit_code = RunExpand(*expand_opts); });
 
   auto validate_opts = std::make_shared<ExpandOptions>();

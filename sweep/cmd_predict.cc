@@ -16,8 +16,9 @@ void AddPredictCommand(CLI::App& app, int* exit_code) {
       "predict", "Predict with a model.h5, a row or a sweep's best row: one line per input row");
   cmd->add_option("model", o->model, "model.h5, a row folder ROOT/INDEX, or a sweep root")
       ->required();
-  cmd->add_option("input", o->input,
-                  "Rows to predict: CSV, IDX, HDF5, s3://, or a {\"instances\": ...} .json file")
+  cmd->add_option(
+         "input", o->input,
+         "Rows to predict: CSV, IDX, HDF5, s3://, gs://, or a {\"instances\": ...} .json file")
       ->required();
   cmd->add_option("--format", o->format, "table, csv or json")
       ->capture_default_str()
@@ -28,7 +29,9 @@ void AddPredictCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--policy", o->policy, "For a sweep root: best, latest or index:N")
       ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "Threads (0 = the CPU quota)")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Threads (0 = the CPU quota)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   cmd->callback([o, exit_code] {
     Status st = predict::RunPredict(*o);
     if (!st.ok()) log::Error("sweep predict: " + st.message());
@@ -44,7 +47,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       "serve", "Serve a model over HTTP: TF Serving REST, KServe V2 and Vertex AI routes");
   cmd->add_option("model", o->model,
                   "model.h5, a row folder, or a sweep root (default: $AIP_STORAGE_URI)");
-  cmd->add_option("--port", o->port, "TCP port ($AIP_HTTP_PORT wins)")->capture_default_str();
+  cmd->add_option("--port", o->port, "TCP port, 0 = any free one ($AIP_HTTP_PORT wins)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--host", o->host, "Address to bind ($AIP_HTTP_PORT binds 0.0.0.0)")
       ->capture_default_str();
   cmd->add_option("--name", o->name, "Model name in the URLs (/v1/models/NAME)")
@@ -55,7 +60,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--poll-seconds", o->poll_seconds, "How often to look for a newer model")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Server threads (0 = the CPU quota)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--max-body-mb", *body_mb, "Largest request body (413 past it)")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 1024.0));

@@ -22,7 +22,8 @@ void AddReportCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "report", "Write one self-contained HTML page of a sweep: leaderboard, curves, importance");
   report::ReportOptions& o = flags->options;
-  cmd->add_option("storage", o.storage, "Results folder (or s3:// root), finished or running")
+  cmd->add_option("storage", o.storage,
+                  "Results folder (or s3:// or gs:// root), finished or running")
       ->required();
   cmd->add_option("-o,--output", o.output, "HTML file to write (default: report.html)");
   cmd->add_option("--metric", flags->metric,

@@ -14,7 +14,8 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   RunOptions& o = *options;
   cmd->add_option("spec", o.spec_path, "Spec file (YAML: row list, defaults+runs, or W&B sweep)")
       ->required();
-  cmd->add_option("--storage", o.storage, "Results folder (or s3:// root)")->capture_default_str();
+  cmd->add_option("--storage", o.storage, "Results folder (or s3:// or gs:// root)")
+      ->capture_default_str();
   cmd->add_option("-j,--jobs", o.jobs, "Workers at a time (default: CPUs / --threads)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o.threads, "Threads per worker (SWEEP_THREADS)")

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "storage/model_isolated.h"
 #include "sweep/commands.h"
 
 namespace {
@@ -65,6 +66,8 @@ bool UnknownOptions(CLI::App& app, const CLI::ParseError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // This program also reads untrusted model.h5 files for itself in a child process.
+  sweep::storage::RunModelReaderIfAsked(argc, argv);
   CLI::App app{"sweep: hyperparameter sweeps as job arrays (local, Slurm, AWS Batch, Kubernetes)"};
   app.set_version_flag("--version", SWEEP_VERSION);
   app.require_subcommand(1);
@@ -89,8 +92,13 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (UnknownOptions(app, e)) return 2;
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One line, as every other error: CLI11's own output adds "Run with --help ...".
+    const auto given = app.get_subcommands();
+    const std::string cmd = given.empty() ? "" : given.back()->get_name();
+    std::fprintf(stderr, "error: sweep%s%s: %s (sweep help%s%s)\n", cmd.empty() ? "" : " ",
+                 cmd.c_str(), e.what(), cmd.empty() ? "" : " ", cmd.c_str());
+    return 2;
   }
   return exit_code;
 }

@@ -13,7 +13,8 @@ ALLOWED = {
     'data': ['base'],
     'cloud': ['base'],
     'cloud/aws': ['base', 'cloud'],
-    'storage': ['base', 'model', 'data', 'cloud', 'cloud/aws'],
+    'cloud/gcp': ['base', 'cloud'],
+    'storage': ['base', 'model', 'data', 'cloud', 'cloud/aws', 'cloud/gcp'],
     'sweep/spec': ['base', 'model', 'storage'],
     'sweep/results': ['base', 'storage', 'sweep/spec'],
     'sweep/report': ['base', 'storage', 'sweep/spec', 'sweep/results'],
@@ -35,8 +36,11 @@ FREE = ('tests/', 'bench/')
 ONE_PLACE = [
     (r'"(result\.json|sweep\.json|\.slurm|model\.h5|model/model\.h5|worker\.log)"',
      ['storage/layout.'], 'storage file names are spelled only in storage/layout'),
-    (r'\bProfileConfig\b|[gG]et[eE]nv\("AWS_|amazonaws\.com|\bRetryPolicy\b',
+    (r'\bProfileConfig\b|[gG]et[eE]nv\("AWS_|amazonaws\.com',
      ['cloud/aws/'], 'AWS profile, region and endpoint resolution live in cloud/aws'),
+    (r'[gG]et[eE]nv\("(GOOGLE_|GCE_|STORAGE_EMULATOR_HOST)|googleapis\.com',
+     ['cloud/gcp/'], 'Google credentials and endpoints are resolved only in cloud/gcp'),
+    (r'\bRetryPolicy\b', ['cloud/'], 'retry policies live in cloud (one per provider)'),
 ]
 
 

@@ -6,6 +6,7 @@
 
 #include "base/exit_code.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "worker/index.h"
 #include "worker/worker.h"
 
@@ -40,7 +41,7 @@ constexpr const char* kEnvironmentHelp = R"(Environment:
   SWEEP_THREADS                training threads when the row and --threads say nothing.
   SWEEP_RUNG                   BRACKET-RUNG: a child of a successive-halving rung of a spec
                                with early_terminate; the index is a position in the rung.
-  SWEEP_CACHE_DIR              cache of s3:// inputs (else XDG_CACHE_HOME/sweep, else
+  SWEEP_CACHE_DIR              cache of s3:// and gs:// inputs (else XDG_CACHE_HOME/sweep, else
                                HOME/.cache/sweep).
   SWEEP_SPOT_NOTICE            seconds: poll EC2's Spot interruption notice (IMDSv2) this often
                                and save a checkpoint as soon as one appears (default: off).
@@ -52,7 +53,18 @@ constexpr const char* kEnvironmentHelp = R"(Environment:
     AWS_S3_FORCE_PATH_STYLE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, AWS_WEB_IDENTITY_TOKEN_FILE,
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI,
     AWS_CONTAINER_AUTHORIZATION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
-    AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT.)";
+    AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT.
+  Vertex AI custom training: AIP_MODEL_DIR (model.h5 and result.json exported there, flat),
+    AIP_CHECKPOINT_DIR (the row's checkpoints), CLOUD_ML_TRIAL_ID (a tuning trial: its
+    --name=value / --name value flags override row keys; the row is --index or an index
+    variable, else 0), CLOUD_ML_HP_METRIC_FILE (where the trial's metric goes, default
+    /tmp/hypertune/output.metrics), SWEEP_HYPERTUNE_METRIC (which result.json metric, default
+    val_accuracy, train_accuracy, val_loss, train_loss: the first there; also its tag).
+  Google Cloud (gs:// inputs and storage), in the order Google's client libraries use:
+    GOOGLE_APPLICATION_CREDENTIALS (a service_account or authorized_user key file), then
+    CLOUDSDK_CONFIG/application_default_credentials.json (else ~/.config/gcloud/...), then the
+    metadata server at GCE_METADATA_HOST (default metadata.google.internal);
+    STORAGE_EMULATOR_HOST points gs:// at an emulator (no credentials unless a key file is set).)";
 
 }  // namespace
 
@@ -65,15 +77,19 @@ int main(int argc, char** argv) {
   app.footer(kEnvironmentHelp);
   std::optional<int> index;
   sweep::worker::WorkerOptions options;
+  auto env = sweep::worker::ProcessEnv();
+  options.vertex = sweep::worker::VertexFromEnv(env);
+  const bool trial = !options.vertex.trial_id.empty();
+  if (trial) app.allow_extras();  // the tuning service's --name=value parameter flags
   options.params = EnvOr("SWEEP_PARAMS", "");
   options.storage = EnvOr("SWEEP_STORAGE", "/storage");
   app.add_option("--index", index,
                  "Row to train. Default: AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID, "
                  "JOB_COMPLETION_INDEX, BATCH_TASK_INDEX, SWEEP_INDEX (first set)");
   app.add_option("--params", options.params,
-                 "Hyperparameter file, local or s3:// (env SWEEP_PARAMS)");
+                 "Hyperparameter file, local, s3:// or gs:// (env SWEEP_PARAMS)");
   app.add_option("--storage", options.storage,
-                 "Results root, folder or s3://bucket/prefix (env SWEEP_STORAGE)")
+                 "Results root: folder, s3:// or gs://bucket/prefix (env SWEEP_STORAGE)")
       ->capture_default_str();
   app.add_option("--set", options.overrides, "Override a row key, e.g. --set epochs=1 (repeatable)")
       ->expected(1)
@@ -88,17 +104,39 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : sweep::ToInt(sweep::ExitCode::kBadInput);
   }
+  if (trial) {
+    auto flags = sweep::worker::TrialOverrides(app.remaining());
+    if (!flags.ok()) {
+      sweep::log::Error(flags.status().message());
+      return sweep::ToInt(sweep::ExitCode::kBadInput);
+    }
+    options.overrides.insert(options.overrides.end(), flags->begin(), flags->end());
+    // A trial is not an array child: without an index variable it trains row 0.
+    env = [process = env](const std::string& name) {
+      auto v = process(name);
+      return !v && name == "SWEEP_INDEX" ? std::optional<std::string>("0") : v;
+    };
+  }
   if (options.params.empty()) {
     sweep::log::Error("no hyperparameter file: pass --params FILE or set SWEEP_PARAMS");
     return sweep::ToInt(sweep::ExitCode::kBadInput);
   }
-  auto env = sweep::worker::ProcessEnv();
   auto resolved = sweep::worker::ResolveIndex(index, env);
   if (!resolved.ok()) {
     sweep::log::Error(resolved.status().message());
     return sweep::ToInt(sweep::ExitCode::kBadInput);
   }
   options.index = *resolved;
+  if (trial) {  // trials publish side by side under their id; the row is the one resolved above
+    std::optional<int64_t> id = sweep::ParseInt(options.vertex.trial_id, 0, 1 << 30);
+    if (!id) {
+      sweep::log::Error("CLOUD_ML_TRIAL_ID='" + options.vertex.trial_id +
+                        "': expected a non-negative integer");
+      return sweep::ToInt(sweep::ExitCode::kBadInput);
+    }
+    options.row = options.index;
+    options.index = static_cast<int>(*id);
+  }
   options.attempt = sweep::worker::ResolveAttempt(env);
   if (const char* spot = std::getenv("SWEEP_SPOT_NOTICE"); spot != nullptr && *spot != '\0') {
     char* end = nullptr;

@@ -37,27 +37,28 @@ std::string HostName() {
   return buf;
 }
 
-// The spec (local or s3://), expanded, overrides applied, and row `index` checked.
+// The spec (local, s3:// or gs://), expanded, overrides applied, and row `index` checked.
 StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir,
                                      std::string* row_hash) {
   SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options.params, options.overrides));
   *base_dir = spec.base_dir;
+  const int row = options.row >= 0 ? options.row : options.index;
   int rows = static_cast<int>(spec.rows.size());
-  if (options.index >= rows) {
+  if (row >= rows) {
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
-                                               options.index, options.params, rows, rows - 1));
+                                               row, options.params, rows, rows - 1));
   }
-  if (spec.bayes && options.index >= spec.bayes->wave_size) {
+  if (spec.bayes && row >= spec.bayes->wave_size) {
     // A TPE wave's row: the proposal in storage, computed first if nobody has yet.
     SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
-    auto row = search::BayesRow(*store, spec, options.index);
-    if (!row.ok()) return row.status().WithContext(fmt::format("row {}: wave", options.index));
-    spec.rows[options.index] = std::move(row).value();
+    auto proposed = search::BayesRow(*store, spec, row);
+    if (!proposed.ok()) return proposed.status().WithContext(fmt::format("row {}: wave", row));
+    spec.rows[row] = std::move(proposed).value();
   }
-  *row_hash = RowHash(spec.rows[options.index]);
-  auto config = ConfigFromRow(spec.rows[options.index]);
+  *row_hash = RowHash(spec.rows[row]);
+  auto config = ConfigFromRow(spec.rows[row]);
   if (!config.ok())
-    return config.status().WithContext(fmt::format("{}: row {}", options.params, options.index));
+    return config.status().WithContext(fmt::format("{}: row {}", options.params, row));
   return config;
 }
 
@@ -151,18 +152,21 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
 
 // Trains from the checkpoint when there is one that fits; on SIGTERM (`stop`) saves one and
 // returns Cancelled (exit 143); with `spot_notice_s`, also saves one when EC2 announces a Spot
-// interruption.
+// interruption. A Vertex AI tuning trial reports each epoch's metric.
 StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
-                                      const std::atomic<bool>* stop, double spot_notice_s,
+                                      const WorkerOptions& options, const std::atomic<bool>* stop,
                                       int pause_after_epoch, RowCheckpoint* checkpoint,
                                       model::Mlp* mlp) {
   std::atomic<bool> notice{false};
   std::optional<SpotNoticeWatcher> watcher;
-  if (spot_notice_s > 0) watcher.emplace(spot_notice_s, &notice);
+  if (options.spot_notice_s > 0) watcher.emplace(options.spot_notice_s, &notice);
   model::TrainHooks hooks;
   hooks.stop = stop;
   hooks.checkpoint_now = &notice;
-  hooks.on_epoch = [&](const model::EpochRecord& e) { LogEpoch(e, config.epochs); };
+  hooks.on_epoch = [&](const model::EpochRecord& e) {
+    LogEpoch(e, config.epochs);
+    ReportTrialEpoch(options.vertex, e);
+  };
   hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
   hooks.resume = checkpoint->state();
   hooks.pause_after_epoch = pause_after_epoch;
@@ -231,6 +235,7 @@ Status RunWorker(const WorkerOptions& given, const std::atomic<bool>* stop) {
 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
+  SWEEP_ASSIGN_OR_RETURN(VertexStores vertex, OpenVertexStores(options.vertex));
 
   auto loaded = LoadData(config.data.dataset, base_dir, config);
   if (!loaded.ok())
@@ -245,11 +250,12 @@ Status RunWorker(const WorkerOptions& given, const std::atomic<bool>* stop) {
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
                         SecondsSince(start) * 1e3));
 
-  RowCheckpoint checkpoint(store.get(), options.index, row_hash, options.attempt);
+  storage::Store* checkpoints = vertex.checkpoints ? vertex.checkpoints.get() : store.get();
+  RowCheckpoint checkpoint(checkpoints, options.index, row_hash, options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
   const int pause = rung && !rung->last ? rung->epochs : 0;
-  auto report = TrainRow(config, train, stop, options.spot_notice_s, pause, &checkpoint, &mlp);
+  auto report = TrainRow(config, train, options, stop, pause, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
   result.resumes = checkpoint.resumes();
@@ -272,6 +278,8 @@ Status RunWorker(const WorkerOptions& given, const std::atomic<bool>* stop) {
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
   SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));
+  SWEEP_RETURN_IF_ERROR(
+      FinishVertexRow(options.vertex, vertex, *store, result).WithContext("Vertex AI"));
   if (!config.checkpoint.keep) checkpoint.Remove();
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics)

@@ -7,6 +7,8 @@
 // data readable, and only then train. Bad input fails before any training and publishes
 // nothing. SIGTERM/SIGINT stop training between mini-batches: a checkpoint is saved
 // (worker/checkpoint.h), nothing is published, exit 143.
+// Vertex AI (worker/vertex.h): with AIP_MODEL_DIR the published row is also exported there;
+// AIP_CHECKPOINT_DIR holds the checkpoints; a tuning trial reports its metric after publishing.
 // A non-finite loss stops training at once: result.json alone, status "diverged" with the last
 // finite epoch's metrics, and exit 0 (the same row diverges again: no engine should retry it).
 #pragma once
@@ -16,19 +18,21 @@
 #include <vector>
 
 #include "base/status.h"
+#include "worker/vertex.h"
 
 namespace sweep::worker {
 
 struct WorkerOptions {
-  int index = 0;
+  int index = 0;  // the result's index: {storage}/{index}/...
+  int row = -1;   // the spec row to train; -1 = `index` (a tuning trial trains one row per trial)
   int attempt = 1;
-  std::string params;                  // spec path or s3:// URI
-  std::string storage = "/storage";    // folder or s3://bucket/prefix
+  std::string params;                  // spec path, s3:// or gs:// URI
+  std::string storage = "/storage";    // folder, s3:// or gs://bucket/prefix
   std::vector<std::string> overrides;  // "key=value", applied to the row (sweep/spec/spec.h)
   int threads = 0;                     // 0 = the row's `threads`, else the CPU quota
-  double spot_notice_s = 0;
-  std::string rung;  // SWEEP_RUNG "B-R": a child of a successive-halving rung (worker/rung.h)  // >
-                     // 0: poll EC2's Spot interruption notice this often (seconds)
+  double spot_notice_s = 0;  // > 0: poll EC2's Spot interruption notice this often (seconds)
+  VertexTraining vertex;     // Vertex AI's model and checkpoint folders, tuning trial
+  std::string rung;  // SWEEP_RUNG "B-R": a child of a successive-halving rung (worker/rung.h)
 };
 
 // Runs one row. `stop` is set by the signal handler. The returned status decides the exit

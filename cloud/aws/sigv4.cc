@@ -97,23 +97,6 @@ cloud::HttpRequest Sign(const SigV4Request& request, std::string_view scheme,
   return out;
 }
 
-std::string UriEncode(std::string_view s, bool keep_slash) {
-  static const char* const kDigits = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kDigits[c >> 4];
-      out += kDigits[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string UriEncodePath(std::string_view path) { return UriEncode(path, /*keep_slash=*/true); }
 
 std::string Sha256Hex(std::string_view data) {

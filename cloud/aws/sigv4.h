@@ -79,9 +79,7 @@ std::string HostHeaderFor(std::string_view url);
 // "YYYYMMDDTHHMMSSZ" for a UTC time.
 std::string AmzDate(std::time_t t);
 
-// RFC 3986 percent-encoding keeping only A-Z a-z 0-9 - _ . ~ ("+" -> %2B, " " -> %20, UTF-8
-// bytes each %XX uppercase). `keep_slash` keeps '/' (for object keys in paths).
-std::string UriEncode(std::string_view s, bool keep_slash = false);
+using cloud::UriEncode;  // cloud/http.h
 
 // UriEncode(path, /*keep_slash=*/true): an S3 object path ("/bucket/a b/c~d" ->
 // "/bucket/a%20b/c~d").

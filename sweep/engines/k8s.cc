@@ -46,10 +46,10 @@ Status K8sEngine::Submit(const ArraySubmission& job, std::ostream& out) const {
   const std::string& params = job.params;
   const std::string& storage = job.storage;
   const std::string& job_name = job.job_name;
-  if (!storage::IsS3Uri(params)) {
+  if (!storage::IsRemoteUri(params)) {
     log::Warn("'" + params +
               "': pods read the spec at this path; it must exist in the image "
-              "or on the volume (or pass an s3:// URI)");
+              "or on the volume (or pass an s3:// or gs:// URI)");
   }
   SWEEP_ASSIGN_OR_RETURN(std::string text, RenderK8sJobs(o, parts, params, storage, job_name));
   out << text;

@@ -39,7 +39,7 @@ std::vector<std::string> CallerEnv() {
 }
 
 std::string LogDir(const ArraySubmission& run) {
-  if (!storage::IsS3Uri(run.storage)) return storage::SlurmLogDir(run.storage);
+  if (!storage::IsRemoteUri(run.storage)) return storage::SlurmLogDir(run.storage);
   char* cwd = ::getcwd(nullptr, 0);
   std::string dir = storage::SlurmLogDirForRemote(cwd != nullptr ? cwd : ".");
   std::free(cwd);
@@ -215,7 +215,7 @@ Status PinSlurmPlan(const std::string& storage_root, const std::string& params, 
   SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(storage_root));
   SWEEP_RETURN_IF_ERROR(store->CheckWritable());
   std::string spec_text;  // the plan's hash covers the file as the tasks will read it
-  if (!storage::IsS3Uri(params)) SWEEP_RETURN_IF_ERROR(ReadFile(params, &spec_text));
+  if (!storage::IsRemoteUri(params)) SWEEP_RETURN_IF_ERROR(ReadFile(params, &spec_text));
   Plan plan = MakePlan(spec, spec_text, {});
   plan.engine = "slurm";
   SWEEP_ASSIGN_OR_RETURN(ReplanReport report, ReplanStorage(*store, plan, replan));

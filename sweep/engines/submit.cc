@@ -88,7 +88,7 @@ StatusOr<std::vector<int>> RowsToSubmit(const SubmitOptions& o, int count) {
 // The spec as the workers will see it: an s3:// URI as is, a local file made absolute (Slurm
 // tasks run elsewhere on the shared file system).
 std::string ParamsFor(const SubmitOptions& o) {
-  if (storage::IsS3Uri(o.spec) || o.engine != Engine::kSlurm) return o.spec;
+  if (storage::IsRemoteUri(o.spec) || o.engine != Engine::kSlurm) return o.spec;
   char* real = ::realpath(o.spec.c_str(), nullptr);
   std::string out = real != nullptr ? real : o.spec;
   std::free(real);
@@ -97,7 +97,7 @@ std::string ParamsFor(const SubmitOptions& o) {
 
 std::string StorageFor(const SubmitOptions& o) {
   if (o.storage.empty()) return kDefaultStorage;
-  if (storage::IsS3Uri(o.storage) || o.storage[0] == '/') return o.storage;
+  if (storage::IsRemoteUri(o.storage) || o.storage[0] == '/') return o.storage;
   char* cwd = ::getcwd(nullptr, 0);
   std::string out = cwd != nullptr ? std::string(cwd) + "/" + o.storage : o.storage;
   std::free(cwd);

@@ -1,11 +1,15 @@
 #include "sweep/predict/loaded_model.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "base/strings.h"
 #include "model/config.h"
 #include "model/infer.h"
 #include "storage/keras_h5.h"
+#include "storage/model_isolated.h"
 #include "storage/store.h"
 
 namespace sweep::predict {
@@ -67,6 +71,13 @@ Status CheckAnswers(const LoadedModel& m) {
   return Status::Ok();
 }
 
+// Seconds a model.h5 reader may take: SWEEP_MODEL_READ_TIMEOUT (1..3600), else 30.
+int ReadTimeout() {
+  const char* env = std::getenv("SWEEP_MODEL_READ_TIMEOUT");
+  std::optional<int64_t> v = env ? ParseInt(env, 1, 3600) : std::nullopt;
+  return v ? static_cast<int>(*v) : storage::kModelReadTimeoutS;
+}
+
 }  // namespace
 
 std::string LoadedModel::ClassName(int k) const {
@@ -77,7 +88,8 @@ std::string LoadedModel::ClassName(int k) const {
 StatusOr<std::shared_ptr<const LoadedModel>> LoadModel(const std::string& path_or_uri,
                                                        const storage::RunResult* result) {
   SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(path_or_uri));
-  SWEEP_ASSIGN_OR_RETURN(storage::ModelFile file, storage::ReadModelFile(local));
+  SWEEP_ASSIGN_OR_RETURN(storage::ModelFile file,
+                         storage::ReadModelFileIsolated(local, ReadTimeout()));
   auto m = std::make_shared<LoadedModel>();
   m->source = path_or_uri;
   SWEEP_ASSIGN_OR_RETURN(m->mlp, MlpOf(file, path_or_uri));

@@ -31,9 +31,12 @@ struct LoadedModel {
   std::string ClassName(int k) const;
 };
 
-// Reads a model.h5 (local path or s3:// URI; fetched into the local cache first) and checks it
-// answers: one forward pass of a zero sample must give finite outputs (probabilities summing to
-// 1). `result`, when known, gives the version, params and metrics.
+// Reads a model.h5 (local path, s3:// or gs:// URI; fetched into the local cache first) and
+// checks it answers: one forward pass of a zero sample must give finite outputs (probabilities
+// summing to 1). `result`, when known, gives the version, params and metrics. The HDF5 file is
+// read in a reader process (storage/model_isolated.h): a crafted file that crashes or hangs
+// libhdf5 is a Corruption here, never a crash of the server; the program's main() must call
+// storage::RunModelReaderIfAsked first.
 // Errors: NotFound, Corruption (not a model this product can serve, with the reason).
 StatusOr<std::shared_ptr<const LoadedModel>> LoadModel(const std::string& path_or_uri,
                                                        const storage::RunResult* result);

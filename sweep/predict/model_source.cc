@@ -79,10 +79,15 @@ StatusOr<std::unique_ptr<ModelWatcher>> ModelWatcher::Open(const std::string& ar
                                                            MetricOverride metric) {
   std::string root = arg;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  if (!storage::IsS3Uri(root) && !std::filesystem::exists(root)) {
+  if (!storage::IsRemoteUri(root) && !std::filesystem::exists(root)) {
     return Status::NotFound(root +
                             ": no such file or folder (a model.h5, a row folder or a sweep "
                             "root)");
+  }
+  if (!storage::IsRemoteUri(root) && !IsModelFileName(root) &&
+      !std::filesystem::is_directory(root)) {
+    return Status::InvalidArgument(root +
+                                   ": not a model.h5 (*.h5, *.hdf5), a row folder or a sweep root");
   }
   Kind kind = Kind::kRoot;
   std::unique_ptr<storage::Store> store;

@@ -4,7 +4,7 @@
 //                                 in the folder above model/, else 1)
 //   ROOT/{index}                  a row folder: its result.json names the model
 //   ROOT                          a sweep root: the row the policy picks
-// Local folders and s3:// prefixes alike. Policies (for a root):
+// Local folders, s3:// and gs:// prefixes alike. Policies (for a root):
 //   best     the best succeeded row as `sweep collect` ranks it (the plan's metric and goal)
 //   latest   the succeeded row whose result.json says it finished last (finished_at; rows
 //            without it count as finished in index order, before any that have it)

@@ -11,7 +11,7 @@ namespace sweep::predict {
 
 struct PredictOptions {
   std::string model;  // model.h5, ROOT/{index} or ROOT (model_source.h)
-  std::string input;  // anything the worker reads (CSV, IDX, HDF5, s3://) or a .json body
+  std::string input;  // anything the worker reads (CSV, IDX, HDF5, s3://, gs://) or a .json body
   std::string policy = "best";
   std::string format = "table";  // table | csv | json
   std::string output;            // "" = stdout

@@ -1,7 +1,8 @@
-// `sweep report ROOT`: scan a local or s3:// sweep (finished or still running), rank it, and write
-// one self-contained HTML page (page.h) with its summary, leaderboard, learning curves, parallel
-// coordinates, metric against each hyperparameter, parameter importance (importance.h) and the
-// failed and diverged rows. The command in sweep/cmd_report.cc only parses flags and calls this.
+// `sweep report ROOT`: scan a folder, s3:// or gs:// sweep (finished or still running), rank it,
+// and write one self-contained HTML page (page.h) with its summary, leaderboard, learning curves,
+// parallel coordinates, metric against each hyperparameter, parameter importance (importance.h)
+// and the failed and diverged rows. The command in sweep/cmd_report.cc only parses flags and
+// calls this.
 #pragma once
 
 #include <optional>
@@ -12,7 +13,7 @@
 namespace sweep::report {
 
 struct ReportOptions {
-  std::string storage;                 // local folder or s3:// root
+  std::string storage;                 // local folder, s3:// or gs:// root
   std::string output = "report.html";  // a local file, written atomically
   std::optional<std::string> metric;   // default: ChooseMetric (the spec's, else val_accuracy)
   std::optional<std::string> goal;     // "max"/"min" (also maximize/minimize)

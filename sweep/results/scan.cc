@@ -195,7 +195,7 @@ Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRo
     if (slash == std::string::npos ||
         !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
       const bool ours = key == storage::kPlanFile || key.rfind(".", 0) == 0 ||
-                        key.rfind(std::string(storage::kHistoryDir) + "/", 0) == 0 ||
+                        key.rfind(storage::HistoryPrefix(), 0) == 0 ||
                         key.rfind(std::string(storage::kRungsDir) + "/", 0) == 0 ||
                         key.rfind(std::string(storage::kWavesDir) + "/", 0) == 0;
       if (!ours) found->foreign.push_back(key);

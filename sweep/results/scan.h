@@ -65,9 +65,9 @@ struct ScanOptions {
   bool keep_history = false;
 };
 
-// Scans a local folder or an s3:// root (through storage::OpenStore). Errors: NotFound when a
-// local root does not exist; InvalidArgument for a malformed URI; Unavailable for I/O trouble
-// on the root itself.
+// Scans a local folder or an s3:// or gs:// root (through storage::OpenStore). Errors: NotFound
+// when a local root does not exist; InvalidArgument for a malformed URI; Unavailable for I/O
+// trouble on the root itself.
 StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options = {});
 
 // The same over an open store (tests pass a storage::FaultStore): a local folder through its

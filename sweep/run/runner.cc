@@ -62,16 +62,16 @@ StatusOr<Spec> LoadRunSpec(const RunOptions& o, std::string* text) {
 
 // A path the children can use whatever their working folder: absolute for local paths.
 std::string ForChild(const std::string& path) {
-  if (storage::IsS3Uri(path)) return path;
+  if (storage::IsRemoteUri(path)) return path;
   std::error_code ec;
   fs::path abs = fs::absolute(path, ec);
   return ec ? path : abs.lexically_normal().string();
 }
 
 // Two `sweep run` on one local root would train the same rows side by side: the second stops
-// at once. s3:// roots are not locked (S3 has no lock; README "Running a sweep locally").
+// at once. s3:// and gs:// roots are not locked (no lock there; README "Running a sweep locally").
 StatusOr<std::optional<FileLock>> LockStorage(const std::string& root) {
-  if (storage::IsS3Uri(root)) return std::optional<FileLock>();
+  if (storage::IsRemoteUri(root)) return std::optional<FileLock>();
   StatusOr<FileLock> lock = FileLock::TryLock(storage::LockPath(root));
   if (lock.ok()) return std::optional<FileLock>(std::move(*lock));
   if (lock.status().code() != StatusCode::kUnavailable) return lock.status();

@@ -7,6 +7,7 @@
 #include "base/file.h"
 #include "base/testing.h"
 #include "storage/keras_h5.h"
+#include "storage/model_isolated.h"
 
 namespace sweep::serve {
 namespace {
@@ -181,3 +182,10 @@ TEST(ModelRegistry, AModelThatFailsToLoadLeavesTheOldOneServing) {
 
 }  // namespace
 }  // namespace sweep::serve
+
+// The registry loads models in a reader process: this same binary (storage/model_isolated.h).
+int main(int argc, char** argv) {
+  sweep::storage::RunModelReaderIfAsked(argc, argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

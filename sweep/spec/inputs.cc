@@ -12,7 +12,7 @@
 namespace sweep {
 
 std::string ResolveDataPath(const std::string& path, const std::string& base_dir) {
-  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsS3Uri(path) ||
+  if (path.empty() || path.rfind("synthetic:", 0) == 0 || storage::IsRemoteUri(path) ||
       path[0] == '/') {
     return path;
   }

@@ -38,10 +38,10 @@ int IndexOfKey(const std::string& key) {
 StatusOr<std::string> NewHistoryStamp(storage::Store& store) {
   const std::string base = FormatUtc(std::time(nullptr), "%Y%m%dT%H%M%SZ");
   SWEEP_ASSIGN_OR_RETURN(std::vector<std::string> used,
-                         store.List(std::string(storage::kHistoryDir) + "/" + base));
+                         store.List(storage::HistoryPrefix() + base));
   for (int n = 1;; ++n) {
     const std::string stamp = n == 1 ? base : base + "-" + std::to_string(n);
-    const std::string prefix = storage::HistoryDir("", stamp) + "/";
+    const std::string prefix = storage::HistoryPrefix(stamp);
     if (std::none_of(used.begin(), used.end(),
                      [&](const std::string& k) { return k.rfind(prefix, 0) == 0; })) {
       return stamp;

@@ -243,6 +243,7 @@ Status Expand(const YAML::Node& root, const ojson& doc, Spec* spec) {
     spec->early_terminate = plan.early_terminate;
     spec->bayes = plan.bayes;
     spec->warnings = std::move(plan.warnings);
+    spec->wandb = doc;
     return Status::Ok();
   }
   return Status::InvalidArgument(

@@ -56,6 +56,7 @@ struct Spec {
   std::string source;                 // file name or URI, for messages
   std::vector<std::string> warnings;  // accepted but ignored settings; `sweep` commands print
                                       // them (PrintSpecWarnings), workers stay quiet
+  nlohmann::ordered_json wandb;       // a W&B-style spec's document (VertexStudySpec); else null
 };
 
 // Parses and expands. `source` names the file in messages; `base_dir` is stored as is.
@@ -66,10 +67,22 @@ struct Spec {
 StatusOr<Spec> ParseSpec(std::string_view yaml_text, const std::string& source,
                          const std::string& base_dir);
 
+// A W&B-style spec's parameters and metric as a Vertex AI StudySpec (the `studySpec` of a
+// HyperparameterTuningJob, jobs/vertex/): `values` of numbers -> discreteValueSpec (sorted), of
+// strings -> categoricalValueSpec, of anything else (lists, booleans) -> categoricalValueSpec of
+// their JSON texts, which a trial's --name=value flag reads back as YAML; int_uniform ->
+// integerValueSpec; uniform -> doubleValueSpec; log_uniform_values and log_uniform (exp of its
+// bounds) -> doubleValueSpec with UNIT_LOG_SCALE; constants stay in the trials' base row (the
+// spec's row 0, whose drawn values the trials' flags replace). `metric` -> metrics (default
+// val_accuracy, maximize); grid -> GRID_SEARCH, random -> RANDOM_SEARCH.
+// Errors: InvalidArgument for another spec form, and for what Vertex cannot draw (normal
+// distributions, q-quantised ones, categorical probabilities), naming the parameter.
+StatusOr<nlohmann::json> VertexStudySpec(const Spec& spec);
+
 // Reads a local file and parses it; base_dir = the file's folder.
 StatusOr<Spec> LoadSpecFile(const std::string& path);
 
-// FetchInput (local path or s3:// URI), LoadSpecFile, then ApplyOverrides(sets). For an URI,
+// FetchInput (local path, s3:// or gs:// URI), LoadSpecFile, then ApplyOverrides(sets). For an URI,
 // `source` is the URI and `base_dir` its prefix.
 StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::string>& sets);
 
@@ -77,8 +90,8 @@ StatusOr<Spec> LoadSpec(const std::string& path_or_uri, const std::vector<std::s
 // spec; workers do not, so a 10,000-row array does not print it 10,000 times).
 void LogSpecWarnings(const Spec& spec);
 
-// Resolves a dataset path from a row: synthetic:, s3:// and absolute paths as they are,
-// others relative to `base_dir` (a folder or an s3:// prefix). The worker reads what this gives.
+// Resolves a dataset path from a row: synthetic:, s3://, gs:// and absolute paths as they are,
+// others relative to `base_dir` (a folder or an object prefix). The worker reads what this gives.
 std::string ResolveDataPath(const std::string& path, const std::string& base_dir);
 
 // Probes every distinct `dataset` and `test_dataset` of the rows, with the row's `skip_rows`

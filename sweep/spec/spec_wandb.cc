@@ -14,27 +14,6 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-enum class Dist {
-  kConstant,
-  kCategorical,
-  kIntUniform,
-  kUniform,
-  kQUniform,
-  kLogUniform,
-  kLogUniformValues,
-  kQLogUniformValues,
-  kNormal,
-  kQNormal,
-  kLogNormal,
-  kQLogNormal
-};
-
-struct DistInfo {
-  Dist dist;
-  const char* name;
-  std::vector<std::string> keys;  // the keys that apply, besides `distribution`
-};
-
 const std::vector<DistInfo>& Dists() {
   static const std::vector<DistInfo> kDists = {
       {Dist::kConstant, "constant", {"value"}},
@@ -52,16 +31,6 @@ const std::vector<DistInfo>& Dists() {
   };
   return kDists;
 }
-
-struct Param {
-  std::string name;
-  const DistInfo* info = nullptr;
-  nlohmann::json value;                // constant
-  std::vector<nlohmann::json> values;  // categorical
-  std::vector<double> cumulative;      // categorical with probabilities
-  double min = 0, max = 0, mu = 0, sigma = 1, q = 1;
-  bool int_q = true;  // q is an integer (or omitted): quantised values are ints
-};
 
 Status Bad(const std::string& path, const std::string& message) {
   return Status::InvalidArgument(path + ": " + message);
@@ -136,52 +105,6 @@ Status FillCategorical(const ojson& p, const std::string& path, Param* param) {
     return Bad(path + ".probabilities", "must sum to 1, got " + std::to_string(total));
   }
   return Status::Ok();
-}
-
-StatusOr<Param> ParseParam(const std::string& name, const ojson& p) {
-  const std::string path = "parameters." + name;
-  if (!p.is_object()) return Bad(path, "expected a mapping with value, values or distribution");
-  if (p.contains("parameters"))
-    return Bad(path, "nested parameters are not supported; flatten them");
-  Param param;
-  param.name = name;
-  SWEEP_ASSIGN_OR_RETURN(param.info, FindDist(p, path));
-  SWEEP_RETURN_IF_ERROR(CheckKeys(p, *param.info, path));
-  const Dist d = param.info->dist;
-  if (d == Dist::kConstant) {
-    if (!p.contains("value")) return Bad(path + ".value", "required for distribution constant");
-    param.value = nlohmann::json(p["value"]);
-    return param;
-  }
-  if (d == Dist::kCategorical) {
-    SWEEP_RETURN_IF_ERROR(FillCategorical(p, path, &param));
-    return param;
-  }
-  const bool ranged = d == Dist::kIntUniform || d == Dist::kUniform || d == Dist::kQUniform ||
-                      d == Dist::kLogUniform || d == Dist::kLogUniformValues ||
-                      d == Dist::kQLogUniformValues;
-  if (ranged && !(p.contains("min") && p.contains("max"))) {
-    return Bad(path, std::string("distribution ") + param.info->name + " needs min and max");
-  }
-  SWEEP_ASSIGN_OR_RETURN(param.min, Number(p, "min", path, 0));
-  SWEEP_ASSIGN_OR_RETURN(param.max, Number(p, "max", path, 0));
-  SWEEP_ASSIGN_OR_RETURN(param.mu, Number(p, "mu", path, 0));
-  SWEEP_ASSIGN_OR_RETURN(param.sigma, Number(p, "sigma", path, 1));
-  SWEEP_ASSIGN_OR_RETURN(param.q, Number(p, "q", path, 1));
-  param.int_q = !p.contains("q") || p["q"].is_number_integer();
-  if (d == Dist::kIntUniform && !(p["min"].is_number_integer() && p["max"].is_number_integer())) {
-    return Bad(path, "int_uniform needs integer min and max");
-  }
-  if (d == Dist::kIntUniform && !(std::fabs(param.min) < 0x1p53 && std::fabs(param.max) < 0x1p53)) {
-    return Bad(path, "int_uniform min and max must be within +-2^53");
-  }
-  if (ranged && param.min > param.max) return Bad(path, "min must be <= max");
-  if ((d == Dist::kLogUniformValues || d == Dist::kQLogUniformValues) && param.min <= 0) {
-    return Bad(path + ".min", "must be > 0 for " + std::string(param.info->name));
-  }
-  if (param.sigma < 0) return Bad(path + ".sigma", "must be >= 0");
-  if (param.q <= 0) return Bad(path + ".q", "must be > 0");
-  return param;
 }
 
 nlohmann::json Quantise(double x, const Param& p) {
@@ -321,6 +244,52 @@ Status CheckTopKeys(const ojson& doc) {
 }
 
 }  // namespace
+
+StatusOr<Param> ParseParam(const std::string& name, const ojson& p) {
+  const std::string path = "parameters." + name;
+  if (!p.is_object()) return Bad(path, "expected a mapping with value, values or distribution");
+  if (p.contains("parameters"))
+    return Bad(path, "nested parameters are not supported; flatten them");
+  Param param;
+  param.name = name;
+  SWEEP_ASSIGN_OR_RETURN(param.info, FindDist(p, path));
+  SWEEP_RETURN_IF_ERROR(CheckKeys(p, *param.info, path));
+  const Dist d = param.info->dist;
+  if (d == Dist::kConstant) {
+    if (!p.contains("value")) return Bad(path + ".value", "required for distribution constant");
+    param.value = nlohmann::json(p["value"]);
+    return param;
+  }
+  if (d == Dist::kCategorical) {
+    SWEEP_RETURN_IF_ERROR(FillCategorical(p, path, &param));
+    return param;
+  }
+  const bool ranged = d == Dist::kIntUniform || d == Dist::kUniform || d == Dist::kQUniform ||
+                      d == Dist::kLogUniform || d == Dist::kLogUniformValues ||
+                      d == Dist::kQLogUniformValues;
+  if (ranged && !(p.contains("min") && p.contains("max"))) {
+    return Bad(path, std::string("distribution ") + param.info->name + " needs min and max");
+  }
+  SWEEP_ASSIGN_OR_RETURN(param.min, Number(p, "min", path, 0));
+  SWEEP_ASSIGN_OR_RETURN(param.max, Number(p, "max", path, 0));
+  SWEEP_ASSIGN_OR_RETURN(param.mu, Number(p, "mu", path, 0));
+  SWEEP_ASSIGN_OR_RETURN(param.sigma, Number(p, "sigma", path, 1));
+  SWEEP_ASSIGN_OR_RETURN(param.q, Number(p, "q", path, 1));
+  param.int_q = !p.contains("q") || p["q"].is_number_integer();
+  if (d == Dist::kIntUniform && !(p["min"].is_number_integer() && p["max"].is_number_integer())) {
+    return Bad(path, "int_uniform needs integer min and max");
+  }
+  if (d == Dist::kIntUniform && !(std::fabs(param.min) < 0x1p53 && std::fabs(param.max) < 0x1p53)) {
+    return Bad(path, "int_uniform min and max must be within +-2^53");
+  }
+  if (ranged && param.min > param.max) return Bad(path, "min must be <= max");
+  if ((d == Dist::kLogUniformValues || d == Dist::kQLogUniformValues) && param.min <= 0) {
+    return Bad(path + ".min", "must be > 0 for " + std::string(param.info->name));
+  }
+  if (param.sigma < 0) return Bad(path + ".sigma", "must be >= 0");
+  if (param.q <= 0) return Bad(path + ".q", "must be > 0");
+  return param;
+}
 
 StatusOr<MetricGoal> ParseMetric(const ojson& metric) {
   if (!metric.is_object()) return Bad("metric", "expected a mapping with name and goal");

@@ -36,6 +36,43 @@ namespace sweep::internal {
 // xoshiro256** stream i of seed (splitmix64-seeded). Same numbers on every platform.
 using RowRng = Xoshiro256Rng;
 
+// W&B's distributions (the names in DistInfo), and one parsed parameter: shared by the expansion
+// (spec_wandb.cc) and the Vertex AI study mapping (spec_vertex.cc).
+enum class Dist {
+  kConstant,
+  kCategorical,
+  kIntUniform,
+  kUniform,
+  kQUniform,
+  kLogUniform,
+  kLogUniformValues,
+  kQLogUniformValues,
+  kNormal,
+  kQNormal,
+  kLogNormal,
+  kQLogNormal
+};
+
+struct DistInfo {
+  Dist dist;
+  const char* name;
+  std::vector<std::string> keys;  // the keys that apply, besides `distribution`
+};
+
+struct Param {
+  std::string name;
+  const DistInfo* info = nullptr;
+  nlohmann::json value;                // constant
+  std::vector<nlohmann::json> values;  // categorical
+  std::vector<double> cumulative;      // categorical with probabilities
+  double min = 0, max = 0, mu = 0, sigma = 1, q = 1;
+  bool int_q = true;  // q is an integer (or omitted): quantised values are ints
+};
+
+// One entry of `parameters:` (its distribution inferred as W&B does when omitted), checked.
+// Errors: InvalidArgument naming the key path ("parameters.lr.min: ...").
+StatusOr<Param> ParseParam(const std::string& name, const nlohmann::ordered_json& p);
+
 struct WandbPlan {
   std::string form;  // "grid", "random" or "bayes"
   std::vector<nlohmann::json> rows;
