@@ -21,7 +21,7 @@ ALLOWED = {
     'sweep/engines': ['base', 'cloud', 'cloud/aws', 'storage', 'sweep/spec', 'sweep/results',
                       'sweep/run'],
     'sweep/predict': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/results'],
-    'sweep/serve': ['base', 'model', 'sweep/predict'],
+    'sweep/serve': ['base', 'model', 'sweep/predict', 'cloud', 'cloud/aws'],
     'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/report',
               'sweep/run', 'sweep/engines', 'sweep/predict', 'sweep/serve'],
     'worker': ['base', 'model', 'data', 'storage', 'sweep/spec', 'cloud', 'cloud/aws'],
