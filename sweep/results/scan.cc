@@ -147,7 +147,8 @@ Found ListLocalRoot(const std::string& root, Status* status) {
     int index = 0;
     if (ParseIndexName(name, &index)) {
       found.indices.push_back(index);
-    } else if (name != storage::kPlanFile && name != storage::kHistoryDir) {
+    } else if (name != storage::kPlanFile && name != storage::kHistoryDir &&
+               name != storage::kBestDir) {
       found.foreign.emplace_back(name);
     }
   }
@@ -194,7 +195,8 @@ Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRo
     if (slash == std::string::npos ||
         !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
       const bool ours = key == storage::kPlanFile || key.rfind(".", 0) == 0 ||
-                        key.rfind(storage::HistoryPrefix(), 0) == 0;
+                        key.rfind(storage::HistoryPrefix(), 0) == 0 ||
+                        key.rfind(storage::BestPrefix(), 0) == 0;
       if (!ours) found->foreign.push_back(key);
       continue;
     }
