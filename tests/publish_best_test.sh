@@ -23,7 +23,7 @@ assert abs(calendar.timegm(time.strptime(b["published_at"], "%Y-%m-%dT%H:%M:%SZ"
 assert b["params"]["learning_rate"] == 0.0003, b
 print("ok: best.json", b["index"], b["metric"], b["value"])
 PYEOF
-ls -a "$T/s/best" | grep -q tmp && fail "a temp file left in best/"
+! compgen -G "$T/s/best/.*tmp*" > /dev/null || fail "a temp file left in best/"
 "$SWEEP_BIN" collect "$T/s" --publish-best > "$T/out2" 2>&1 || { cat "$T/out2"; fail "second publish"; }
 ! grep -q "not part of a sweep" "$T/out2" || fail "best/ reported as foreign: $(cat "$T/out2")"
 "$SWEEP_BIN" status "$T/s" > "$T/status" 2>&1 || fail "status"
