@@ -182,6 +182,8 @@ def local(model, cmd):
                               "direct event")
         print(f"cold start (process start to first answer): {(rt.first_post_at - t0) * 1000:.0f} ms")
         close(out["predictions"], want, "direct {\"instances\"} event")
+        out = expect_response(rt.invoke({"inputs": x.tolist()}), "direct columnar event")
+        close(out["outputs"], want, "direct {\"inputs\"} event (nested 28x28)")
 
         body = json.dumps({"instances": [x[0].tolist()]}).encode()
         ev = http_event("POST", "/v1/models/model:predict", body, b64=True)

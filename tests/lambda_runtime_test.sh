@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `sweep serve` as an AWS Lambda custom runtime against a loopback Runtime API written in Python
 # (tests/lambda_runtime_api.py: the AWS Runtime Interface Emulator cannot be installed here).
-# A direct {"instances"} event, an API Gateway HTTP API 2.0 event with a base64 body, a
+# Direct {"instances"} and {"inputs"} events, an API Gateway HTTP API 2.0 event with a base64 body, a
 # malformed event, a bad shape and a passed deadline: the response and error posts are what the
 # protocol specifies, the probabilities equal numpy's, the trace id reaches _X_AMZN_TRACE_ID;
 # a model that cannot be loaded is posted to /runtime/init/error and the process exits 2.
