@@ -66,11 +66,8 @@ StatusOr<std::unique_ptr<ModelRegistry>> Init(const ServeOptions& o) {
                          predict::ModelWatcher::Open(o.model, policy));
   auto registry = std::make_unique<ModelRegistry>(
       std::move(watcher), [](const Status& s, const predict::LoadedModel* m, bool first) {
-        if (!s.ok()) {
-          if (!first)
-            log::Warn("sweep serve (lambda): reload failed, old model kept: " + s.message());
-          return;
-        }
+        // A failure is returned by Poll: the caller logs it (or posts it, at init).
+        if (!s.ok()) return;
         log::Info(fmt::format("sweep serve (lambda): {} version {} ({})",
                               first ? "serving" : "now serving", m->version, m->source));
       });
@@ -118,7 +115,8 @@ Status RunLambdaRuntime(const ServeOptions& o, const std::string& runtime_api) {
     const bool time_left = inv.deadline_ms == 0 || inv.deadline_ms - NowEpochMs() >= 1000;
     if (start - checked >= recheck && time_left) {
       if (Status s = (*registry)->Poll(); !s.ok()) {
-        log::Warn("sweep serve (lambda): model check: " + s.message());
+        log::Warn("sweep serve (lambda): model check failed, the old model keeps serving: " +
+                  s.message());
       }
       checked = std::chrono::steady_clock::now();
     }
