@@ -1,4 +1,5 @@
-# sweep-worker image (CPU): `docker build -t sweep-worker .` (see jobs/README.md for ECR).
+# sweep-worker image (CPU): `docker build -t sweep-worker .` (see jobs/README.md for ECR); the
+# targets `serve` and `lambda` are the same image with `sweep serve` as entrypoint.
 # Multi-stage: compile on Debian 12 with the -dev packages, ship Debian 12 slim with only the
 # shared libraries the two programs need: HDF5, yaml-cpp and fmt are linked in statically
 # (SWEEP_STATIC_DEPS), so ldd shows only libsz/libaec (HDF5's szip filter) and zlib; libcurl
@@ -44,3 +45,18 @@ ENV HDF5_USE_FILE_LOCKING=FALSE \
 USER 10001:10001
 WORKDIR /home/sweep
 ENTRYPOINT ["sweep-worker"]
+
+# `docker build --target serve -t sweep-serve .`: `sweep serve` on 0.0.0.0 (port 8501; ECS/Fargate,
+# Vertex AI: AIP_HTTP_PORT wins); the run's arguments are MODEL and flags.
+FROM runtime AS serve
+EXPOSE 8501
+ENTRYPOINT ["sweep", "serve", "--host", "0.0.0.0"]
+
+# `docker build --target lambda -t sweep-lambda .`: an AWS Lambda container image; `sweep serve`
+# is the custom runtime (AWS_LAMBDA_RUNTIME_API), the function's ImageConfig.Command gives MODEL.
+FROM runtime AS lambda
+ENV SWEEP_CACHE_DIR=/tmp/sweep-cache
+ENTRYPOINT ["sweep", "serve"]
+
+# The default target (last stage): the worker image.
+FROM runtime AS worker

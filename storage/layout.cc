@@ -74,6 +74,16 @@ std::string HistoryDir(const std::string& root, const std::string& stamp) {
   return JoinPath(JoinPath(root, std::string(kHistoryDir)), stamp);
 }
 
+std::string BestModelPath(const std::string& root) {
+  return JoinPath(JoinPath(root, std::string(kBestDir)), "model.h5");
+}
+
+std::string BestInfoPath(const std::string& root) {
+  return JoinPath(JoinPath(root, std::string(kBestDir)), std::string(kBestInfoFile));
+}
+
+std::string BestPrefix() { return std::string(kBestDir) + "/"; }
+
 std::string HistoryPrefix(const std::string& stamp) {
   std::string prefix = std::string(kHistoryDir) + "/";
   return stamp.empty() ? prefix : prefix + stamp + "/";

@@ -18,6 +18,9 @@
 //                                     spec: create-only, like rungs/ (sweep/search/tpe_waves.h)
 //   {root}/history/{stamp}/           what `sweep run --replan` moved aside: the old sweep.json
 //                                     and the {index}/... files of changed and removed rows
+//   {root}/best/model.h5              a copy of the best row's model.h5 (`sweep collect
+//                                     --publish-best`), for readers that want one fixed key
+//   {root}/best/best.json             the row it is (sweep/results/publish_best.h); written last
 //   {root}/.sweep.lock                advisory lock of the `sweep run` using the root (local only)
 //   {root}/.slurm/                    Slurm task logs and sweep.sbatch (`sweep submit --engine
 //                                     slurm`)
@@ -48,6 +51,8 @@ inline constexpr std::string_view kLockFile = ".sweep.lock";      // in {root} (
 inline constexpr std::string_view kHistoryDir = "history";        // in {root}
 inline constexpr std::string_view kRungsDir = "rungs";            // in {root}: promotions
 inline constexpr std::string_view kWavesDir = "waves";            // in {root}: TPE proposals
+inline constexpr std::string_view kBestDir = "best";              // in {root}
+inline constexpr std::string_view kBestInfoFile = "best.json";    // in {root}/best
 
 std::string JoinPath(const std::string& root, const std::string& rel);
 std::string IndexDir(const std::string& root, int index);
@@ -66,6 +71,11 @@ std::string HistoryDir(const std::string& root, const std::string& stamp);
 // Store keys under {root}/history/ start with HistoryPrefix() ("history/"); one replan's keys
 // with HistoryPrefix(stamp) ("history/{stamp}/").
 std::string HistoryPrefix(const std::string& stamp = "");
+// {root}/best/model.h5 and {root}/best/best.json; with root "" the store keys. Store keys under
+// {root}/best/ start with BestPrefix() ("best/").
+std::string BestModelPath(const std::string& root);
+std::string BestInfoPath(const std::string& root);
+std::string BestPrefix();
 std::string SlurmLogDir(const std::string& root);
 std::string SlurmScriptPath(const std::string& slurm_log_dir);  // {dir}/sweep.sbatch
 std::string LocalLogPathForRemote(int index);                   // sweep-logs/{index}/worker.log

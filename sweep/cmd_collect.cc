@@ -42,6 +42,8 @@ void AddCollectCommand(CLI::App& app, int* exit_code) {
           ->check(CLI::IsMember({"table", "csv", "json", "md", "markdown"}));
   cmd->add_option("--top", o.top, "Show only the best K rows")->check(CLI::NonNegativeNumber);
   cmd->add_option("-o,--output", o.output, "Write the leaderboard to this file");
+  cmd->add_flag("--publish-best", o.publish_best,
+                "Also copy the best row's model.h5 to STORAGE/best/ with best.json naming it");
   cmd->callback([flags, format, exit_code] {
     CollectOptions options = flags->options;
     if (format->count() > 0) options.format = flags->format;

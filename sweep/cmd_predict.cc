@@ -44,7 +44,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   auto no_log = std::make_shared<bool>(false);
   auto body_mb = std::make_shared<double>(8);
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Serve a model over HTTP: TF Serving REST, KServe V2 and Vertex AI routes");
+      "serve",
+      "Serve a model over HTTP: TF Serving REST, KServe V2 and Vertex AI routes (an AWS Lambda "
+      "runtime when AWS_LAMBDA_RUNTIME_API is set)");
   cmd->add_option("model", o->model,
                   "model.h5, a row folder, or a sweep root (default: $AIP_STORAGE_URI)");
   cmd->add_option("--port", o->port, "TCP port, 0 = any free one ($AIP_HTTP_PORT wins)")
@@ -57,7 +59,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--policy", o->policy,
                   "best (the best row, moving to a better one), latest, or index:N")
       ->capture_default_str();
-  cmd->add_option("--poll-seconds", o->poll_seconds, "How often to look for a newer model")
+  cmd->add_option("--poll-seconds", o->poll_seconds,
+                  "How often to look for a newer model (Lambda: at most this often)")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Server threads (0 = the CPU quota)")
       ->capture_default_str()

@@ -4,7 +4,9 @@
 # .cache/docker-base/), `docker build --network host`, then: user 10001, entrypoint sweep-worker,
 # no compiler or -dev package, every shared library found, a row trains from a bind-mounted spec
 # and data into a bind-mounted /storage (model.h5 checked with h5py, result.json parsed), bad input
-# exits 2, `docker stop` exits 143 with nothing published.
+# exits 2, `docker stop` exits 143 with nothing published. The `serve` and `lambda` targets
+# (issue 20): the serve image answers predictions equal to numpy's and drains on docker stop;
+# the lambda image runs as a custom runtime against a loopback Runtime API.
 # Engine: the one `docker` reaches; else a private dockerd started here as root (own data-root,
 # exec-root, socket and pidfile under a temp folder; stopped by pid at the end). Skips (77) when
 # neither is possible. Images and containers made here are removed; the base tarball is kept.
@@ -16,6 +18,8 @@ ID=sweeptest-$$                              # unique names: runs may share a ho
 IMG=sweep-worker:test-$$
 BUILD_IMG=sweep-worker-build:test-$$         # the build stage, tagged so it can be removed too
 BASE_IMG=sweep-test-debian:12-$$
+SERVE_IMG=sweep-serve:test-$$                # the `serve` and `lambda` targets (issue 20)
+LAMBDA_IMG=sweep-lambda:test-$$
 BASE_TAR=$SWEEP_SOURCE_DIR/.cache/docker-base/debian-12-minbase-v2.tar
 export DOCKER_BUILDKIT=0                     # the classic builder: same output on every client
 command -v docker >/dev/null || skip "no docker client (apt-get install docker.io)"
@@ -26,7 +30,7 @@ docker_cleanup() {
   local c
   mapfile -t c < <(timeout 30 docker ps -aq --filter "name=^$ID-" 2>/dev/null || true)
   ((${#c[@]} == 0)) || timeout 60 docker rm -f "${c[@]}" >/dev/null 2>&1 || true
-  timeout 120 docker rmi -f "$IMG" "$BUILD_IMG" "$BASE_IMG" >/dev/null 2>&1 || true
+  timeout 120 docker rmi -f "$IMG" "$SERVE_IMG" "$LAMBDA_IMG" "$BUILD_IMG" "$BASE_IMG" >/dev/null 2>&1 || true
 }
 on_exit docker_cleanup
 D=""
@@ -235,3 +239,40 @@ code=$(timeout 20 docker inspect -f '{{.State.ExitCode}}' "$C")
 [[ ! -e $S/2/result.json && ! -e $S/2/model/model.h5 ]] || fail "docker stop: published files"
 timeout 60 docker rm "$C" >/dev/null
 pass "docker stop: exit 143, nothing published"
+
+# --- the serving images (issue 20): the `serve` and `lambda` targets of the same Dockerfile --
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/serve_lib.sh"
+t0=$SECONDS
+build --target serve -t "$SERVE_IMG"
+build --target lambda -t "$LAMBDA_IMG"
+echo "serve and lambda targets built in $((SECONDS - t0)) s (layers shared with the worker image)"
+for i in "$SERVE_IMG" "$LAMBDA_IMG"; do
+  [[ $(docker image inspect -f '{{.Config.User}}' "$i") == 10001:10001 ]] || fail "$i: not user 10001"
+done
+make_image_sweep "$T/s"
+chmod -R a+rX "$T/s"
+port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+timeout 60 docker run -d --network host --name "$ID-serve" -v "$T/s:/models:ro" "$SERVE_IMG" \
+  /models --port "$port" >/dev/null || fail "docker run $SERVE_IMG"
+SERVE_URL=http://127.0.0.1:$port
+for _ in $(seq 600); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$SERVE_URL/v2/health/ready") == 200 ]] && break
+  sleep 0.1
+done
+"$PY" "$SERVE_CLIENT" check "$SERVE_URL" "$T/s/1/model/model.h5" 1 \
+  || { timeout 20 docker logs "$ID-serve"; fail "predictions from the serve image"; }
+timeout 60 docker stop -t 10 "$ID-serve" >/dev/null || fail "docker stop serve"
+code=$(timeout 20 docker inspect -f '{{.State.ExitCode}}' "$ID-serve")
+[[ $code == 0 ]] || { timeout 20 docker logs "$ID-serve"; fail "serve image: docker stop exit $code"; }
+pass "serve image: user 10001, predictions equal numpy's, docker stop drains (exit 0)"
+
+# The Lambda image as Lambda runs it: its entrypoint with the function's command (MODEL), the
+# Runtime API (tests/lambda_runtime_api.py) on the host's loopback.
+"$PY" "$SWEEP_SOURCE_DIR/tests/lambda_runtime_api.py" local "$T/s/1/model/model.h5" -- \
+  timeout 120 docker run --rm --network host --name "$ID-lambda" -e AWS_LAMBDA_RUNTIME_API \
+  -v "$T/s:$T/s:ro" "$LAMBDA_IMG" "$T/s/1/model/model.h5" >"$T/lambda.log" 2>&1 \
+  || { cat "$T/lambda.log"; fail "the Lambda image as a custom runtime"; }
+timeout 60 docker rm -f "$ID-lambda" >/dev/null 2>&1 || true
+pass "lambda image: events, errors and deadline as the protocol says; $(grep -m1 'cold start' "$T/lambda.log") (docker run included)"
+

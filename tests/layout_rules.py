@@ -23,7 +23,7 @@ ALLOWED = {
     'sweep/engines': ['base', 'cloud', 'cloud/aws', 'storage', 'sweep/spec', 'sweep/results',
                       'sweep/run', 'sweep/search'],
     'sweep/predict': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/results'],
-    'sweep/serve': ['base', 'model', 'sweep/predict'],
+    'sweep/serve': ['base', 'model', 'sweep/predict', 'cloud', 'cloud/aws'],
     'sweep': ['base', 'model', 'storage', 'sweep/spec', 'sweep/results', 'sweep/report',
               'sweep/run', 'sweep/engines', 'sweep/predict', 'sweep/serve', 'sweep/search'],
     'worker': ['base', 'model', 'data', 'storage', 'sweep/spec', 'sweep/search', 'cloud',

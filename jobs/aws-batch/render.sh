@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fills the ${PLACEHOLDERS} of an AWS Batch request template (jobs/aws-batch/*.json) and prints
-# the request body, ready for `aws batch <operation> --cli-input-json file://...`.
+# Fills the ${PLACEHOLDERS} of an AWS request template (jobs/aws-batch/*.json, and the serving
+# templates jobs/aws-serve/*.json: ECS, Lambda, IAM) and prints the request body, ready for
+# `aws <service> <operation> --cli-input-json file://...` (IAM: a policy document for
+# --policy-document / --assume-role-policy-document file://...).
 #
 # Usage: jobs/aws-batch/render.sh [--set KEY=VALUE]... [-o OUT] TEMPLATE.json
 #        jobs/aws-batch/render.sh --list        (placeholders, defaults and formats)
@@ -38,6 +40,20 @@ SPEC=(
   "TIMEOUT_SECONDS int ([6-9][0-9]|[1-9][0-9]{2,7}) 86400"
   "MAX_VCPUS int [1-9][0-9]{0,6} 256"
   "PRIORITY int [0-9]{1,4} 1"
+  "BUCKET string [a-z0-9][a-z0-9.-]{1,61}[a-z0-9] -"
+  "PREFIX string [A-Za-z0-9_.=-]+(/[A-Za-z0-9_.=-]+)* -"
+  "TASK_ROLE_ARN string arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+ -"
+  "FUNCTION_ROLE_ARN string arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+ -"
+  "CLUSTER string [A-Za-z0-9][A-Za-z0-9_-]{0,254} default"
+  "LOG_GROUP string [A-Za-z0-9_/.#-]{1,512} /sweep/serve"
+  "SERVE_POLICY string best|latest best"
+  "POLL_SECONDS string [1-9][0-9]{0,4} 30"
+  "SERVE_CPU string 256|512|1024|2048|4096 1024"
+  "SERVE_MEMORY_MIB string [1-9][0-9]{2,5} 2048"
+  "DESIRED_COUNT int [0-9]{1,3} 1"
+  "LAMBDA_MEMORY_MIB int [1-9][0-9]{2,4} 1024"
+  "LAMBDA_TIMEOUT_SECONDS int [1-9][0-9]{0,2} 30"
+  "FUNCTION_URL_AUTH string AWS_IAM|NONE AWS_IAM"
 )
 
 die() { echo "render.sh: $*" >&2; exit 2; }
@@ -51,7 +67,7 @@ for row in "${SPEC[@]}"; do
 done
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 

@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "base/file.h"
+#include "storage/layout.h"
 #include "sweep/results/leaderboard.h"
+#include "sweep/results/publish_best.h"
 #include "sweep/results/scan.h"
 
 namespace sweep {
@@ -23,6 +25,11 @@ Status Collect(const CollectOptions& o) {
   Leaderboard board = BuildLeaderboard(scan, ChooseMetric(o.metric, maximize, scan));
   std::string data = RenderLeaderboard(scan, board, format, o.top);
   std::string summary = RenderSummary(scan, board);
+  if (o.publish_best) {
+    SWEEP_ASSIGN_OR_RETURN(int best, PublishBest(scan, board));
+    std::fprintf(stderr, "published row %d (%s) to %s\n", best, ModelPathOf(scan, best).c_str(),
+                 storage::BestModelPath(scan.root).c_str());
+  }
   if (!o.output.empty()) {
     SWEEP_RETURN_IF_ERROR(WriteFileAtomic(o.output, data).WithContext(o.output));
     std::fprintf(stdout, "wrote %zu rows to %s\n%s",

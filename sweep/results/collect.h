@@ -15,12 +15,14 @@ struct CollectOptions {
   std::optional<std::string> goal;  // "max"/"min" (also maximize/minimize)
   // table/csv/json/md; unset: the one `output`'s extension names (FormatForPath), else table.
   std::optional<std::string> format;
-  int top = 0;         // 0 = all
-  std::string output;  // "" = stdout
+  int top = 0;                // 0 = all
+  std::string output;         // "" = stdout
+  bool publish_best = false;  // also publish {storage}/best/ (publish_best.h)
 };
 
 // `sweep collect`: the leaderboard on stdout (or `output`) and the summary. For csv and json
 // the data stream stays clean: the summary goes to stderr (to stdout when writing a file).
+// With publish_best, then publishes the best row under {storage}/best/ and says so on stderr.
 Status Collect(const CollectOptions& options);
 
 // `sweep status`: RenderStatus on stdout.

@@ -148,7 +148,8 @@ Found ListLocalRoot(const std::string& root, Status* status) {
     if (ParseIndexName(name, &index)) {
       found.indices.push_back(index);
     } else if (name != storage::kPlanFile && name != storage::kHistoryDir &&
-               name != storage::kRungsDir && name != storage::kWavesDir) {
+               name != storage::kRungsDir && name != storage::kWavesDir &&
+               name != storage::kBestDir) {
       found.foreign.emplace_back(name);
     }
   }
@@ -197,7 +198,8 @@ Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRo
       const bool ours = key == storage::kPlanFile || key.rfind(".", 0) == 0 ||
                         key.rfind(storage::HistoryPrefix(), 0) == 0 ||
                         key.rfind(std::string(storage::kRungsDir) + "/", 0) == 0 ||
-                        key.rfind(std::string(storage::kWavesDir) + "/", 0) == 0;
+                        key.rfind(std::string(storage::kWavesDir) + "/", 0) == 0 ||
+                        key.rfind(storage::BestPrefix(), 0) == 0;
       if (!ours) found->foreign.push_back(key);
       continue;
     }

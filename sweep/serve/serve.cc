@@ -9,7 +9,9 @@
 #include "base/cpu.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "cloud/aws/lambda_runtime_api.h"
 #include "sweep/serve/http_server.h"
+#include "sweep/serve/lambda_runtime.h"
 #include "sweep/serve/router.h"
 
 namespace sweep::serve {
@@ -82,6 +84,9 @@ void AccessLog(const HttpRequest& req, const HttpResponse& res, std::chrono::nan
 }  // namespace
 
 Status RunServe(ServeOptions o) {
+  if (const std::string api = aws::LambdaRuntimeApiAddress(); !api.empty()) {
+    return RunLambdaRuntime(o, api);
+  }
   RouterOptions ro{o.name, "", "", o.cors_origin, o.version};
   SWEEP_RETURN_IF_ERROR(ApplyVertexEnv(&o, &ro));
   if (o.poll_seconds <= 0) return Status::InvalidArgument("--poll-seconds must be > 0");

@@ -4,6 +4,8 @@
 // Vertex AI custom containers: with AIP_HTTP_PORT set the server binds 0.0.0.0 on that port,
 // answers AIP_HEALTH_ROUTE (200 once a model is loaded, else 503) and AIP_PREDICT_ROUTE, and
 // takes the model from AIP_STORAGE_URI when MODEL is not given.
+// AWS Lambda: with AWS_LAMBDA_RUNTIME_API set it runs the custom runtime loop instead of
+// listening (lambda_runtime.h); --port, --host, --threads and the Vertex variables do not apply.
 // SIGTERM/SIGINT: readiness turns 503, requests already read are answered, and the process
 // exits 0 within `drain_ms` + a little (5 s in all by default).
 #pragma once
