@@ -68,7 +68,7 @@ std::vector<int> Bands(const EarlyTerminate& et, int epochs) {
     return bands;
   }
   for (int k = et.s; k >= 1; --k) {
-    const double b = std::floor(et.max_iter / std::pow(double{et.eta}, k));
+    const double b = std::floor(et.max_iter / std::pow(static_cast<double>(et.eta), k));
     if (b >= 1 && b < epochs && (bands.empty() || b > bands.back())) {
       bands.push_back(static_cast<int>(b));
     }
