@@ -84,6 +84,11 @@ std::string BestInfoPath(const std::string& root) {
 
 std::string BestPrefix() { return std::string(kBestDir) + "/"; }
 
+bool IsOwnRootEntry(std::string_view top) {
+  return (!top.empty() && top[0] == '.') || top == kPlanFile || top == kHistoryDir ||
+         top == kRungsDir || top == kWavesDir || top == kBestDir;
+}
+
 std::string HistoryPrefix(const std::string& stamp) {
   std::string prefix = std::string(kHistoryDir) + "/";
   return stamp.empty() ? prefix : prefix + stamp + "/";

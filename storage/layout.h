@@ -71,6 +71,10 @@ std::string HistoryDir(const std::string& root, const std::string& stamp);
 // Store keys under {root}/history/ start with HistoryPrefix() ("history/"); one replan's keys
 // with HistoryPrefix(stamp) ("history/{stamp}/").
 std::string HistoryPrefix(const std::string& stamp = "");
+// Whether `top`, a name directly under {root} (a folder entry, or a key's first component), is
+// one of the sweep's own files beside the row folders: sweep.json, history/, rungs/, waves/,
+// best/, or a dot name (locks, logs, temp files). Scans report any other non-row name.
+bool IsOwnRootEntry(std::string_view top);
 // {root}/best/model.h5 and {root}/best/best.json; with root "" the store keys. Store keys under
 // {root}/best/ start with BestPrefix() ("best/").
 std::string BestModelPath(const std::string& root);

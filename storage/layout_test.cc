@@ -56,6 +56,11 @@ TEST(Layout, NamesTheScanAndTheEnginesUse) {
   EXPECT_EQ(LogPath("/r", 1), "/r/1/" + std::string(kWorkerLogFile));
   EXPECT_EQ(CheckpointPath("/r", 1), "/r/1/checkpoint/checkpoint.bin");
   EXPECT_EQ(HistoryDir("s3://b/r", "20261207T041500Z"), "s3://b/r/history/20261207T041500Z");
+  EXPECT_TRUE(IsOwnRootEntry("sweep.json"));
+  EXPECT_TRUE(IsOwnRootEntry("rungs"));
+  EXPECT_TRUE(IsOwnRootEntry(".sweep.lock"));
+  EXPECT_FALSE(IsOwnRootEntry("notes.txt"));
+  EXPECT_FALSE(IsOwnRootEntry(""));
   EXPECT_EQ(HistoryPrefix(), "history/");
   EXPECT_EQ(HistoryPrefix("20261207T041500Z"), "history/20261207T041500Z/");
 }

@@ -147,9 +147,7 @@ Found ListLocalRoot(const std::string& root, Status* status) {
     int index = 0;
     if (ParseIndexName(name, &index)) {
       found.indices.push_back(index);
-    } else if (name != storage::kPlanFile && name != storage::kHistoryDir &&
-               name != storage::kRungsDir && name != storage::kWavesDir &&
-               name != storage::kBestDir) {
+    } else if (!storage::IsOwnRootEntry(name)) {
       found.foreign.emplace_back(name);
     }
   }
@@ -195,12 +193,9 @@ Status ScanStoreRows(storage::Store& store, Found* found, std::map<int, KeysOfRo
     int index = 0;
     if (slash == std::string::npos ||
         !ParseIndexName(std::string_view(key).substr(0, slash), &index)) {
-      const bool ours = key == storage::kPlanFile || key.rfind(".", 0) == 0 ||
-                        key.rfind(storage::HistoryPrefix(), 0) == 0 ||
-                        key.rfind(std::string(storage::kRungsDir) + "/", 0) == 0 ||
-                        key.rfind(std::string(storage::kWavesDir) + "/", 0) == 0 ||
-                        key.rfind(storage::BestPrefix(), 0) == 0;
-      if (!ours) found->foreign.push_back(key);
+      if (!storage::IsOwnRootEntry(std::string_view(key).substr(0, slash))) {
+        found->foreign.push_back(key);
+      }
       continue;
     }
     std::string rest = key.substr(slash + 1);
