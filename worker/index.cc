@@ -1,5 +1,7 @@
 #include "worker/index.h"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <cstdlib>
 
@@ -29,7 +31,10 @@ EnvFn ProcessEnv() {
   };
 }
 
-StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env) {
+namespace {
+
+// The engine's index: the flag, else the first index variable set.
+StatusOr<int> EngineIndex(std::optional<int> flag, const EnvFn& env) {
   int index = -1;
   if (flag) {
     if (*flag < 0) return Status::InvalidArgument("--index must be >= 0");
@@ -52,8 +57,34 @@ StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env) {
         "JOB_COMPLETION_INDEX, BATCH_TASK_INDEX or SWEEP_INDEX (a Batch job of size 1 has none: "
         "use --index 0)");
   }
+  return index;
+}
+
+}  // namespace
+
+StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env) {
+  SWEEP_ASSIGN_OR_RETURN(int index, EngineIndex(flag, env));
   // The mapping `sweep submit` planned the parts with (sweep/spec/array_plan).
   return RowForIndex(index, env("SWEEP_INDEX_MAP"), env("SWEEP_INDEX_OFFSET"));
+}
+
+StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const EnvFn& env, int pack) {
+  if (pack < 1 || pack > kMaxPack) {
+    return Status::InvalidArgument(fmt::format("pack {}: expected 1..{}", pack, kMaxPack));
+  }
+  SWEEP_ASSIGN_OR_RETURN(int index, EngineIndex(flag, env));
+  if (int64_t{index} * pack + pack > int64_t{1} << 30) {
+    return Status::InvalidArgument(fmt::format("index {} x pack {} is past 2^30", index, pack));
+  }
+  const auto map = env("SWEEP_INDEX_MAP");
+  std::vector<int> rows;
+  for (int j = 0; j < pack; ++j) {
+    StatusOr<int> row = RowForIndex(index * pack + j, map, env("SWEEP_INDEX_OFFSET"));
+    if (!row.ok() && j > 0 && map) break;  // the map's last pack may be short
+    SWEEP_RETURN_IF_ERROR(row.status());
+    rows.push_back(*row);
+  }
+  return rows;
 }
 
 int ResolveAttempt(const EnvFn& env) {

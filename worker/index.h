@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -28,6 +29,13 @@ EnvFn ProcessEnv();
 
 // Errors: InvalidArgument when no source is set or a value is not a non-negative integer.
 StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env);
+
+// Packed rows (--pack K, SWEEP_PACK): engine index i takes the K slots i*K .. i*K+K-1, each
+// mapped through SWEEP_INDEX_MAP and SWEEP_INDEX_OFFSET as a single index is; slots past the
+// map's end are dropped (its last pack may be short; the worker drops slots past the spec's
+// end). Errors: what ResolveIndex returns; InvalidArgument for K outside 1..kMaxPack.
+inline constexpr int kMaxPack = 4096;
+StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const EnvFn& env, int pack);
 
 int ResolveAttempt(const EnvFn& env);
 

@@ -66,5 +66,34 @@ TEST(ResolveAttempt, NormalisedToOneBased) {
   EXPECT_EQ(ResolveAttempt(Env({{"SLURM_RESTART_COUNT", "2"}})), 3);
 }
 
+TEST(ResolvePackIndices, ChildTakesKConsecutiveSlots) {
+  auto rows = ResolvePackIndices(std::nullopt, Env({{"SLURM_ARRAY_TASK_ID", "2"}}), 3);
+  ASSERT_OK(rows);
+  EXPECT_EQ(*rows, (std::vector<int>{6, 7, 8}));
+  EXPECT_EQ(*ResolvePackIndices(5, Env({}), 1), (std::vector<int>{5}));
+}
+
+TEST(ResolvePackIndices, OffsetAndMapApplyToEachSlot) {
+  EXPECT_EQ(*ResolvePackIndices(1, Env({{"SWEEP_INDEX_OFFSET", "100"}}), 2),
+            (std::vector<int>{102, 103}));
+  // The map's last pack is short: slot 3 is past "5,1,3".
+  EXPECT_EQ(*ResolvePackIndices(0, Env({{"SWEEP_INDEX_MAP", "5,1,3"}}), 2),
+            (std::vector<int>{5, 1}));
+  EXPECT_EQ(*ResolvePackIndices(1, Env({{"SWEEP_INDEX_MAP", "5,1,3"}}), 2), (std::vector<int>{3}));
+  auto past = ResolvePackIndices(2, Env({{"SWEEP_INDEX_MAP", "5,1,3"}}), 2);
+  ASSERT_FALSE(past.ok());
+  EXPECT_NE(past.status().message().find("past the end of SWEEP_INDEX_MAP"), std::string::npos);
+}
+
+TEST(ResolvePackIndices, BadPackOrIndexIsInvalidArgument) {
+  EXPECT_EQ(ResolvePackIndices(0, Env({}), 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ResolvePackIndices(0, Env({}), kMaxPack + 1).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ResolvePackIndices(std::nullopt, Env({}), 2).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ResolvePackIndices(1 << 29, Env({}), 4096).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace sweep::worker

@@ -1,5 +1,7 @@
 // sweep-worker: the job-array child. Trains row {index} of a hyperparameter file and publishes
 // {storage}/{index}/model/model.h5 and {storage}/{index}/result.json. See README.md.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
@@ -39,6 +41,7 @@ constexpr const char* kEnvironmentHelp = R"(Environment:
   Attempt: AWS_BATCH_JOB_ATTEMPT (1-based), SLURM_RESTART_COUNT (0-based).
   SWEEP_PARAMS, SWEEP_STORAGE  defaults of --params and --storage.
   SWEEP_THREADS                training threads when the row and --threads say nothing.
+  SWEEP_PACK                   K (default of --pack): train rows K*i .. K*i+K-1 in one process.
   SWEEP_RUNG                   BRACKET-RUNG: a child of a successive-halving rung of a spec
                                with early_terminate; the index is a position in the rung.
   SWEEP_CACHE_DIR              cache of s3:// and gs:// inputs (else XDG_CACHE_HOME/sweep, else
@@ -98,6 +101,22 @@ int main(int argc, char** argv) {
   app.add_option("--threads", options.threads,
                  "Training threads (default: the row's threads, else the CPU quota)")
       ->check(CLI::NonNegativeNumber);
+  int pack = 1;
+  if (auto v = env("SWEEP_PACK")) {
+    std::optional<int64_t> k = sweep::ParseInt(*v, 1, sweep::worker::kMaxPack);
+    if (!k) {
+      sweep::log::Error(
+          fmt::format("SWEEP_PACK='{}': expected 1..{}", *v, sweep::worker::kMaxPack));
+      return sweep::ToInt(sweep::ExitCode::kBadInput);
+    }
+    pack = static_cast<int>(*k);
+  }
+  app.add_option("--pack", pack,
+                 "Packed rows: array child i trains rows K*i .. K*i+K-1 one after another in one "
+                 "process (spec, storage and data read once; each row published as usual; "
+                 "rows already published skipped) (env SWEEP_PACK)")
+      ->check(CLI::Range(1, sweep::worker::kMaxPack))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -121,12 +140,16 @@ int main(int argc, char** argv) {
     sweep::log::Error("no hyperparameter file: pass --params FILE or set SWEEP_PARAMS");
     return sweep::ToInt(sweep::ExitCode::kBadInput);
   }
-  auto resolved = sweep::worker::ResolveIndex(index, env);
+  if (trial && pack > 1) {
+    sweep::log::Error("a Vertex AI tuning trial trains one row: --pack/SWEEP_PACK must be 1");
+    return sweep::ToInt(sweep::ExitCode::kBadInput);
+  }
+  auto resolved = sweep::worker::ResolvePackIndices(index, env, pack);
   if (!resolved.ok()) {
     sweep::log::Error(resolved.status().message());
     return sweep::ToInt(sweep::ExitCode::kBadInput);
   }
-  options.index = *resolved;
+  options.index = resolved->front();
   if (trial) {  // trials publish side by side under their id; the row is the one resolved above
     std::optional<int64_t> id = sweep::ParseInt(options.vertex.trial_id, 0, 1 << 30);
     if (!id) {
@@ -149,7 +172,8 @@ int main(int argc, char** argv) {
   }
   options.rung = EnvOr("SWEEP_RUNG", "");
   InstallSignalHandlers();
-  sweep::Status status = sweep::worker::RunWorker(options, &g_stop);
+  sweep::Status status = pack > 1 ? sweep::worker::RunPack(options, *resolved, &g_stop)
+                                  : sweep::worker::RunWorker(options, &g_stop);
   if (!status.ok()) sweep::log::Error(status.message());
   return sweep::ToInt(sweep::ExitCodeFor(status));
 }

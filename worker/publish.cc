@@ -181,4 +181,16 @@ Status PublishResultOnly(storage::Store& store, int index, const Dataset& data,
   return Status::Ok();
 }
 
+StatusOr<std::optional<storage::RunResult>> ReadFinished(storage::Store& store,
+                                                         const std::string& key) {
+  StatusOr<std::string> text = store.Get(key);
+  if (text.status().code() == StatusCode::kNotFound) return std::optional<storage::RunResult>();
+  if (!text.ok()) return text.status();
+  StatusOr<storage::RunResult> r = storage::ParseResult(*text);
+  if (!r.ok() || r->status == storage::ResultStatus::kFailed) {
+    return std::optional<storage::RunResult>();
+  }
+  return std::optional<storage::RunResult>(std::move(r).value());
+}
+
 }  // namespace sweep::worker

@@ -1,6 +1,7 @@
 // Turning a trained model and its report into the published files.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "base/dataset.h"
@@ -39,5 +40,11 @@ Status Publish(storage::Store& store, int index, const model::Mlp& mlp, const Da
 // it does not name, never a model without its result).
 Status PublishResultOnly(storage::Store& store, int index, const Dataset& data,
                          storage::RunResult* result);
+
+// The record at `key` (a result.json or a band record) when it parses and says the row finished
+// (succeeded or diverged); nullopt when it is missing, unreadable as a record, or failed.
+// Errors: what the store's Get returns other than NotFound.
+StatusOr<std::optional<storage::RunResult>> ReadFinished(storage::Store& store,
+                                                         const std::string& key);
 
 }  // namespace sweep::worker

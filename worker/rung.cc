@@ -7,6 +7,7 @@
 #include "storage/layout.h"
 #include "sweep/search/halving.h"
 #include "sweep/search/rung_decision.h"
+#include "worker/publish.h"
 
 namespace sweep::worker {
 
@@ -44,27 +45,11 @@ StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, in
   return task;
 }
 
-namespace {
-
-// The record at `key` when it parses and says the row finished (succeeded or diverged).
-StatusOr<std::optional<storage::RunResult>> Finished(storage::Store& store,
-                                                     const std::string& key) {
-  StatusOr<std::string> text = store.Get(key);
-  if (text.status().code() == StatusCode::kNotFound) return std::optional<storage::RunResult>();
-  if (!text.ok()) return text.status();
-  StatusOr<storage::RunResult> r = storage::ParseResult(*text);
-  if (!r.ok() || r->status == storage::ResultStatus::kFailed) {
-    return std::optional<storage::RunResult>();
-  }
-  return std::optional<storage::RunResult>(std::move(r).value());
-}
-
-}  // namespace
-
 StatusOr<bool> RungDone(const RungTask& task, storage::Store& store) {
-  SWEEP_ASSIGN_OR_RETURN(auto result, Finished(store, storage::ResultPath("", task.row)));
+  SWEEP_ASSIGN_OR_RETURN(auto result, ReadFinished(store, storage::ResultPath("", task.row)));
   if (task.last) return result.has_value();
-  SWEEP_ASSIGN_OR_RETURN(auto band, Finished(store, storage::BandPath("", task.row, task.epochs)));
+  SWEEP_ASSIGN_OR_RETURN(auto band,
+                         ReadFinished(store, storage::BandPath("", task.row, task.epochs)));
   if (band) return true;
   if (!result || result->status != storage::ResultStatus::kDiverged) return false;
   SWEEP_RETURN_IF_ERROR(PublishBand(task, store, *result));

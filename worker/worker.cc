@@ -6,20 +6,23 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <iterator>
 
+#include "base/check.h"
+#include "base/exit_code.h"
 #include "base/log.h"
-#include "data/class_names.h"
-#include "data/dataset_reader.h"
 #include "model/train.h"
 #include "storage/layout.h"
 #include "storage/store.h"
+#include "sweep/search/halving.h"
 #include "sweep/search/tpe_waves.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
 #include "worker/checkpoint.h"
 #include "worker/publish.h"
 #include "worker/rung.h"
+#include "worker/session.h"
 #include "worker/spot_notice.h"
 
 namespace sweep::worker {
@@ -37,75 +40,59 @@ std::string HostName() {
   return buf;
 }
 
-// The spec (local, s3:// or gs://), expanded, overrides applied, and row `index` checked.
-StatusOr<model::TrainConfig> LoadRow(const WorkerOptions& options, std::string* base_dir,
-                                     std::string* row_hash) {
-  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options.params, options.overrides));
-  *base_dir = spec.base_dir;
-  const int row = options.row >= 0 ? options.row : options.index;
-  int rows = static_cast<int>(spec.rows.size());
+// What a slot trains: the row (its config checked, its hash for the checkpoint) and, for a
+// rung's child, the rung task.
+struct RowPlan {
+  model::TrainConfig config;
+  std::string row_hash;
+  std::optional<RungTask> rung;
+};
+
+// The spec row `row` as trained: a TPE wave's row is the proposal in storage, computed first if
+// nobody has yet.
+StatusOr<nlohmann::json> SpecRow(Session& session, const WorkerOptions& options, int row) {
+  const Spec& spec = session.spec();
+  const int rows = static_cast<int>(spec.rows.size());
   if (row >= rows) {
     return Status::InvalidArgument(fmt::format("index {} is past the end: {} has {} rows (0..{})",
                                                row, options.params, rows, rows - 1));
   }
-  if (spec.bayes && row >= spec.bayes->wave_size) {
-    // A TPE wave's row: the proposal in storage, computed first if nobody has yet.
-    SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
-    auto proposed = search::BayesRow(*store, spec, row);
-    if (!proposed.ok()) return proposed.status().WithContext(fmt::format("row {}: wave", row));
-    spec.rows[row] = std::move(proposed).value();
-  }
-  *row_hash = RowHash(spec.rows[row]);
-  auto config = ConfigFromRow(spec.rows[row]);
-  if (!config.ok())
-    return config.status().WithContext(fmt::format("{}: row {}", options.params, row));
-  return config;
+  if (!spec.bayes || row < spec.bayes->wave_size) return spec.rows[row];
+  auto proposed = search::BayesRow(session.store(), spec, row);
+  if (!proposed.ok()) return proposed.status().WithContext(fmt::format("row {}: wave", row));
+  return proposed;
 }
 
-// skip_rows must name CSV inputs: checked for both before either is fetched or read.
-Status CheckReadOptions(const model::TrainConfig& config, const std::string& base_dir) {
-  const data::ReadOptions options{config.data.skip_rows};
-  SWEEP_RETURN_IF_ERROR(
-      data::CheckReadOptions(ResolveDataPath(config.data.dataset, base_dir), options)
-          .WithContext("dataset"));
-  if (config.data.test_dataset.empty()) return Status::Ok();
-  return data::CheckReadOptions(ResolveDataPath(config.data.test_dataset, base_dir), options)
-      .WithContext("test_dataset");
-}
-
-StatusOr<Dataset> LoadData(const std::string& path, const std::string& base_dir,
-                           const model::TrainConfig& config) {
-  std::string resolved = ResolveDataPath(path, base_dir);
-  SWEEP_ASSIGN_OR_RETURN(std::string local, storage::FetchInput(resolved));
-  auto kind = config.network.loss == model::Loss::kMse ? data::TargetKind::kRegression
-                                                       : data::TargetKind::kClassLabels;
-  return data::ReadDataset(local, kind, data::ReadOptions{config.data.skip_rows});
-}
-
-// The optional test set, checked against the training set's shape and classes.
-StatusOr<std::optional<Dataset>> LoadTestData(const model::TrainConfig& config,
-                                              const std::string& base_dir, const Dataset& train,
-                                              int index) {
-  if (config.data.test_dataset.empty()) return std::optional<Dataset>();
-  auto loaded = LoadData(config.data.test_dataset, base_dir, config);
-  if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: test_dataset", index));
-  Dataset test = std::move(loaded).value();
-  if (test.cols != train.cols) {
-    return Status::InvalidArgument(
-        fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}", index,
-                    test.source, test.cols, train.source, train.cols));
-  }
-  if (train.num_classes > 0) {
-    Status named = data::RemapClasses(&test, train.class_names);
-    if (!named.ok()) return named.WithContext(fmt::format("row {}: test_dataset", index));
-    if (test.num_classes > train.num_classes) {
-      return Status::InvalidArgument(
-          fmt::format("row {}: test_dataset {} has labels up to {} but dataset {} has {} classes",
-                      index, test.source, test.num_classes - 1, train.source, train.num_classes));
+// The row of `options` (a rung's child: options->index becomes the row), checked before any
+// data is fetched or read; nullopt when a rung's record of that row is already in storage.
+StatusOr<std::optional<RowPlan>> PlanRow(Session& session, WorkerOptions* options) {
+  RowPlan plan;
+  if (!options->rung.empty()) {
+    SWEEP_ASSIGN_OR_RETURN(RungTask task, ResolveRungTask(options->rung, session.spec(),
+                                                          options->index, session.store()));
+    options->index = task.row;
+    SWEEP_ASSIGN_OR_RETURN(bool done, RungDone(task, session.store()));
+    if (done) {
+      log::Info(fmt::format("row {}: {} is done already", task.row, task.Describe()));
+      return std::optional<RowPlan>();
     }
-    test.num_classes = train.num_classes;
+    plan.rung = task;
   }
-  return std::optional<Dataset>(std::move(test));
+  const int row = options->row >= 0 ? options->row : options->index;
+  SWEEP_ASSIGN_OR_RETURN(nlohmann::json values, SpecRow(session, *options, row));
+  plan.row_hash = RowHash(values);
+  auto config = ConfigFromRow(values);
+  if (!config.ok())
+    return config.status().WithContext(fmt::format("{}: row {}", options->params, row));
+  plan.config = std::move(config).value();
+  if (options->threads > 0) plan.config.threads = options->threads;
+  // A build question, asked before any data is fetched or read: a CPU build given device: cuda
+  // fails here, not after a long download.
+  SWEEP_RETURN_IF_ERROR(model::CheckDeviceBuilt(plan.config.device)
+                            .WithContext(fmt::format("row {}", options->index)));
+  SWEEP_RETURN_IF_ERROR(CheckReadOptions(plan.config, session.spec().base_dir)
+                            .WithContext(fmt::format("row {}", options->index)));
+  return std::optional<RowPlan>(std::move(plan));
 }
 
 void LogEpoch(const model::EpochRecord& e, int epochs) {
@@ -179,20 +166,6 @@ StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Da
   return report;
 }
 
-// A rung's child: which row it trains (options->index becomes the row), or nullopt when the
-// rung's record of that row is already in storage.
-StatusOr<std::optional<RungTask>> PrepareRung(WorkerOptions* options) {
-  SWEEP_ASSIGN_OR_RETURN(Spec spec, LoadSpec(options->params, options->overrides));
-  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options->storage));
-  SWEEP_ASSIGN_OR_RETURN(RungTask task,
-                         ResolveRungTask(options->rung, spec, options->index, *store));
-  options->index = task.row;
-  SWEEP_ASSIGN_OR_RETURN(bool done, RungDone(task, *store));
-  if (!done) return std::optional<RungTask>(task);
-  log::Info(fmt::format("row {}: {} is done already", task.row, task.Describe()));
-  return std::optional<RungTask>();
-}
-
 // The end of a rung before the last: the row's metrics at the band (the test set evaluated
 // with the weights as they are) as its band record; the checkpoint stays for the next rung.
 Status PublishPaused(const RungTask& task, storage::Store& store, const model::TrainReport& report,
@@ -210,64 +183,39 @@ Status PublishPaused(const RungTask& task, storage::Store& store, const model::T
   return Status::Ok();
 }
 
-}  // namespace
-
-Status RunWorker(const WorkerOptions& given, const std::atomic<bool>* stop) {
-  auto start = Clock::now();
-  WorkerOptions options = given;
-  std::optional<RungTask> rung;
-  if (!options.rung.empty()) {
-    SWEEP_ASSIGN_OR_RETURN(rung, PrepareRung(&options));
-    if (!rung) return Status::Ok();
-  }
-  // A file size limit (ulimit -f) would kill the process with SIGXFSZ mid-publish, leaving temp
-  // files; ignored, the write fails with EFBIG and the normal path cleans up and exits 75.
-  std::signal(SIGXFSZ, SIG_IGN);
-  std::string base_dir, row_hash;
-  SWEEP_ASSIGN_OR_RETURN(model::TrainConfig config, LoadRow(options, &base_dir, &row_hash));
-  if (options.threads > 0) config.threads = options.threads;
-  // A build question, asked before any data is fetched or read: a CPU build given device: cuda
-  // fails here, not after a long download.
-  SWEEP_RETURN_IF_ERROR(
-      model::CheckDeviceBuilt(config.device).WithContext(fmt::format("row {}", options.index)));
-  SWEEP_RETURN_IF_ERROR(
-      CheckReadOptions(config, base_dir).WithContext(fmt::format("row {}", options.index)));
-
-  SWEEP_ASSIGN_OR_RETURN(auto store, storage::OpenStore(options.storage));
-  SWEEP_RETURN_IF_ERROR(store->CheckWritable().WithContext("storage " + options.storage));
-  SWEEP_ASSIGN_OR_RETURN(VertexStores vertex, OpenVertexStores(options.vertex));
-
-  auto loaded = LoadData(config.data.dataset, base_dir, config);
+// Trains the planned row from the session's data and publishes it.
+Status TrainAndPublish(Session& session, const WorkerOptions& options, const RowPlan& plan,
+                       const std::atomic<bool>* stop, Clock::time_point start) {
+  const model::TrainConfig& config = plan.config;
+  SWEEP_RETURN_IF_ERROR(session.Prepare(options.vertex));
+  auto loaded = session.TrainData(config);
   if (!loaded.ok())
     return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
-  Dataset train = std::move(loaded).value();
-  // Labels 1..7 train an 8-unit output whose class 0 no row teaches: say so, and train anyway.
-  if (std::string unseen = data::UnseenClassesWarning(train); !unseen.empty()) log::Warn(unseen);
+  const Dataset& train = **loaded;
   SWEEP_ASSIGN_OR_RETURN(std::optional<Dataset> test,
-                         LoadTestData(config, base_dir, train, options.index));
+                         session.TestData(config, train, options.index));
   log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms",
                         options.index, options.attempt, train.rows, train.cols,
                         train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
                         SecondsSince(start) * 1e3));
 
-  storage::Store* checkpoints = vertex.checkpoints ? vertex.checkpoints.get() : store.get();
-  RowCheckpoint checkpoint(checkpoints, options.index, row_hash, options.attempt);
+  storage::Store& store = session.store();
+  RowCheckpoint checkpoint(&session.checkpoint_store(), options.index, plan.row_hash,
+                           options.attempt);
   SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
   model::Mlp mlp;
-  const int pause = rung && !rung->last ? rung->epochs : 0;
+  const int pause = plan.rung && !plan.rung->last ? plan.rung->epochs : 0;
   auto report = TrainRow(config, train, options, stop, pause, &checkpoint, &mlp);
   if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
   storage::RunResult result = NewResult(options, config);
   result.resumes = checkpoint.resumes();
   if (report->paused) {
     result.seconds = SecondsSince(start);
-    return PublishPaused(*rung, *store, *report, mlp, test, config, &result);
+    return PublishPaused(*plan.rung, store, *report, mlp, test, config, &result);
   }
   if (report->diverged) {
-    SWEEP_RETURN_IF_ERROR(PublishDiverged(*store, *report, train, start, &result));
-    if (pause > 0) {
-      SWEEP_RETURN_IF_ERROR(PublishBand(*rung, *store, result));
-    }
+    SWEEP_RETURN_IF_ERROR(PublishDiverged(store, *report, train, start, &result));
+    if (pause > 0) SWEEP_RETURN_IF_ERROR(PublishBand(*plan.rung, store, result));
     if (!config.checkpoint.keep) checkpoint.Remove();
     return Status::Ok();
   }
@@ -277,15 +225,102 @@ Status RunWorker(const WorkerOptions& given, const std::atomic<bool>* stop) {
   result.status = storage::ResultStatus::kSucceeded;
   FillMetrics(*report, test_metrics, &result);
   result.seconds = SecondsSince(start);
-  SWEEP_RETURN_IF_ERROR(Publish(*store, options.index, mlp, train, &result).WithContext("publish"));
-  SWEEP_RETURN_IF_ERROR(
-      FinishVertexRow(options.vertex, vertex, *store, result).WithContext("Vertex AI"));
+  SWEEP_RETURN_IF_ERROR(Publish(store, options.index, mlp, train, &result).WithContext("publish"));
+  SWEEP_RETURN_IF_ERROR(FinishVertexRow(options.vertex, session.vertex_stores(), store, result)
+                            .WithContext("Vertex AI"));
   if (!config.checkpoint.keep) checkpoint.Remove();
   std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
   for (const auto& [name, value] : result.metrics)
     summary += fmt::format(" {}={:.4f}", name, value);
   log::Info(summary);
   return Status::Ok();
+}
+
+// One slot of the session: options.index is the row (or the position in the rung).
+Status RunRow(Session& session, WorkerOptions options, const std::atomic<bool>* stop) {
+  const auto start = Clock::now();
+  SWEEP_ASSIGN_OR_RETURN(std::optional<RowPlan> plan, PlanRow(session, &options));
+  if (!plan) return Status::Ok();
+  return TrainAndPublish(session, options, *plan, stop, start);
+}
+
+StatusOr<std::unique_ptr<Session>> OpenSession(const WorkerOptions& options) {
+  // A file size limit (ulimit -f) would kill the process with SIGXFSZ mid-publish, leaving temp
+  // files; ignored, the write fails with EFBIG and the normal path cleans up and exits 75.
+  std::signal(SIGXFSZ, SIG_IGN);
+  return Session::Open(options.params, options.overrides, options.storage);
+}
+
+// The slots a child may take: the rung's size for a rung's child, else the spec's rows.
+StatusOr<int> SlotCount(Session& session, const WorkerOptions& options) {
+  if (options.rung.empty()) return static_cast<int>(session.spec().rows.size());
+  // The first slot resolved the rung already: the plan is valid here.
+  SWEEP_ASSIGN_OR_RETURN(search::HalvingPlan plan, search::MakeHalvingPlan(session.spec()));
+  int bracket = 0, rung = 0;
+  std::sscanf(options.rung.c_str(), "%d-%d", &bracket, &rung);
+  return plan.brackets[bracket].rungs[rung].size;
+}
+
+// Whether a packed slot's row is published already (a retried pack redoes nothing finished).
+StatusOr<bool> PublishedAlready(Session& session, const WorkerOptions& options) {
+  if (!options.rung.empty()) return false;  // RungDone decides for a rung's child
+  SWEEP_ASSIGN_OR_RETURN(auto finished,
+                         ReadFinished(session.store(), storage::ResultPath("", options.index)));
+  return finished.has_value();
+}
+
+// Of two failed rows, the status the pack exits with: one an engine retries wins (a retry
+// skips the rows already published), else the first.
+Status Worse(const Status& first, const Status& next) {
+  if (first.ok()) return next;
+  if (ExitCodeFor(first) != ExitCode::kTransient && ExitCodeFor(next) == ExitCode::kTransient)
+    return next;
+  return first;
+}
+
+}  // namespace
+
+Status RunPack(const WorkerOptions& given, const std::vector<int>& indices,
+               const std::atomic<bool>* stop) {
+  SWEEP_CHECK(!indices.empty());
+  SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, OpenSession(given));
+  Status worst;
+  int failed = 0, done = 0, skipped = 0, slots = 0;
+  for (size_t j = 0; j < indices.size(); ++j) {
+    WorkerOptions options = given;
+    options.index = indices[j];
+    if (j > 0) {  // the first slot fails loudly past the end; the last pack may be short
+      SWEEP_ASSIGN_OR_RETURN(int count, SlotCount(*session, given));
+      if (options.index >= count) break;
+      if (stop != nullptr && stop->load())
+        return Status::Cancelled(fmt::format("stopped before slot {} (row {})", j, options.index));
+    }
+    ++slots;
+    SWEEP_ASSIGN_OR_RETURN(bool published, PublishedAlready(*session, options));
+    if (published) {
+      log::Info(fmt::format("row {}: result.json is there already: skipped", options.index));
+      ++skipped;
+      continue;
+    }
+    Status s = RunRow(*session, options, stop);
+    if (s.code() == StatusCode::kCancelled) return s;
+    if (s.ok()) {
+      ++done;
+      continue;
+    }
+    log::Error(s.message());
+    ++failed;
+    worst = Worse(worst, s);
+  }
+  log::Info(fmt::format("pack of {}: {} trained, {} published already, {} failed", slots, done,
+                        skipped, failed));
+  if (failed == 0) return Status::Ok();
+  return worst.WithContext(fmt::format("{} of {} packed rows failed", failed, slots));
+}
+
+Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
+  SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, OpenSession(options));
+  return RunRow(*session, options, stop);
 }
 
 }  // namespace sweep::worker

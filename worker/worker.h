@@ -40,4 +40,16 @@ struct WorkerOptions {
 // unless it says "diverged".
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop);
 
+// Packed rows (SWEEP_PACK=K): one process trains the rows (for a rung's child: the rung
+// positions) `indices` one after another, reading and parsing the spec once, opening storage
+// once and reading each data set once; each row publishes exactly as RunWorker would. A row
+// whose result.json already says succeeded or diverged is skipped (a retried pack redoes only
+// what is missing); slots past the spec's (or rung's) end are dropped, except the first, which
+// fails as RunWorker does. A failed row does not stop the others: the pack returns the first
+// failure (or the first an engine retries, exit 75) once every row was tried, with
+// "F of N packed rows failed". SIGTERM stops the pack at the current row (checkpointed,
+// Cancelled: exit 143). Requires indices non-empty.
+Status RunPack(const WorkerOptions& options, const std::vector<int>& indices,
+               const std::atomic<bool>* stop);
+
 }  // namespace sweep::worker
