@@ -65,3 +65,26 @@ start_fake() {
 }
 
 s3rver_credentials() { export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER; }
+
+# start_zoo_sweep: s3rver with bucket b as the endpoint (s3rver's credentials); the 3-row zoo
+# sweep at s3://b/sweeps/x (params.yml, zoo.csv); `zoo_worker INDEX` runs a row into
+# s3://b/results/x (fails the test if it fails), and rows 0 and 1 are run (row 2, the best, is
+# left to the test). Needs SWEEP_WORKER.
+start_zoo_sweep() {
+  start_s3rver b
+  s3rver_credentials
+  export AWS_ENDPOINT_URL=$S3_URL
+  cat >"$T/params.yml" <<'YML'
+- {dataset: zoo.csv, hidden: [], epochs: 3, seed: 2, learning_rate: 0.001}
+- {dataset: zoo.csv, hidden: [8], epochs: 20, seed: 1, learning_rate: 0.01}
+- {dataset: zoo.csv, hidden: [16], epochs: 300, seed: 1, learning_rate: 0.05}
+YML
+  "$TOOL" put s3://b/sweeps/x/params.yml "$T/params.yml"
+  "$TOOL" put s3://b/sweeps/x/zoo.csv "$SWEEP_SOURCE_DIR/tests/data/zoo.csv"
+  zoo_worker 0
+  zoo_worker 1
+}
+zoo_worker() {
+  "$SWEEP_WORKER" --index "$1" --params s3://b/sweeps/x/params.yml --storage s3://b/results/x \
+    >"$T/worker-$1.log" 2>&1 || { cat "$T/worker-$1.log"; fail "worker $1"; }
+}
