@@ -15,7 +15,7 @@ grep -q 'version 1' "$T/pred" || fail "not row 1: $(tail -2 "$T/pred")"
 
 echo "== sweep serve s3://b/results/x"
 "$SWEEP_BIN" serve s3://b/results/x --port 0 --poll-seconds 1 >"$T/serve.log" 2>&1 &
-S3_PIDS+=($!)
+SERVER_PIDS+=($!)
 for _ in $(seq 200); do grep -q 'serving version' "$T/serve.log" && break; sleep 0.05; done
 port=$(sed -n 's|.*listening on http://[0-9.]*:\([0-9]*\).*|\1|p' "$T/serve.log")
 [[ -n $port ]] && grep -q 'serving version 1' "$T/serve.log" || fail "$(cat "$T/serve.log")"
