@@ -22,9 +22,7 @@ StatusOr<std::unique_ptr<gcp::GcsClient>> ClientFromEnvironment() {
 
 StatusOr<gcp::GcsUri> ObjectUri(const std::string& text) {
   SWEEP_ASSIGN_OR_RETURN(gcp::GcsUri uri, gcp::ParseGcsUri(text));
-  if (uri.key.empty() || uri.key.back() == '/') {
-    return Status::InvalidArgument(text + ": names a prefix, not an object");
-  }
+  SWEEP_RETURN_IF_ERROR(CheckNamesObject(text, uri.key));
   return uri;
 }
 

@@ -20,6 +20,12 @@ StatusOr<std::unique_ptr<aws::S3Client>> ClientFromEnvironment() {
   return std::make_unique<aws::S3Client>(std::move(config), SharedCredentials());
 }
 
+StatusOr<aws::S3Uri> ObjectUri(const std::string& text) {
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(text));
+  SWEEP_RETURN_IF_ERROR(CheckNamesObject(text, uri.key));
+  return uri;
+}
+
 // S3 has no generation to pin a GET to: the ETag of the answer must be the one the HEAD saw.
 Status Download(aws::S3Client& client, const aws::S3Uri& uri, const aws::S3Object& head,
                 const std::string& temp) {
@@ -43,10 +49,7 @@ StatusOr<std::unique_ptr<Store>> OpenS3Store(const std::string& root) {
 }
 
 StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
-  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(uri_text));
-  if (uri.key.empty() || uri.key.back() == '/') {
-    return Status::InvalidArgument(uri_text + ": names a prefix, not an object");
-  }
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, ObjectUri(uri_text));
   SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
   SWEEP_ASSIGN_OR_RETURN(aws::S3Object head, client->Head(uri.bucket, uri.key));
   return FetchIntoCache(
@@ -55,10 +58,7 @@ StatusOr<std::string> FetchS3Object(const std::string& uri_text) {
 }
 
 Status ProbeS3Object(const std::string& uri_text) {
-  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, aws::ParseS3Uri(uri_text));
-  if (uri.key.empty() || uri.key.back() == '/') {
-    return Status::InvalidArgument(uri_text + ": names a prefix, not an object");
-  }
+  SWEEP_ASSIGN_OR_RETURN(aws::S3Uri uri, ObjectUri(uri_text));
   SWEEP_ASSIGN_OR_RETURN(auto client, ClientFromEnvironment());
   return client->Head(uri.bucket, uri.key).status();
 }
