@@ -47,6 +47,13 @@ Status Download(const RemoteObject& o, const DownloadFn& download, const std::st
 
 }  // namespace
 
+Status CheckNamesObject(const std::string& uri, const std::string& key) {
+  if (key.empty() || key.back() == '/') {
+    return Status::InvalidArgument(uri + ": names a prefix, not an object");
+  }
+  return Status::Ok();
+}
+
 std::string InputCacheDir() {
   if (std::string d = GetEnv("SWEEP_CACHE_DIR"); !d.empty()) return d;
   if (std::string d = GetEnv("XDG_CACHE_HOME"); !d.empty()) return d + "/sweep";

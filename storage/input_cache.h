@@ -18,6 +18,10 @@
 
 namespace sweep::storage {
 
+// Ok when `key`, parsed from the input URI `uri`, names an object: a bucket root or a key ending
+// in '/' is a prefix. Errors: InvalidArgument "URI: names a prefix, not an object".
+Status CheckNamesObject(const std::string& uri, const std::string& key);
+
 // The cache folder described above; "" when neither variable nor HOME is set.
 std::string InputCacheDir();
 

@@ -12,6 +12,14 @@
 namespace sweep::storage {
 namespace {
 
+TEST(CheckNamesObject, RefusesPrefixes) {
+  ASSERT_OK(CheckNamesObject("s3://b/data/x.csv", "data/x.csv"));
+  EXPECT_EQ(CheckNamesObject("gs://b", "").code(), StatusCode::kInvalidArgument);
+  Status dir = CheckNamesObject("s3://b/data/", "data/");
+  EXPECT_EQ(dir.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(dir.message(), "s3://b/data/: names a prefix, not an object");
+}
+
 TEST(InputCacheDir, SweepCacheDirThenXdgThenHome) {
   setenv("HOME", "/home/u", 1);
   unsetenv("XDG_CACHE_HOME");

@@ -2,8 +2,8 @@
 //
 // Keys are relative paths made by storage/layout.h ("2/result.json"). Three implementations:
 // LocalStore (a folder; writes are atomic: temp file, fsync, rename), S3Store
-// (s3://bucket/prefix; see s3_store.h) and GcsStore (gs://bucket/prefix; gcs_store.h). Open one
-// with OpenStore(root).
+// (s3://bucket/prefix; see s3_store.h) and GcsStore (gs://bucket/prefix; gcs_store.h), the last
+// two one ObjectStore (object_store.h) over each provider's client. Open one with OpenStore(root).
 // Thread-safety: one Store per thread, or external locking.
 #pragma once
 

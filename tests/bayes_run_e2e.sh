@@ -5,21 +5,10 @@
 # whose last wave file is deleted and recomputed; `sweep plan --check` passes, and fails when an
 # earlier result changes.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/halving_lib.sh"
 cd "$T"
-cat >spec.yml <<'YAML'
-method: bayes
-metric: {name: val_accuracy, goal: maximize}
-run_cap: 24
-wave_size: 8
-seed: 5
-parameters:
-  dataset: {value: "synthetic:spiral?rows=300&noise=0.3"}
-  epochs: {value: 6}
-  validation_split: {value: 0.25}
-  learning_rate: {distribution: log_uniform_values, min: 0.0003, max: 0.5}
-  hidden: {values: [[4], [16], [32, 16]]}
-  batch_size: {distribution: int_uniform, min: 8, max: 64}
-YAML
+write_bayes_spec spec.yml 6
+echo '  batch_size: {distribution: int_uniform, min: 8, max: 64}' >>spec.yml
 "$SWEEP_BIN" expand spec.yml >/dev/null 2>expand.err || fail "expand"
 grep -q "^bayes (TPE): 24 rows in 3 waves of 8" expand.err || { cat expand.err; fail "expand shows no waves"; }
 timeout 120 "$SWEEP_BIN" run spec.yml --storage S -j 2 >run.log 2>&1 || { cat run.log; fail "run"; }
@@ -45,8 +34,7 @@ grep -q "^  wave 2: rows 16-23 (proposed), 8 finished; best row [0-9]* val_accur
 ! grep -q "^problem:" status.out || { cat status.out; fail "status sees foreign files"; }
 
 timeout 120 "$SWEEP_BIN" run spec.yml --storage S2 -j 1 >run2.log 2>&1 || { cat run2.log; fail "run 2"; }
-cmp S/waves/1.json S2/waves/1.json && cmp S/waves/2.json S2/waves/2.json \
-  || fail "a rerun from scratch proposed other rows"
+same_waves S S2 "a rerun from scratch proposed other rows"
 cp -r S copy
 rm copy/waves/2.json
 "$SWEEP_BIN" plan --storage copy --check >copy.check 2>&1 || { cat copy.check; fail "check of the copy"; }

@@ -52,7 +52,7 @@ node_client ls gs://b/results/r/ | grep -qx 'results/r/1/result.json' || fail "r
 
 echo "== sweep serve: a gs:// root, then Vertex AI's AIP_STORAGE_URI"
 "$SWEEP_BIN" serve gs://b/results/x --port 0 >"$T/serve.log" 2>&1 &
-GCS_PIDS+=($!)
+SERVER_PIDS+=($!)
 for _ in $(seq 200); do grep -q 'serving version' "$T/serve.log" && break; sleep 0.05; done
 port=$(sed -n 's|.*listening on http://[0-9.]*:\([0-9]*\).*|\1|p' "$T/serve.log")
 [[ -n $port ]] && grep -q 'serving version [01]' "$T/serve.log" || fail "$(cat "$T/serve.log")"
@@ -63,7 +63,7 @@ vport=$(free_port)
 AIP_HTTP_PORT=$vport AIP_HEALTH_ROUTE=/v1/endpoints/e/deployedModels/d \
   AIP_PREDICT_ROUTE=/v1/endpoints/e/deployedModels/d:predict AIP_STORAGE_URI=gs://b/results/x/0 \
   "$SWEEP_BIN" serve >"$T/vertex.log" 2>&1 &
-GCS_PIDS+=($!)
+SERVER_PIDS+=($!)
 for _ in $(seq 200); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$vport/v1/endpoints/e/deployedModels/d") == 200 ]] && break
   sleep 0.05

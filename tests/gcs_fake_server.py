@@ -14,10 +14,9 @@ the documented JSON API subset (https://cloud.google.com/storage/docs/json_api/v
                                                 with Range until the last; "bytes */N" asks)
   ifGenerationMatch / ifGenerationNotMatch on reads and writes (412 conditionNotMet),
   generation on reads; request bodies with Content-Length or chunked transfer encoding.
-and OAuth2 the way Google's token endpoint and metadata server answer:
-  POST   /token                                 jwt-bearer grant: the RS256 JWT is verified
-                                                with --public-key (python3-cryptography),
-                                                aud/iat/exp/scope checked; refresh_token grant
+and OAuth2 the way Google's token endpoint and metadata server answer (gcs_fake_oauth.py):
+  POST   /token                                 jwt-bearer grant verified with --public-key;
+                                                refresh_token grant with --refresh-token
   GET    /computeMetadata/v1/instance/service-accounts/default/token  (Metadata-Flavor: Google)
   POST   /_control/expire-tokens                every token issued so far stops working (401)
 With --require-auth every storage request needs a live "Authorization: Bearer" token.
@@ -41,8 +40,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
-SCOPE = 'https://www.googleapis.com/auth/devstorage.read_write'
+from gcs_fake_oauth import OAuthRoutes
 
 
 def _crc_table():
@@ -72,10 +70,6 @@ def b64(raw):
 def hashes(data):
     """(crc32c, md5) of an object's bytes, base64, as Cloud Storage reports them."""
     return b64(crc32c(data).to_bytes(4, 'big')), b64(hashlib.md5(data).digest())
-
-
-def b64url_decode(s):
-    return base64.urlsafe_b64decode(s + '=' * (-len(s) % 4))
 
 
 class State:
@@ -114,7 +108,7 @@ def resource(bucket, name, data, generation):
             'updated': time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime())}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(OAuthRoutes, BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'gcs-fake/1'
 
@@ -371,57 +365,6 @@ class Handler(BaseHTTPRequestHandler):
                                session['query'])
         headers = {'Range': 'bytes=0-%d' % (len(session['data']) - 1)} if session['data'] else {}
         self.send(308, b'', headers, 'text/plain')
-
-    # -- OAuth 2.0 ------------------------------------------------------------------------------
-    def token(self, data):
-        form = dict(urllib.parse.parse_qsl(data.decode()))
-        state = self.server.state
-        if form.get('grant_type') == JWT_GRANT:
-            why = self.check_jwt(form.get('assertion', ''))
-        elif form.get('grant_type') == 'refresh_token':
-            ok = state.args.refresh_token and \
-                form.get('refresh_token') == state.args.refresh_token
-            why = None if ok else 'Token has been expired or revoked.'
-        else:
-            why = 'Unsupported grant type.'
-        if why:
-            return self.send(400, {'error': 'invalid_grant', 'error_description': why})
-        with state.lock:
-            return self.send(200, state.issue_token())
-
-    def check_jwt(self, assertion):
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding
-        try:
-            head, claims, sig = assertion.split('.')
-            header = json.loads(b64url_decode(head))
-            body = json.loads(b64url_decode(claims))
-        except ValueError:
-            return 'Invalid JWT.'
-        if self.server.state.public_key is None or header.get('alg') != 'RS256':
-            return 'Invalid JWT Signature.'
-        try:
-            self.server.state.public_key.verify(b64url_decode(sig), f'{head}.{claims}'.encode(),
-                                                padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
-            return 'Invalid JWT Signature.'
-        now = time.time()
-        aud = 'http://127.0.0.1:%d/token' % self.server.server_address[1]
-        if body.get('aud') != aud:
-            return 'Invalid JWT: audience.'
-        if not body.get('iat', 1e18) - 60 <= now <= body.get('exp', 0) or \
-                body['exp'] - body['iat'] > 3600:
-            return 'Invalid JWT: Token must be a short-lived token (60 minutes).'
-        if SCOPE not in body.get('scope', '').split():
-            return 'Invalid JWT: scope.'
-        return None
-
-    def metadata_token(self):
-        if self.headers.get('Metadata-Flavor') != 'Google':
-            return self.send(403, b'Missing Metadata-Flavor header', None, 'text/plain')
-        with self.server.state.lock:
-            self.send(200, self.server.state.issue_token())
 
 
 def main():

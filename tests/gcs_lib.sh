@@ -1,17 +1,8 @@
 # Shared helpers for the gs:// tests: a temp dir, the Cloud Storage stand-in
-# (tests/gcs_fake_server.py) on loopback, stopped by pid on exit; test keys made with openssl.
-# Source it; needs SWEEP_GCS_TOOL and SWEEP_SOURCE_DIR.
-set -euo pipefail
-
-T=$(mktemp -d)
-GCS_PIDS=()
-gcs_cleanup() {
-  local pid
-  for pid in "${GCS_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${GCS_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$T"
-}
-trap gcs_cleanup EXIT
+# (tests/gcs_fake_server.py) on loopback, stopped by pid on exit (loopback_lib.sh); test keys
+# made with openssl. Source it; needs SWEEP_GCS_TOOL and SWEEP_SOURCE_DIR.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/loopback_lib.sh"
 
 # A clean Google environment: nothing from the machine running the tests leaks in, and the
 # metadata server is a closed loopback port unless a test names one.
@@ -19,22 +10,14 @@ unset GOOGLE_APPLICATION_CREDENTIALS STORAGE_EMULATOR_HOST CLOUDSDK_CONFIG GCE_M
 export HOME="$T/home" SWEEP_CACHE_DIR="$T/cache" GCE_METADATA_HOST=127.0.0.1:1
 mkdir -p "$HOME"
 TOOL=${SWEEP_GCS_TOOL:?SWEEP_GCS_TOOL not set}
-PY=/usr/bin/python3   # Debian's Python: python3-cryptography lives there
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NODE_CLIENT=$HERE/gcs_node_client.js
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-free_port() {
-  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # start_gcs NAME ARGS...: runs the fake; sets GCS_URL (http://127.0.0.1:PORT) and GCS_LOG.
 start_gcs() {
   local name=$1 i
   shift
   "$PY" "$HERE/gcs_fake_server.py" "$T/$name.port" "$@" >"$T/$name.log" 2>&1 &
-  GCS_PIDS+=($!)
+  SERVER_PIDS+=($!)
   for i in $(seq 200); do [[ -s $T/$name.port ]] && break; sleep 0.05; done
   [[ -s $T/$name.port ]] || fail "fake GCS did not start: $(tail -5 "$T/$name.log")"
   GCS_URL="http://127.0.0.1:$(cat "$T/$name.port")"

@@ -27,34 +27,16 @@ grep -q "^done: 3 of 3 final rows succeeded" "$T/out" || { cat "$T/err"; dump_lo
 grep -q -- "--dependency=afterany:<sweep-[0-9a-f]*-r0-0-0>:<sweep-[0-9a-f]*-r0-0-1>:<sweep-[0-9a-f]*-r0-0-2>" dry.out \
   || { cat dry.out; fail "dry run: rung 1 does not wait for rung 0's 3 arrays"; }
 grep -q "SWEEP_RUNG=0-2" dry.out || fail "dry run: no SWEEP_RUNG"
-expect_eq "$(halving_counts results)" "27 9 3" "band records at 1 and 3, models"
-same_decisions local results
-for r in $(json_get local/rungs/0-2.json '" ".join(map(str, d["rows"]))'); do
-  "$PY" "$SWEEP_SOURCE_DIR/tests/checkpoint_check.py" same "local/$r" "results/$r" || fail "row $r differs"
-done
-"$SWEEP_BIN" plan --storage results --check >check.out 2>&1 || { cat check.out; fail "plan --check"; }
+same_halving_outcome local results
 pass "Slurm rungs with afterany dependencies: the same promotions and final rows as sweep run"
 
 # method: bayes: one array per TPE wave, each after the one before; the first task of a wave
 # computes its proposal; the same proposals as a local `sweep run`.
-cat >bayes.yml <<'YAML'
-method: bayes
-metric: {name: val_accuracy, goal: maximize}
-run_cap: 24
-wave_size: 8
-seed: 5
-parameters:
-  dataset: {value: "synthetic:spiral?rows=300&noise=0.3"}
-  epochs: {value: 4}
-  validation_split: {value: 0.25}
-  learning_rate: {distribution: log_uniform_values, min: 0.0003, max: 0.5}
-  hidden: {values: [[4], [16], [32, 16]]}
-YAML
+write_bayes_spec bayes.yml 4
 timeout 120 "$SWEEP_BIN" run bayes.yml --storage bayes-local -j 2 >bayes.log 2>&1 || { cat bayes.log; fail "local bayes"; }
 expect_exit 0 timeout 300 "$SWEEP_BIN" submit bayes.yml --engine slurm --storage bayes-slurm \
   --wait --wait-timeout 240
 [[ $(grep -c "^submitted sweep-[0-9a-f]*-w[012]: job " "$T/out") == 3 ]] || { cat "$T/out" "$T/err"; fail "3 wave arrays"; }
 [[ $(find bayes-slurm -name result.json | wc -l) == 24 ]] || { dump_logs; fail "not 24 results on Slurm"; }
-cmp bayes-local/waves/1.json bayes-slurm/waves/1.json && cmp bayes-local/waves/2.json bayes-slurm/waves/2.json \
-  || fail "Slurm's waves differ from the local run's"
+same_waves bayes-local bayes-slurm "Slurm's waves differ from the local run's"
 pass "bayes on Slurm: 3 wave arrays with afterany; byte-identical proposals to sweep run"

@@ -5,26 +5,10 @@
 # `sweep collect s3://ROOT --publish-best` then copies row 2 to s3://ROOT/best/.
 source "$(dirname "$0")/s3_lib.sh"
 : "${SWEEP_WORKER:?}" "${SWEEP_BIN:?}"
-start_s3rver b
-s3rver_credentials
-export AWS_ENDPOINT_URL=$S3_URL
-
-cat >"$T/params.yml" <<'YML'
-- {dataset: zoo.csv, hidden: [], epochs: 3, seed: 2, learning_rate: 0.001}
-- {dataset: zoo.csv, hidden: [8], epochs: 20, seed: 1, learning_rate: 0.01}
-- {dataset: zoo.csv, hidden: [16], epochs: 300, seed: 1, learning_rate: 0.05}
-YML
-"$TOOL" put s3://b/sweeps/x/params.yml "$T/params.yml"
-"$TOOL" put s3://b/sweeps/x/zoo.csv "$SWEEP_SOURCE_DIR/tests/data/zoo.csv"
-worker() {
-  "$SWEEP_WORKER" --index "$1" --params s3://b/sweeps/x/params.yml --storage s3://b/results/x \
-    >"$T/worker-$1.log" 2>&1 || { cat "$T/worker-$1.log"; fail "worker $1"; }
-}
-worker 0
-worker 1
-export -f worker fail
+start_zoo_sweep
+export -f zoo_worker fail
 export SWEEP_WORKER T
-"$PY" "$HERE/lambda_runtime_api.py" reload "worker 2" -- \
+"$PY" "$HERE/lambda_runtime_api.py" reload "zoo_worker 2" -- \
   "$SWEEP_BIN" serve s3://b/results/x --poll-seconds 1 2> "$T/lambda.log" \
   || { cat "$T/lambda.log"; fail "lambda runtime from s3://"; }
 grep -q 'now serving version 2' "$T/lambda.log" || { cat "$T/lambda.log"; fail "no reload line"; }

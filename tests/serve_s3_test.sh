@@ -4,23 +4,7 @@
 # best row and moves to a better one published to the bucket while it runs.
 source "$(dirname "$0")/s3_lib.sh"
 : "${SWEEP_WORKER:?}" "${SWEEP_BIN:?}"
-start_s3rver b
-s3rver_credentials
-export AWS_ENDPOINT_URL=$S3_URL
-
-cat >"$T/params.yml" <<'YML'
-- {dataset: zoo.csv, hidden: [], epochs: 3, seed: 2, learning_rate: 0.001}
-- {dataset: zoo.csv, hidden: [8], epochs: 20, seed: 1, learning_rate: 0.01}
-- {dataset: zoo.csv, hidden: [16], epochs: 300, seed: 1, learning_rate: 0.05}
-YML
-"$TOOL" put s3://b/sweeps/x/params.yml "$T/params.yml"
-"$TOOL" put s3://b/sweeps/x/zoo.csv "$SWEEP_SOURCE_DIR/tests/data/zoo.csv"
-worker() {
-  "$SWEEP_WORKER" --index "$1" --params s3://b/sweeps/x/params.yml --storage s3://b/results/x \
-    >"$T/worker-$1.log" 2>&1 || { cat "$T/worker-$1.log"; fail "worker $1"; }
-}
-worker 0
-worker 1
+start_zoo_sweep
 
 echo "== sweep predict s3://b/results/x s3://b/sweeps/x/zoo.csv"
 "$SWEEP_BIN" predict s3://b/results/x s3://b/sweeps/x/zoo.csv >"$T/pred" 2>&1 \
@@ -31,7 +15,7 @@ grep -q 'version 1' "$T/pred" || fail "not row 1: $(tail -2 "$T/pred")"
 
 echo "== sweep serve s3://b/results/x"
 "$SWEEP_BIN" serve s3://b/results/x --port 0 --poll-seconds 1 >"$T/serve.log" 2>&1 &
-S3_PIDS+=($!)
+SERVER_PIDS+=($!)
 for _ in $(seq 200); do grep -q 'serving version' "$T/serve.log" && break; sleep 0.05; done
 port=$(sed -n 's|.*listening on http://[0-9.]*:\([0-9]*\).*|\1|p' "$T/serve.log")
 [[ -n $port ]] && grep -q 'serving version 1' "$T/serve.log" || fail "$(cat "$T/serve.log")"
@@ -41,7 +25,7 @@ version() {
     tr -d '\r' | sed -n 's/^X-Model-Version: //Ip'
 }
 [[ $(version) == 1 ]] || fail "serves $(version), not 1"
-worker 2
+zoo_worker 2
 start=$SECONDS
 until [[ $(version) == 2 ]]; do
   (( SECONDS - start <= 3 )) || fail "row 2 not served 3 s after it was published: $(cat "$T/serve.log")"
