@@ -38,6 +38,11 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--job-definition", o.job_definition,
                   "aws-batch: job definition (name, name:revision or ARN)");
   cmd->add_option("--region", o.region, "aws-batch: region (default AWS_REGION, ~/.aws/config)");
+  cmd->add_option("--pack", o.pack,
+                  "Rows per array child, trained one after another in one worker process "
+                  "(SWEEP_PACK): ceil(rows/K) children")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   cmd->add_option("--max-parallel", o.max_parallel,
                   "slurm: tasks running at once (--array=...%P); k8s: parallelism")
       ->check(CLI::NonNegativeNumber);

@@ -224,8 +224,8 @@ def sizes(path):
         env = {e["name"]: e["value"] for e in body.get("containerOverrides", {})
                .get("environment", [])}
         size = body.get("arrayProperties", {}).get("size", "plain")
-        extra = [f"{k}={env[k]}" for k in ("SWEEP_INDEX", "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP")
-                 if k in env]
+        extra = [f"{k}={env[k]}" for k in ("SWEEP_INDEX", "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP",
+                                           "SWEEP_PACK", "SWEEP_INDEX_COUNT") if k in env]
         print(" ".join([str(size)] + extra))
     return 0
 

@@ -49,6 +49,17 @@ assert b["jobName"].startswith("sweep-"), b
 PYEOF
 pass "dry run: botocore accepts 1/7/12,345-row bodies; sizes plain, 7, 10000 + 2345@10000"
 
+# --pack K: ceil(rows/K) children, the size limit counting children; one child is a plain job.
+expect_exit 0 "$SWEEP_BIN" "${SUBMIT[@]}" "$T/spec12345.yml" --dry-run --pack 4
+"$PY" "$CHECK" validate SubmitJob "$T/out" || fail "--pack 4: botocore rejects the bodies"
+[[ $("$PY" "$CHECK" sizes "$T/out") == "3087 SWEEP_PACK=4 SWEEP_INDEX_COUNT=12345" ]] \
+  || fail "--pack 4 over 12,345 rows: $("$PY" "$CHECK" sizes "$T/out")"
+expect_exit 0 "$SWEEP_BIN" "${SUBMIT[@]}" "$T/spec7.yml" --dry-run --pack 7
+[[ $("$PY" "$CHECK" sizes "$T/out") == "plain SWEEP_INDEX=0 SWEEP_PACK=7 SWEEP_INDEX_COUNT=7" ]] \
+  || fail "--pack 7 over 7 rows: $("$PY" "$CHECK" sizes "$T/out")"
+expect_exit 2 "$SWEEP_BIN" "${SUBMIT[@]}" "$T/spec7.yml" --dry-run --pack 0
+pass "dry run --pack: 12,345 rows in 3087 children of 4; 7 rows in one plain job of 7"
+
 # early_terminate (issue 18): every rung at once, each depending on the rung before.
 source "$(dirname "$0")/halving_lib.sh"
 write_halving_spec "$T/halving.yml"

@@ -64,6 +64,13 @@ expect_exit 0 "$SWEEP_BIN" submit "$T/spec12345.yml" --engine k8s --dry-run --st
 check_manifests "$T/out" 12345 || fail "12,345 rows"
 pass "k8s manifests: valid YAML with the required fields (7 rows, 12,345 rows)"
 
+# --pack 4: ceil(12345 / 4) = 3087 pods, each told its pack and the part's rows.
+expect_exit 0 "$SWEEP_BIN" submit "$T/spec12345.yml" --engine k8s --dry-run --pack 4
+check_manifests "$T/out" 3087 || fail "12,345 rows packed by 4"
+[[ $("$PY" -c 'import sys,yaml; e={x["name"]: x["value"] for x in yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]["containers"][0]["env"]}; print(e["SWEEP_PACK"], e["SWEEP_INDEX_COUNT"])' "$T/out") == "4 12345" ]] \
+  || fail "SWEEP_PACK / SWEEP_INDEX_COUNT in the manifest"
+pass "k8s --pack 4: 3087 pods with SWEEP_PACK=4 SWEEP_INDEX_COUNT=12345"
+
 # Validation against the Kubernetes schema when a validator is installed (none in Debian 12).
 if command -v kubeconform >/dev/null; then
   kubeconform -strict -summary "$T/k7.yaml" || fail "kubeconform"

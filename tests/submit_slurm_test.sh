@@ -105,3 +105,19 @@ for i in 0 1 2; do
 done
 ls "$S"/history/*/3/result.json >/dev/null || fail "row 3's old result is not in history"
 pass "submit --replan --missing reruns only the changed row"
+
+# --pack 3: the 4 rows in one array of 2 tasks (rows 0-2, then row 3), each task one process.
+expect_exit 0 timeout 300 "$SWEEP_BIN" submit spec.yml --engine slurm --storage packed --pack 3 \
+  --wait --wait-timeout 240
+grep -q "(array 0-1, rows 0-3)" "$T/out" || { cat "$T/out" "$T/err"; fail "--pack 3 array"; }
+grep -q "^done: 4 succeeded, 0 failed, 0 without a result" "$T/out" || { cat "$T/err"; dump_logs; fail "packed rows"; }
+plogs=("$T"/packed/.slurm/sweep-*_*.out)
+[[ ${#plogs[@]} == 2 ]] || fail "want 2 task logs, got ${#plogs[@]}"
+grep -q "pack of 3: 3 trained" "$T"/packed/.slurm/*_0.out || fail "task 0 did not train rows 0-2"
+grep -q "pack of 1: 1 trained" "$T"/packed/.slurm/*_1.out || fail "task 1 did not train row 3"
+lrs=(0.001 0.003 0.01 0.03)
+for i in 0 1 2 3; do
+  [[ $(json_get "$T/packed/$i/result.json" 'd["params"]["learning_rate"]') == "${lrs[$i]}" ]] \
+    || fail "packed row $i trained another row"
+done
+pass "submit --pack 3: 4 rows in 2 Slurm tasks, each row published as its own"

@@ -76,10 +76,24 @@ StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const Env
   if (int64_t{index} * pack + pack > int64_t{1} << 30) {
     return Status::InvalidArgument(fmt::format("index {} x pack {} is past 2^30", index, pack));
   }
+  std::optional<int> count;  // the part's rows (`sweep submit` sets it for packed parts)
+  if (auto v = env("SWEEP_INDEX_COUNT")) {
+    count = ParseCount(*v);
+    if (!count || *count < 1) {
+      return Status::InvalidArgument("SWEEP_INDEX_COUNT='" + *v + "' is not a positive integer");
+    }
+  }
   const auto map = env("SWEEP_INDEX_MAP");
   std::vector<int> rows;
   for (int j = 0; j < pack; ++j) {
-    StatusOr<int> row = RowForIndex(index * pack + j, map, env("SWEEP_INDEX_OFFSET"));
+    const int slot = index * pack + j;
+    if (count && slot >= *count) {
+      if (j > 0) break;  // the part's last pack is short
+      return Status::InvalidArgument(
+          fmt::format("array index {} (pack {}) is past the end of its part: SWEEP_INDEX_COUNT={}",
+                      index, pack, *count));
+    }
+    StatusOr<int> row = RowForIndex(slot, map, env("SWEEP_INDEX_OFFSET"));
     if (!row.ok() && j > 0 && map) break;  // the map's last pack may be short
     SWEEP_RETURN_IF_ERROR(row.status());
     rows.push_back(*row);

@@ -31,9 +31,11 @@ EnvFn ProcessEnv();
 StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env);
 
 // Packed rows (--pack K, SWEEP_PACK): engine index i takes the K slots i*K .. i*K+K-1, each
-// mapped through SWEEP_INDEX_MAP and SWEEP_INDEX_OFFSET as a single index is; slots past the
-// map's end are dropped (its last pack may be short; the worker drops slots past the spec's
-// end). Errors: what ResolveIndex returns; InvalidArgument for K outside 1..kMaxPack.
+// mapped through SWEEP_INDEX_MAP and SWEEP_INDEX_OFFSET as a single index is; slots at or past
+// SWEEP_INDEX_COUNT (the rows of the array part, set by `sweep submit`) or past the map's end
+// are dropped (a last pack may be short; the worker drops slots past the spec's end). Errors:
+// what ResolveIndex returns; InvalidArgument for K outside 1..kMaxPack, or a first slot past
+// SWEEP_INDEX_COUNT.
 inline constexpr int kMaxPack = 4096;
 StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const EnvFn& env, int pack);
 

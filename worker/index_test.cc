@@ -3,6 +3,7 @@
 #include <map>
 
 #include "base/testing.h"
+#include "sweep/spec/array_plan.h"
 
 namespace sweep::worker {
 namespace {
@@ -83,6 +84,55 @@ TEST(ResolvePackIndices, OffsetAndMapApplyToEachSlot) {
   auto past = ResolvePackIndices(2, Env({{"SWEEP_INDEX_MAP", "5,1,3"}}), 2);
   ASSERT_FALSE(past.ok());
   EXPECT_NE(past.status().message().find("past the end of SWEEP_INDEX_MAP"), std::string::npos);
+}
+
+TEST(ResolvePackIndices, IndexCountEndsThePart) {
+  auto env = Env({{"SWEEP_INDEX_OFFSET", "100"}, {"SWEEP_INDEX_COUNT", "5"}});
+  EXPECT_EQ(*ResolvePackIndices(0, env, 3), (std::vector<int>{100, 101, 102}));
+  EXPECT_EQ(*ResolvePackIndices(1, env, 3), (std::vector<int>{103, 104}));
+  auto past = ResolvePackIndices(2, env, 3);
+  ASSERT_FALSE(past.ok());
+  EXPECT_NE(past.status().message().find("SWEEP_INDEX_COUNT=5"), std::string::npos);
+  EXPECT_FALSE(ResolvePackIndices(0, Env({{"SWEEP_INDEX_COUNT", "0"}}), 2).ok());
+}
+
+// Every row `sweep submit`'s packed plan covers, through the worker's own resolution of each
+// child's environment: plan and worker agree, each row once.
+std::vector<int> PackedRowsThroughWorker(const std::vector<ArrayPart>& parts) {
+  std::vector<int> rows;
+  for (const ArrayPart& p : parts) {
+    const auto env = p.Env();
+    std::map<std::string, std::string> vars(env.begin(), env.end());
+    const int pack = vars.count("SWEEP_PACK") ? std::stoi(vars["SWEEP_PACK"]) : 1;
+    for (int i = 0; i < p.size; ++i) {
+      if (!p.plain) vars["SWEEP_INDEX"] = std::to_string(i);
+      auto got = ResolvePackIndices(std::nullopt, Env(vars), pack);
+      EXPECT_OK(got);
+      if (got.ok()) rows.insert(rows.end(), got->begin(), got->end());
+    }
+  }
+  return rows;
+}
+
+TEST(ResolvePackIndices, AgreesWithTheSubmitPlan) {
+  std::vector<int> scattered = {1, 3};
+  for (int r = 100; r < 200; ++r) scattered.push_back(r);
+  scattered.push_back(500);
+  for (int pack : {1, 2, 3, 7, 64}) {
+    for (const ArrayLimits& limits : {BatchLimits(), SlurmLimits(7), K8sLimits()}) {
+      auto all = PlanAllRows(101, limits, pack);
+      std::vector<int> want(101);
+      for (int r = 0; r < 101; ++r) want[r] = r;
+      EXPECT_EQ(PackedRowsThroughWorker(all), want) << "pack " << pack;
+      for (const ArrayPart& p : all) EXPECT_LE(p.size, limits.max_size);
+      auto some = PlanRows(scattered, limits, pack);
+      ASSERT_OK(some);
+      EXPECT_EQ(PackedRowsThroughWorker(*some), scattered) << "pack " << pack;
+      auto one = PlanRows({17}, limits, pack);
+      ASSERT_OK(one);
+      EXPECT_EQ(PackedRowsThroughWorker(*one), std::vector<int>{17}) << "pack " << pack;
+    }
+  }
 }
 
 TEST(ResolvePackIndices, BadPackOrIndexIsInvalidArgument) {

@@ -42,6 +42,8 @@ constexpr const char* kEnvironmentHelp = R"(Environment:
   SWEEP_PARAMS, SWEEP_STORAGE  defaults of --params and --storage.
   SWEEP_THREADS                training threads when the row and --threads say nothing.
   SWEEP_PACK                   K (default of --pack): train rows K*i .. K*i+K-1 in one process.
+  SWEEP_INDEX_COUNT            rows in this array part (`sweep submit --pack` sets it): slots at
+                               or past it belong to another part and are not trained.
   SWEEP_RUNG                   BRACKET-RUNG: a child of a successive-halving rung of a spec
                                with early_terminate; the index is a position in the rung.
   SWEEP_CACHE_DIR              cache of s3:// and gs:// inputs (else XDG_CACHE_HOME/sweep, else

@@ -34,6 +34,7 @@ struct SubmitOptions {
   std::string job_definition;
   std::string region;  // "" = AWS_REGION, AWS_DEFAULT_REGION, the profile's
   // slurm (max_parallel also sets the k8s parallelism)
+  int pack = 1;          // rows per child (the worker's SWEEP_PACK; sweep/spec/array_plan.h)
   int max_parallel = 0;  // 0 = no cap
   bool wait = false;
   int wait_timeout_s = 0;                // 0 = no limit

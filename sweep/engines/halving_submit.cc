@@ -72,7 +72,7 @@ Status SubmitWaves(const SubmitOptions& o, const Spec& spec, const std::string& 
     for (int i = w * b.wave_size; i < std::min(b.run_cap, (w + 1) * b.wave_size); ++i) {
       rows.push_back(i);
     }
-    SWEEP_ASSIGN_OR_RETURN(std::vector<ArrayPart> parts, PlanRows(rows, engine->Limits()));
+    SWEEP_ASSIGN_OR_RETURN(std::vector<ArrayPart> parts, PlanRows(rows, engine->Limits(), o.pack));
     std::vector<std::string> ids;
     ArraySubmission job{each,
                         spec,
@@ -107,7 +107,7 @@ Status SubmitHalving(const SubmitOptions& o, const Spec& spec, const std::string
     for (const search::HalvingRung& rung : bracket.rungs) {
       const std::string name =
           job_name + "-r" + std::to_string(rung.bracket) + "-" + std::to_string(rung.rung);
-      std::vector<ArrayPart> parts = PlanAllRows(rung.size, engine->Limits());
+      std::vector<ArrayPart> parts = PlanAllRows(rung.size, engine->Limits(), o.pack);
       std::vector<std::string> ids;
       ArraySubmission job{
           each, spec, parts, params, o.storage, name, static_cast<int>(spec.rows.size())};

@@ -92,6 +92,8 @@ StatusOr<std::string> RenderK8sJobs(const SubmitOptions& options,
     text = ReplaceAll(text, "${STORAGE}", storage);
     text = ReplaceAll(text, "${INDEX_OFFSET}", std::to_string(part.map.empty() ? part.offset : 0));
     text = ReplaceAll(text, "${INDEX_MAP}", FormatIndexMap(part.map));
+    text = ReplaceAll(text, "${PACK}", std::to_string(part.pack));
+    text = ReplaceAll(text, "${INDEX_COUNT}", std::to_string(part.rows.size()));
     text = ReplaceAll(text, "${PVC}", options.pvc);
     if (i > 0) out += "---\n";
     out += text;

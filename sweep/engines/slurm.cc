@@ -196,8 +196,9 @@ std::vector<std::string> SlurmTaskEnv(const std::vector<std::string>& caller_env
                                       const std::string& worker) {
   // AWS_BATCH_JOB_ARRAY_INDEX too: the worker reads it before SLURM_ARRAY_TASK_ID.
   std::set<std::string> ours = {
-      "SWEEP_PARAMS",       "SWEEP_STORAGE",   "SWEEP_WORKER_BIN",          "SWEEP_INDEX",
-      "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP", "AWS_BATCH_JOB_ARRAY_INDEX", "SWEEP_RUNG"};
+      "SWEEP_PARAMS",       "SWEEP_STORAGE",    "SWEEP_WORKER_BIN",          "SWEEP_INDEX",
+      "SWEEP_INDEX_OFFSET", "SWEEP_INDEX_MAP",  "AWS_BATCH_JOB_ARRAY_INDEX", "SWEEP_RUNG",
+      "SWEEP_PACK",         "SWEEP_INDEX_COUNT"};
   std::vector<std::string> env;
   for (const auto& e : caller_env) {
     if (ours.count(e.substr(0, e.find('='))) == 0) env.push_back(e);

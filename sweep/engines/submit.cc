@@ -137,7 +137,7 @@ Status Submit(const SubmitOptions& o, std::ostream& out) {
     return Status::Ok();
   }
   std::unique_ptr<JobArrayEngine> engine = MakeEngine(o.engine);
-  SWEEP_ASSIGN_OR_RETURN(std::vector<ArrayPart> parts, PlanRows(rows, engine->Limits()));
+  SWEEP_ASSIGN_OR_RETURN(std::vector<ArrayPart> parts, PlanRows(rows, engine->Limits(), o.pack));
   log::Info(std::string(engine->Name()) + ": " + std::to_string(rows.size()) + " of " +
             std::to_string(count) + " rows of " + o.spec + " in " + std::to_string(parts.size()) +
             " part(s), job name " + job_name);

@@ -19,11 +19,13 @@ bool Contiguous(const std::vector<int>& rows) {
   return rows.back() - rows.front() + 1 == static_cast<int>(rows.size());
 }
 
-ArrayPart MakePart(std::vector<int> rows, const ArrayLimits& limits) {
+ArrayPart MakePart(std::vector<int> rows, const ArrayLimits& limits, int pack) {
   ArrayPart part;
-  part.size = static_cast<int>(rows.size());
+  const int count = static_cast<int>(rows.size());
+  part.pack = pack;
+  part.size = (count + pack - 1) / pack;
   part.plain = part.size == 1 && limits.single_is_plain;
-  if (!part.plain) {
+  if (!part.plain || pack > 1) {  // a packed plain job is child 0 of its offset or map
     if (Contiguous(rows)) {
       part.offset = rows.front();
     } else {
@@ -51,26 +53,35 @@ ArrayLimits SlurmLimits(int max_array_size) {
 ArrayLimits K8sLimits() { return ArrayLimits{kK8sMaxCompletions, false, kMaxInlineMapChars}; }
 
 std::vector<std::pair<std::string, std::string>> ArrayPart::Env() const {
-  if (plain) return {{"SWEEP_INDEX", std::to_string(rows.front())}};
-  if (!map.empty()) return {{"SWEEP_INDEX_MAP", FormatIndexMap(map)}};
-  if (offset != 0) return {{"SWEEP_INDEX_OFFSET", std::to_string(offset)}};
-  return {};
+  if (plain && pack == 1) return {{"SWEEP_INDEX", std::to_string(rows.front())}};
+  std::vector<std::pair<std::string, std::string>> env;
+  if (plain) env.emplace_back("SWEEP_INDEX", "0");
+  if (!map.empty()) env.emplace_back("SWEEP_INDEX_MAP", FormatIndexMap(map));
+  if (map.empty() && offset != 0) env.emplace_back("SWEEP_INDEX_OFFSET", std::to_string(offset));
+  if (pack > 1) {
+    env.emplace_back("SWEEP_PACK", std::to_string(pack));
+    env.emplace_back("SWEEP_INDEX_COUNT", std::to_string(rows.size()));
+  }
+  return env;
 }
 
-std::vector<ArrayPart> PlanAllRows(int count, const ArrayLimits& limits) {
-  SWEEP_CHECK(count >= 1 && limits.max_size >= 1);
+std::vector<ArrayPart> PlanAllRows(int count, const ArrayLimits& limits, int pack) {
+  SWEEP_CHECK(count >= 1 && limits.max_size >= 1 && pack >= 1);
+  const int64_t per_part = int64_t{limits.max_size} * pack;
   std::vector<ArrayPart> parts;
-  for (int start = 0; start < count; start += limits.max_size) {
-    int end = std::min(count, start + limits.max_size);
+  for (int64_t start = 0; start < count; start += per_part) {
+    const int end = static_cast<int>(std::min<int64_t>(count, start + per_part));
     std::vector<int> rows(end - start);
-    for (int i = start; i < end; ++i) rows[i - start] = i;
-    parts.push_back(MakePart(std::move(rows), limits));
+    for (int i = static_cast<int>(start); i < end; ++i) rows[i - start] = i;
+    parts.push_back(MakePart(std::move(rows), limits, pack));
   }
   return parts;
 }
 
-StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimits& limits) {
-  SWEEP_CHECK(limits.max_size >= 1 && limits.max_map_chars >= 16);
+StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimits& limits,
+                                          int pack) {
+  SWEEP_CHECK(limits.max_size >= 1 && limits.max_map_chars >= 16 && pack >= 1);
+  const int64_t per_part = int64_t{limits.max_size} * pack;  // rows: the limit counts children
   if (rows.empty()) return Status::InvalidArgument("no rows to submit");
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
@@ -83,7 +94,7 @@ StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimi
   std::vector<int> pool;
   int pool_chars = 0;
   auto flush_pool = [&] {
-    if (!pool.empty()) parts.push_back(MakePart(std::move(pool), limits));
+    if (!pool.empty()) parts.push_back(MakePart(std::move(pool), limits, pack));
     pool.clear();
     pool_chars = 0;
   };
@@ -92,14 +103,15 @@ StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimi
     while (end < rows.size() && rows[end] == rows[end - 1] + 1) ++end;
     if (end - begin >= static_cast<size_t>(kMinOffsetRun)) {
       flush_pool();
-      for (size_t s = begin; s < end; s += limits.max_size) {
-        size_t e = std::min(end, s + static_cast<size_t>(limits.max_size));
-        parts.push_back(MakePart(std::vector<int>(rows.begin() + s, rows.begin() + e), limits));
+      for (size_t s = begin; s < end; s += static_cast<size_t>(per_part)) {
+        size_t e = std::min(end, s + static_cast<size_t>(per_part));
+        parts.push_back(
+            MakePart(std::vector<int>(rows.begin() + s, rows.begin() + e), limits, pack));
       }
     } else {
       for (size_t i = begin; i < end; ++i) {
         int added = Digits(rows[i]) + (pool.empty() ? 0 : 1);
-        if (static_cast<int>(pool.size()) >= limits.max_size ||
+        if (static_cast<int64_t>(pool.size()) >= per_part ||
             pool_chars + added > limits.max_map_chars) {
           flush_pool();
           added = Digits(rows[i]);

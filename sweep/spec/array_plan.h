@@ -40,25 +40,33 @@ ArrayLimits BatchLimits();
 ArrayLimits SlurmLimits(int max_array_size = kSlurmDefaultMaxArraySize);
 ArrayLimits K8sLimits();
 
+// Packed rows (`pack` K > 1, the worker's SWEEP_PACK): child i runs the K rows
+// rows[i*K .. i*K+K-1] (the last child may run fewer), so a part has ceil(rows / K) children
+// and the engine's size limit counts children, not rows. Its children also get SWEEP_PACK and
+// SWEEP_INDEX_COUNT (the part's rows: a slot at or past it is not the part's), and a plain job
+// runs child 0 of its map or offset (SWEEP_INDEX=0) instead of naming its row.
 struct ArrayPart {
   int size = 0;           // children (1 for a plain job)
-  bool plain = false;     // not an array: run `rows[0]` via SWEEP_INDEX
+  bool plain = false;     // not an array: one child, via SWEEP_INDEX
   int offset = 0;         // SWEEP_INDEX_OFFSET (0 = unset); only when `map` is empty
   std::vector<int> map;   // SWEEP_INDEX_MAP, empty = unset
-  std::vector<int> rows;  // the rows this part runs: child i runs rows[i]
+  std::vector<int> rows;  // the rows this part runs: child i runs rows[i] (packed: see above)
+  int pack = 1;
 
   // The environment this part's children need (SWEEP_INDEX, SWEEP_INDEX_OFFSET or
-  // SWEEP_INDEX_MAP), as name/value pairs; empty for a full array starting at row 0.
+  // SWEEP_INDEX_MAP; packed, SWEEP_PACK and SWEEP_INDEX_COUNT), as name/value pairs; empty for
+  // a full unpacked array starting at row 0.
   std::vector<std::pair<std::string, std::string>> Env() const;
 };
 
-// Parts covering every row 0..count-1, in order. Requires count >= 1.
-std::vector<ArrayPart> PlanAllRows(int count, const ArrayLimits& limits);
+// Parts covering every row 0..count-1, in order. Requires count >= 1 and pack >= 1.
+std::vector<ArrayPart> PlanAllRows(int count, const ArrayLimits& limits, int pack = 1);
 
 // Parts covering exactly `rows` (any order, duplicates ignored; each >= 0). Runs of 32 or more
 // consecutive rows become offset arrays; the other rows are pooled into inline-map arrays.
-// Errors: InvalidArgument when `rows` is empty or holds a negative row.
-StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimits& limits);
+// Requires pack >= 1. Errors: InvalidArgument when `rows` is empty or holds a negative row.
+StatusOr<std::vector<ArrayPart>> PlanRows(std::vector<int> rows, const ArrayLimits& limits,
+                                          int pack = 1);
 
 // "3,5,9" for {3,5,9}.
 std::string FormatIndexMap(const std::vector<int>& map);
