@@ -53,11 +53,11 @@ DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
 
 StatusOr<DeviceBuffer> DeviceBuffer::Alloc(int64_t bytes) {
   DeviceBuffer b;
-  if (bytes <= 0) return b;
+  if (bytes <= 0) return std::move(b);  // C++17: no implicit move into StatusOr
   SWEEP_RETURN_IF_ERROR(FromCuda(cudaMalloc(&b.data_, static_cast<size_t>(bytes)), "cudaMalloc"));
   b.bytes_ = bytes;
   SWEEP_RETURN_IF_ERROR(FromCuda(cudaMemset(b.data_, 0, static_cast<size_t>(bytes)), "cudaMemset"));
-  return b;
+  return std::move(b);
 }
 
 Status Upload(void* device_dst, const void* host_src, int64_t bytes) {
@@ -97,7 +97,7 @@ StatusOr<Blas> Blas::Create() {
   b.handle_ = h;
   // The CPU path is the reference: no TF32 tensor-core rounding of the FP32 GEMMs.
   SWEEP_RETURN_IF_ERROR(FromCublas(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH), "cublasSetMathMode"));
-  return b;
+  return std::move(b);
 }
 
 Status GemmStridedBatched(const Blas& blas, const Gemm& g) {

@@ -310,7 +310,9 @@ Status PackedTrainer::EndEpoch(int epoch, double seconds, const std::vector<floa
   SWEEP_RETURN_IF_ERROR(Download(epoch_acc_h_.data(), buf_.epoch_acc.data(), k_ * 8));
   step_ += num_batches_;
   std::vector<Metrics> val(k_);
-  if (num_val_ > 0) SWEEP_ASSIGN_OR_RETURN(val, Evaluate(true));
+  if (num_val_ > 0) {
+    SWEEP_ASSIGN_OR_RETURN(val, Evaluate(true));
+  }
   for (int r = 0; r < k_; ++r) {
     Row& row = rows_[r];
     if (row.result) continue;
@@ -383,7 +385,9 @@ Status PackedTrainer::Loop() {
 Status PackedTrainer::Finish() {
   SWEEP_ASSIGN_OR_RETURN(const std::vector<Metrics> train, Evaluate(false));
   std::vector<Metrics> val(k_);
-  if (num_val_ > 0) SWEEP_ASSIGN_OR_RETURN(val, Evaluate(true));
+  if (num_val_ > 0) {
+    SWEEP_ASSIGN_OR_RETURN(val, Evaluate(true));
+  }
   for (int r = 0; r < k_; ++r) {
     Row& row = rows_[r];
     if (row.result) continue;
