@@ -143,13 +143,17 @@ StatusOr<Split> PrepareRun(const TrainConfig& config, const Dataset& data, Mlp* 
   return split;
 }
 
+Status CheckDeviceReady(const TrainConfig& config) {
+  SWEEP_RETURN_IF_ERROR(CheckDeviceBuilt(config.device));
+  if (config.device != Device::kCuda) return Status::Ok();
+  SWEEP_RETURN_IF_ERROR(cuda::CheckSupported(config));
+  return cuda::CheckDeviceUsable();
+}
+
 StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
                             const TrainHooks& hooks) {
-  if (config.device == Device::kCuda) {
-    // Checked before anything is computed: an unsupported feature fails at once.
-    SWEEP_RETURN_IF_ERROR(CheckDeviceBuilt(config.device));
-    SWEEP_RETURN_IF_ERROR(cuda::CheckSupported(config));
-  }
+  // Checked before anything is computed: an unsupported feature fails at once.
+  SWEEP_RETURN_IF_ERROR(CheckDeviceReady(config));
   SWEEP_ASSIGN_OR_RETURN(Split split, PrepareRun(config, data, model));
   if (config.device == Device::kCuda) {
     std::vector<cuda::RowJob> rows(1);

@@ -111,6 +111,12 @@ struct TrainHooks {
 StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
                             const TrainHooks& hooks = {});
 
+// Ok when this process can train `config` where config.device says: the build has the device
+// (CheckDeviceBuilt), the GPU path supports every feature the config uses (device: cuda does
+// not support early_stopping_patience > 0 yet; use device: cpu) and a CUDA device is present.
+// Cheap: the worker calls it before loading any data. Errors: InvalidArgument.
+Status CheckDeviceReady(const TrainConfig& config);
+
 // Trains several rows on the same data at once, each exactly as Train(configs[i], data,
 // models[i], hooks[i]) would, and returns one result per row, in order (a failing row does not
 // stop the others). Rows with device cpu run one after another through Train. Rows with device

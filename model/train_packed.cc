@@ -20,8 +20,7 @@ struct Group {
 void AddCudaRow(size_t i, const TrainConfig& config, const Dataset& data, Mlp* model,
                 const TrainHooks& hooks, std::vector<Group>* groups,
                 std::vector<std::optional<StatusOr<TrainReport>>>* out) {
-  Status supported = CheckDeviceBuilt(config.device);
-  if (supported.ok()) supported = cuda::CheckSupported(config);
+  const Status supported = CheckDeviceReady(config);
   if (!supported.ok()) {
     (*out)[i] = StatusOr<TrainReport>(supported);
     return;

@@ -440,4 +440,6 @@ std::vector<StatusOr<TrainReport>> TrainRows(const Dataset& data, std::vector<Ro
 
 bool DevicePresent() { return CheckDevice().ok(); }
 
+Status CheckDeviceUsable() { return CheckDevice(); }
+
 }  // namespace sweep::model::cuda

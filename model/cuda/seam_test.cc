@@ -48,6 +48,19 @@ TEST(CudaSeam, CpuBuildRejectsCudaRows) {
   EXPECT_FALSE(cuda::DevicePresent());
 }
 
+TEST(CudaSeam, CheckDeviceReadyBeforeAnyData) {
+  TrainConfig c = Small(1, 1e-2f);
+  EXPECT_OK(CheckDeviceReady(c));
+  c.device = Device::kCuda;
+  c.early_stopping.patience = 1;
+  const Status s = CheckDeviceReady(c);
+  ASSERT_FALSE(s.ok());
+  // A CPU build says it has no CUDA at all; a CUDA build names the feature.
+  EXPECT_NE(s.message().find(CudaAvailable() ? "early_stopping_patience" : "no CUDA"),
+            std::string::npos)
+      << s.ToString();
+}
+
 TEST(CudaSeam, UnsupportedFeatureNamedBeforeTraining) {
   TrainConfig c = Small(1, 1e-2f);
   EXPECT_OK(cuda::CheckSupported(c));

@@ -11,4 +11,6 @@ std::vector<StatusOr<TrainReport>> TrainRows(const Dataset& data, std::vector<Ro
 
 bool DevicePresent() { return false; }
 
+Status CheckDeviceUsable() { return CheckDeviceBuilt(Device::kCuda); }
+
 }  // namespace sweep::model::cuda

@@ -51,4 +51,8 @@ std::vector<StatusOr<TrainReport>> TrainRows(const Dataset& data, std::vector<Ro
 // Whether a CUDA device can be used here (false on a CPU build). Tests skip on false.
 bool DevicePresent();
 
+// Ok when a CUDA device can be used here, else why not: CheckDeviceBuilt's error on a CPU
+// build, "no CUDA device: ..." on a machine without one (InvalidArgument).
+Status CheckDeviceUsable();
+
 }  // namespace sweep::model::cuda
