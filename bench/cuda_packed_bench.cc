@@ -1,8 +1,8 @@
 // cuda_packed_bench: K rows of one architecture trained by model::TrainPacked on the GPU (or one
 // by one, or on the CPU), the sweep side of bench/cuda_compare.py. Built only with SWEEP_CUDA.
 //
-//   cuda_packed_bench --data 'synthetic:mnist?rows=60000&seed=1' --rows 64 --hidden 128 \
-//       --batch 128 --epochs 3 [--one-by-one] [--device cpu] [--export DIR]
+//   cuda_packed_bench [--data 'synthetic:mnist?rows=60000&seed=1'] [--rows 64] [--hidden 128]
+//       [--batch 128] [--epochs 3] [--one-by-one] [--device cpu] [--export DIR]
 //
 // Row r has seed r + 1 and learning rate lr * 10^(r / (K - 1) - 0.5) (a log sweep around lr),
 // optimizer adam. --export DIR writes what the PyTorch side needs to train the very same rows:
