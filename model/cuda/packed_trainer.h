@@ -48,7 +48,7 @@ class PackedTrainer {
     std::vector<DeviceBuffer> a;  // layer outputs
   };
 
-  // packed_trainer.cc: setup, the passes and the loop.
+  // packed_trainer.cc: setup and the loop; packed_passes.cc: the passes.
   Status Setup();
   Status Loop();
   Status TrainEpoch(int epoch, int64_t* done, double* seconds);
