@@ -65,8 +65,10 @@ def run_sweep(args, extra):
     cmd = [args.bench, "--rows", str(args.rows), "--epochs", str(args.epochs),
            "--batch", str(args.batch), "--data", args.data] + extra
     with GpuSampler() as gpu:
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    res = json.loads(out.strip().splitlines()[-1])
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit("%s: exit %d: %s" % (" ".join(cmd), proc.returncode, proc.stderr.strip()))
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
     res.update(gpu.summary())
     return res
 
