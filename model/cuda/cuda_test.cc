@@ -239,6 +239,51 @@ TEST(CudaPacked, MatchesRowsOneByOne) {
   }
 }
 
+// Early stopping on the GPU as on the CPU (best epoch, stop, the best weights restored), and
+// rows of one pack stopping at different epochs while the others go on.
+TEST(CudaEarlyStopping, MatchesCpuAlsoPacked) {
+  SKIP_WITHOUT_GPU();
+  const Dataset data = Random(240, 8, 3, 12);
+  std::vector<TrainConfig> configs;
+  for (int r = 0; r < 4; ++r) {
+    TrainConfig c = Config(Optimizer::kSgd, Activation::kTanh, Loss::kCrossEntropy, {32});
+    c.optimizer.learning_rate = 0.5f;  // overfits fast: validation loss turns up
+    c.batch_size = 16;
+    c.epochs = 25;
+    c.seed = 40 + r;
+    c.data.validation_split = 0.3f;
+    c.early_stopping.patience = 1 + r % 3;
+    c.early_stopping.metric =
+        r == 3 ? EarlyStoppingMetric::kValAccuracy : EarlyStoppingMetric::kValLoss;
+    configs.push_back(c);
+  }
+  int stopped = 0;
+  for (const TrainConfig& c : configs) {
+    const Both b = TrainBoth(c, data);
+    EXPECT_EQ(b.gpu_report.stopped_early, b.cpu_report.stopped_early);
+    EXPECT_EQ(b.gpu_report.best_epoch, b.cpu_report.best_epoch);
+    EXPECT_EQ(b.gpu_report.history.size(), b.cpu_report.history.size());
+    EXPECT_LE(MaxAbsDiff(b.cpu.FlatParameters(), b.gpu.FlatParameters()), 1e-3f);
+    stopped += b.cpu_report.stopped_early;
+  }
+  EXPECT_GE(stopped, 2) << "the data should make most rows stop early";
+  std::vector<Mlp> packed(configs.size());
+  std::vector<Mlp*> ptrs;
+  for (Mlp& m : packed) ptrs.push_back(&m);
+  for (TrainConfig& c : configs) c.device = Device::kCuda;
+  const std::vector<StatusOr<TrainReport>> reports =
+      TrainPacked(configs, data, ptrs, std::vector<TrainHooks>(configs.size()));
+  for (size_t r = 0; r < configs.size(); ++r) {
+    ASSERT_OK(reports[r].status());
+    Mlp single;
+    StatusOr<TrainReport> one = Train(configs[r], data, &single);
+    ASSERT_OK(one.status());
+    EXPECT_EQ(reports[r]->best_epoch, one->best_epoch) << "row " << r;
+    EXPECT_EQ(reports[r]->history.size(), one->history.size()) << "row " << r;
+    EXPECT_LE(MaxAbsDiff(packed[r].FlatParameters(), single.FlatParameters()), 1e-4f);
+  }
+}
+
 // A run paused after epoch 1 and resumed from its checkpoint ends where an uninterrupted run
 // ends; the GPU's checkpoints also resume on the CPU.
 TEST(CudaCheckpoint, PauseAndResumeMatchUninterrupted) {

@@ -89,7 +89,12 @@ TrainState PackedTrainer::Capture(size_t r, int epoch, int64_t batches_done,
   s.params = slice(params_h_);
   if (kind != Optimizer::kSgd) s.moment1 = slice(m_h_);
   if (kind == Optimizer::kAdam || kind == Optimizer::kAdamW) s.moment2 = slice(v_h_);
-  s.best_value = kNoValue;
+  s.best_value = row.best_value;
+  s.since_best = row.since_best;
+  s.best_epoch = row.report.best_epoch;
+  if (jobs_[r].config->early_stopping.patience > 0 && s.best_epoch > 0) {
+    s.best_params = row.best_params;
+  }
   s.history = row.report.history;
   s.seconds = Seconds(r);
   return s;
@@ -176,6 +181,10 @@ Status PackedTrainer::Restore() {
     rows_[r].order = s.train_order;
     rows_[r].rng = SplitMix64Rng(s.shuffle_state);
     rows_[r].report.history = s.history;
+    rows_[r].report.best_epoch = s.best_epoch;
+    rows_[r].best_value = s.best_value;
+    rows_[r].since_best = s.since_best;
+    rows_[r].best_params = s.best_params;
     rows_[r].prior_seconds = s.seconds;
     epoch_loss_h_[r] = epoch_acc_h_[r] = 0;
     for (double v : s.thread_loss) epoch_loss_h_[r] += v;

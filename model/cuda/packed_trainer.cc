@@ -168,6 +168,8 @@ Status PackedTrainer::EndEpoch(int epoch, double seconds, const std::vector<floa
   if (num_val_ > 0) {
     SWEEP_ASSIGN_OR_RETURN(val, Evaluate(true));
   }
+  std::vector<char> stopped(k_, 0);
+  bool downloaded = false;
   for (int r = 0; r < k_; ++r) {
     Row& row = rows_[r];
     if (row.result) continue;
@@ -192,8 +194,41 @@ Status PackedTrainer::EndEpoch(int epoch, double seconds, const std::vector<floa
     }
     row.report.history.push_back(rec);
     if (jobs_[r].hooks != nullptr && jobs_[r].hooks->on_epoch) jobs_[r].hooks->on_epoch(rec);
+    bool stop = false;
+    SWEEP_RETURN_IF_ERROR(EarlyStop(r, rec, &downloaded, &stop));
+    stopped[r] = stop;
   }
-  return Status::Ok();
+  if (std::find(stopped.begin(), stopped.end(), 1) == stopped.end()) return Status::Ok();
+  return Finish(stopped);
+}
+
+// Trainer::EndEpoch's early stopping for row r: keeps the best weights (copied from the device
+// once per epoch, *downloaded), sets *stop and freezes the row when patience runs out.
+Status PackedTrainer::EarlyStop(size_t r, const EpochRecord& rec, bool* downloaded, bool* stop) {
+  const EarlyStoppingConfig& es = jobs_[r].config->early_stopping;
+  if (es.patience == 0) return Status::Ok();
+  Row& row = rows_[r];
+  const bool by_accuracy = es.metric == EarlyStoppingMetric::kValAccuracy;
+  const double value = by_accuracy ? rec.val.accuracy : rec.val.loss;
+  bool improved = !std::isnan(value);
+  if (improved && !std::isnan(row.best_value)) {
+    improved =
+        by_accuracy ? value > row.best_value + es.min_delta : value < row.best_value - es.min_delta;
+  }
+  if (improved) {
+    if (!*downloaded) SWEEP_RETURN_IF_ERROR(DownloadState());
+    *downloaded = true;
+    const int64_t p = layout_.size;
+    row.best_value = value;
+    row.best_params.assign(params_h_.begin() + r * p, params_h_.begin() + (r + 1) * p);
+    row.report.best_epoch = rec.epoch;
+    row.since_best = 0;
+    return Status::Ok();
+  }
+  if (++row.since_best < es.patience) return Status::Ok();
+  row.report.stopped_early = true;
+  *stop = true;
+  return Freeze(r);
 }
 
 Status PackedTrainer::Loop() {
@@ -237,18 +272,28 @@ Status PackedTrainer::Loop() {
   return Finish();
 }
 
-Status PackedTrainer::Finish() {
+Status PackedTrainer::Finish(const std::vector<char>& which) {
+  auto chosen = [&](int r) { return !rows_[r].result && (which.empty() || which[r]); };
+  const int64_t p = layout_.size;
+  // Early stopping ends on the best epoch's weights (Trainer::Finish).
+  for (int r = 0; r < k_; ++r) {
+    const int best = rows_[r].report.best_epoch;
+    const bool restore = jobs_[r].config->early_stopping.patience > 0 && best > 0 &&
+                         best != static_cast<int>(rows_[r].report.history.size());
+    if (!chosen(r) || !restore) continue;
+    SWEEP_RETURN_IF_ERROR(Upload(buf_.params.f() + r * p, rows_[r].best_params.data(), p * 4));
+  }
   SWEEP_ASSIGN_OR_RETURN(const std::vector<Metrics> train, Evaluate(false));
   std::vector<Metrics> val(k_);
   if (num_val_ > 0) {
     SWEEP_ASSIGN_OR_RETURN(val, Evaluate(true));
   }
   for (int r = 0; r < k_; ++r) {
+    if (!chosen(r)) continue;
     Row& row = rows_[r];
-    if (row.result) continue;
     TrainReport& rep = row.report;
     const int last = static_cast<int>(rep.history.size());
-    rep.best_epoch = last;
+    if (jobs_[r].config->early_stopping.patience == 0 || rep.best_epoch == 0) rep.best_epoch = last;
     rep.train = train[r];
     rep.seconds = Seconds(r);
     if (const double loss = rep.train.loss; !std::isfinite(loss)) {

@@ -8,6 +8,7 @@
 //    reported as diverged at its epoch's end; the other rows go on;
 //  - the TrainState it writes says threads = 1 (the CPU resumes it with a warning, and so
 //    on the GPU);
+//  - a row that stops early is frozen and finished at once, the others go on;
 //  - checkpoints and the stop flag are served between mini-batches as on the CPU, but a
 //    checkpoint copies the weights from the device first.
 #pragma once
@@ -40,6 +41,10 @@ class PackedTrainer {
     std::optional<StatusOr<TrainReport>> result;  // set once the row is done
     bool notice_saved = false;
     double prior_seconds = 0;  // training time of earlier attempts
+    // Early stopping: the best validation value (NaN: none), epochs since it, its weights.
+    double best_value = kNoValue;
+    int since_best = 0;
+    std::vector<float> best_params;
     Clock::time_point last_checkpoint = Clock::now();
   };
   struct Buffers {
@@ -60,8 +65,9 @@ class PackedTrainer {
   Status UploadOrder(const std::vector<std::vector<int64_t>*>& lists);
   StatusOr<std::vector<Metrics>> Evaluate(bool val);
   Status EndEpoch(int epoch, double seconds, const std::vector<float>& lr);
-  Status Finish();
-  void Fail(const Status& s);  // every row without a result gets s
+  Status EarlyStop(size_t r, const EpochRecord& rec, bool* downloaded, bool* stop);
+  Status Finish(const std::vector<char>& which = {});  // rows with which[r] (empty: all)
+  void Fail(const Status& s);                          // every row without a result gets s
 
   // packed_state.cc: pause points, checkpoints, resume.
   Status Restore();

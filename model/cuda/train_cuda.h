@@ -34,10 +34,12 @@ struct RowJob {
   const TrainHooks* hooks = nullptr;
 };
 
-// Ok, or InvalidArgument naming the first feature of `config` the GPU path lacks:
-// "device: cuda does not support early_stopping_patience > 0 yet; use device: cpu".
-// Pure; the same answer on every build.
+// Ok, or InvalidArgument naming the first feature of `config` the GPU path lacks (Unsupported's
+// message). Pure; the same answer on every build. Today every feature is supported.
 Status CheckSupported(const TrainConfig& config);
+
+// "device: cuda does not support ROW_KEY yet; use device: cpu" (InvalidArgument).
+Status Unsupported(const std::string& row_key);
 
 // Whether rows a and b may train in one packed run (see TrainPacked in model/train.h).
 bool Packable(const RowJob& a, const RowJob& b);
