@@ -319,6 +319,40 @@ TEST(CudaCheckpoint, PauseAndResumeMatchUninterrupted) {
   }
 }
 
+// A Spot notice mid-epoch: one checkpoint at the next mini-batch boundary, training goes on;
+// resumed from that mid-epoch state (its batch order and loss sums), the run ends where the
+// uninterrupted one does, with the same epoch records.
+TEST(CudaCheckpoint, MidEpochNoticeResumes) {
+  SKIP_WITHOUT_GPU();
+  TrainConfig c = Config(Optimizer::kMomentum, Activation::kRelu, Loss::kCrossEntropy, {12});
+  c.device = Device::kCuda;
+  c.batch_size = 8;
+  c.epochs = 2;
+  c.data.validation_split = 0.25f;
+  const Dataset data = Random(120, 5, 3, 6);
+  std::atomic<bool> notice{true};
+  std::vector<TrainState> saved;
+  TrainHooks hooks;
+  hooks.checkpoint_now = &notice;
+  hooks.on_checkpoint = [&](const TrainState& s) { saved.push_back(s); };
+  Mlp whole;
+  StatusOr<TrainReport> uninterrupted = Train(c, data, &whole, hooks);
+  ASSERT_OK(uninterrupted.status());
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].epoch, 1);
+  EXPECT_EQ(saved[0].batches_done, 1);
+  TrainHooks resume;
+  resume.resume = &saved[0];
+  Mlp rest;
+  StatusOr<TrainReport> resumed = Train(c, data, &rest, resume);
+  ASSERT_OK(resumed.status());
+  EXPECT_LE(MaxAbsDiff(rest.FlatParameters(), whole.FlatParameters()), 1e-6f);
+  ASSERT_EQ(resumed->history.size(), 2u);
+  for (size_t e = 0; e < 2; ++e) {
+    EXPECT_NEAR(resumed->history[e].train.loss, uninterrupted->history[e].train.loss, 1e-6);
+  }
+}
+
 // The stop flag: checkpoint, then Cancelled, as on the CPU.
 TEST(CudaCheckpoint, StopCancelsAfterACheckpoint) {
   SKIP_WITHOUT_GPU();
