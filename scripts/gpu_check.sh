@@ -60,7 +60,8 @@ B=$BUILD
 # 2. The GPU tests (kernels vs CPU on random shapes, finite differences, W1-shaped row, packed vs
 #    one by one, pause/resume) and the seam tests of the CPU suite.
 step cuda_test 300 "$B/model/cuda/sweep_model_cuda_test" --gtest_output=json:"$OUT/cuda_test.json"
-grep -E "^\[  (PASSED|FAILED|SKIPPED) " "$OUT/cuda_test.log" | sed 's/^/      /' | tee -a "$OUT/summary.txt"
+grep -E "^\[  (PASSED|FAILED)  \]|^\[  SKIPPED \] [0-9]|^\[  FAILED  \] [A-Z]" "$OUT/cuda_test.log" |
+  sed 's/^/      /' | tee -a "$OUT/summary.txt"
 step seam_test 120 "$B/model/sweep_model_test" --gtest_filter='CudaSeam*:Train*'
 
 # 3. A full W1 row (60,000 synthetic MNIST rows, 784-128-10, Adam, batch 128, 3 epochs) on the
