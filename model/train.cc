@@ -10,6 +10,7 @@
 
 #include "base/cpu.h"
 #include "base/random.h"
+#include "model/cuda/train_cuda.h"
 #include "model/trainer.h"
 
 namespace sweep::model {
@@ -128,8 +129,7 @@ double ScheduledLearningRate(const TrainConfig& config, int epoch) {
   return lr;
 }
 
-StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
-                            const TrainHooks& hooks) {
+StatusOr<Split> PrepareRun(const TrainConfig& config, const Dataset& data, Mlp* model) {
   SWEEP_CHECK(model != nullptr);
   SWEEP_RETURN_IF_ERROR(CheckDeviceBuilt(config.device));
   SWEEP_RETURN_IF_ERROR(CheckData(config, data));
@@ -140,6 +140,26 @@ StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp*
   *model = Mlp(data.cols, config.network.hidden, classify ? data.num_classes : 1,
                config.network.activation, classify ? OutputKind::kSoftmax : OutputKind::kLinear,
                config.network.init, SubSeed(config.seed, 1));
+  return split;
+}
+
+Status CheckDeviceReady(const TrainConfig& config) {
+  SWEEP_RETURN_IF_ERROR(CheckDeviceBuilt(config.device));
+  if (config.device != Device::kCuda) return Status::Ok();
+  SWEEP_RETURN_IF_ERROR(cuda::CheckSupported(config));
+  return cuda::CheckDeviceUsable();
+}
+
+StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
+                            const TrainHooks& hooks) {
+  // Checked before anything is computed: an unsupported feature fails at once.
+  SWEEP_RETURN_IF_ERROR(CheckDeviceReady(config));
+  SWEEP_ASSIGN_OR_RETURN(Split split, PrepareRun(config, data, model));
+  if (config.device == Device::kCuda) {
+    std::vector<cuda::RowJob> rows(1);
+    rows[0] = {&config, std::move(split.train), std::move(split.val), model, &hooks};
+    return std::move(cuda::TrainRows(data, rows).front());
+  }
   Trainer trainer(config, data, std::move(split), model, hooks);
   if (hooks.resume != nullptr) SWEEP_RETURN_IF_ERROR(trainer.Restore(*hooks.resume));
   return trainer.Run();

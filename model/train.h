@@ -111,6 +111,24 @@ struct TrainHooks {
 StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp* model,
                             const TrainHooks& hooks = {});
 
+// Ok when this process can train `config` where config.device says: the build has the device
+// (CheckDeviceBuilt), the GPU path supports every feature the config uses (device: cuda does
+// not support early_stopping_patience > 0 yet; use device: cpu) and a CUDA device is present.
+// Cheap: the worker calls it before loading any data. Errors: InvalidArgument.
+Status CheckDeviceReady(const TrainConfig& config);
+
+// Trains several rows on the same data at once, each exactly as Train(configs[i], data,
+// models[i], hooks[i]) would, and returns one result per row, in order (a failing row does not
+// stop the others). Rows with device cpu run one after another through Train. Rows with device
+// cuda that share an architecture and schedule shape (hidden, activation, loss, batch_size,
+// epochs, validation_split, optimizer, pause point, resume point) train together on one GPU, up
+// to cuda::kMaxPackedRows at a time, with batched GEMMs over the rows: same initial weights and
+// batch order as one by one. On a build without CUDA those rows fail as Train's would.
+// Requires: configs, models and hooks of one size; every model non-null and distinct.
+std::vector<StatusOr<TrainReport>> TrainPacked(const std::vector<TrainConfig>& configs,
+                                               const Dataset& data, const std::vector<Mlp*>& models,
+                                               const std::vector<TrainHooks>& hooks);
+
 // Loss and accuracy of `model` on all rows of `data` (batched, `threads` threads; 0 = quota).
 // The result does not depend on `threads`.
 // Requires: data.cols == model.inputs(); for kCrossEntropy every y a label of the model.

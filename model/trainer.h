@@ -99,6 +99,11 @@ class Trainer {
   Clock::time_point last_checkpoint_ = Clock::now();
 };
 
+// What Train does before training on any device: checks the device and the data, splits the rows
+// (seeded by the config) and builds the initial model into *model (SubSeed(seed, 1)).
+// Errors: InvalidArgument as Train's.
+StatusOr<Split> PrepareRun(const TrainConfig& config, const Dataset& data, Mlp* model);
+
 // Below ~0.5M multiply-adds per thread and step the barrier wake-ups cost more than the work
 // they share. A pure function of the config and data shape, so runs stay repeatable.
 int TrainingThreads(int requested, int64_t batch, int64_t params);
