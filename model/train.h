@@ -112,8 +112,8 @@ StatusOr<TrainReport> Train(const TrainConfig& config, const Dataset& data, Mlp*
                             const TrainHooks& hooks = {});
 
 // Ok when this process can train `config` where config.device says: the build has the device
-// (CheckDeviceBuilt), the GPU path supports every feature the config uses (device: cuda does
-// not support early_stopping_patience > 0 yet; use device: cpu) and a CUDA device is present.
+// (CheckDeviceBuilt), the GPU path supports every feature the config uses (cuda::CheckSupported:
+// today every feature) and a CUDA device is present.
 // Cheap: the worker calls it before loading any data. Errors: InvalidArgument.
 Status CheckDeviceReady(const TrainConfig& config);
 
@@ -124,10 +124,15 @@ Status CheckDeviceReady(const TrainConfig& config);
 // epochs, validation_split, optimizer, pause point, resume point) train together on one GPU, up
 // to cuda::kMaxPackedRows at a time, with batched GEMMs over the rows: same initial weights and
 // batch order as one by one. On a build without CUDA those rows fail as Train's would.
+// `on_done`, when set, is called on the calling thread with each row's index and result as soon
+// as that row is finished (a cpu row after its Train, a GPU pack's rows after the pack), so a
+// caller can publish a row before the next one trains.
 // Requires: configs, models and hooks of one size; every model non-null and distinct.
+using RowDone = std::function<void(size_t row, const StatusOr<TrainReport>& result)>;
 std::vector<StatusOr<TrainReport>> TrainPacked(const std::vector<TrainConfig>& configs,
                                                const Dataset& data, const std::vector<Mlp*>& models,
-                                               const std::vector<TrainHooks>& hooks);
+                                               const std::vector<TrainHooks>& hooks,
+                                               const RowDone& on_done = {});
 
 // Loss and accuracy of `model` on all rows of `data` (batched, `threads` threads; 0 = quota).
 // The result does not depend on `threads`.

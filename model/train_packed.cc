@@ -46,20 +46,26 @@ void AddCudaRow(size_t i, const TrainConfig& config, const Dataset& data, Mlp* m
 
 std::vector<StatusOr<TrainReport>> TrainPacked(const std::vector<TrainConfig>& configs,
                                                const Dataset& data, const std::vector<Mlp*>& models,
-                                               const std::vector<TrainHooks>& hooks) {
+                                               const std::vector<TrainHooks>& hooks,
+                                               const RowDone& on_done) {
   SWEEP_CHECK(configs.size() == models.size() && configs.size() == hooks.size());
   std::vector<std::optional<StatusOr<TrainReport>>> out(configs.size());
   std::vector<Group> groups;
   for (size_t i = 0; i < configs.size(); ++i) {
     if (configs[i].device == Device::kCpu) {
       out[i] = Train(configs[i], data, models[i], hooks[i]);
+      if (on_done) on_done(i, *out[i]);
     } else {
       AddCudaRow(i, configs[i], data, models[i], hooks[i], &groups, &out);
+      if (out[i] && on_done) on_done(i, *out[i]);  // it failed before training
     }
   }
   for (Group& g : groups) {
     std::vector<StatusOr<TrainReport>> reports = cuda::TrainRows(data, g.jobs);
-    for (size_t j = 0; j < g.index.size(); ++j) out[g.index[j]] = std::move(reports[j]);
+    for (size_t j = 0; j < g.index.size(); ++j) {
+      out[g.index[j]] = std::move(reports[j]);
+      if (on_done) on_done(g.index[j], *out[g.index[j]]);
+    }
   }
   std::vector<StatusOr<TrainReport>> results;
   for (auto& r : out) results.push_back(std::move(*r));

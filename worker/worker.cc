@@ -1,13 +1,10 @@
 #include "worker/worker.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <iterator>
 
 #include "base/check.h"
 #include "base/exit_code.h"
@@ -19,34 +16,15 @@
 #include "sweep/search/tpe_waves.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
-#include "worker/checkpoint.h"
 #include "worker/publish.h"
 #include "worker/rung.h"
 #include "worker/session.h"
-#include "worker/spot_notice.h"
+#include "worker/train_slots.h"
 
 namespace sweep::worker {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-std::string HostName() {
-  char buf[256] = {0};
-  if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
-  return buf;
-}
-
-// What a slot trains: the row (its config checked, its hash for the checkpoint) and, for a
-// rung's child, the rung task.
-struct RowPlan {
-  model::TrainConfig config;
-  std::string row_hash;
-  std::optional<RungTask> rung;
-};
 
 // The spec row `row` as trained: a TPE wave's row is the proposal in storage, computed first if
 // nobody has yet.
@@ -86,162 +64,13 @@ StatusOr<std::optional<RowPlan>> PlanRow(Session& session, WorkerOptions* option
     return config.status().WithContext(fmt::format("{}: row {}", options->params, row));
   plan.config = std::move(config).value();
   if (options->threads > 0) plan.config.threads = options->threads;
-  // A build question, asked before any data is fetched or read: a CPU build given device: cuda
-  // fails here, not after a long download.
-  SWEEP_RETURN_IF_ERROR(model::CheckDeviceBuilt(plan.config.device)
-                            .WithContext(fmt::format("row {}", options->index)));
+  // Asked before any data is fetched or read: a CPU build (or a machine without a GPU) given
+  // device: cuda fails here, not after a long download.
+  SWEEP_RETURN_IF_ERROR(
+      model::CheckDeviceReady(plan.config).WithContext(fmt::format("row {}", options->index)));
   SWEEP_RETURN_IF_ERROR(CheckReadOptions(plan.config, session.spec().base_dir)
                             .WithContext(fmt::format("row {}", options->index)));
   return std::optional<RowPlan>(std::move(plan));
-}
-
-void LogEpoch(const model::EpochRecord& e, int epochs) {
-  fmt::memory_buffer line;  // on the stack: no allocation per epoch
-  auto out = std::back_inserter(line);
-  fmt::format_to(out, "epoch {}/{} loss={:.4f}", e.epoch, epochs, e.train.loss);
-  if (std::isfinite(e.train.accuracy)) fmt::format_to(out, " accuracy={:.4f}", e.train.accuracy);
-  if (std::isfinite(e.val.loss)) fmt::format_to(out, " val_loss={:.4f}", e.val.loss);
-  if (std::isfinite(e.val.accuracy)) fmt::format_to(out, " val_accuracy={:.4f}", e.val.accuracy);
-  fmt::format_to(out, " lr={:.3g} {:.2f}s", e.learning_rate, e.seconds);
-  log::Progress({line.data(), line.size()});  // buffered: see base/log.h
-}
-
-storage::RunResult NewResult(const WorkerOptions& options, const model::TrainConfig& config) {
-  storage::RunResult result;
-  result.index = options.index;
-  result.params = ConfigToRow(config);
-  result.attempt = options.attempt;
-  result.host = HostName();
-  result.version = SWEEP_VERSION;
-  return result;
-}
-
-// A non-finite loss: the row is finished, not failed. The same config diverges again, so the
-// worker exits 0 (no engine retries it) after publishing result.json with status "diverged",
-// the last finite epoch's metrics and no model.
-Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
-                       const Dataset& train, Clock::time_point start, storage::RunResult* result) {
-  const model::Divergence& d = *report.diverged;
-  result->status = storage::ResultStatus::kDiverged;
-  result->error = model::DescribeDivergence(d);
-  result->diverged_epoch = d.epoch;
-  result->diverged_step = d.step;
-  FillMetrics(report, model::Metrics(), result);
-  result->seconds = SecondsSince(start);
-  SWEEP_RETURN_IF_ERROR(
-      PublishResultOnly(store, result->index, train, result).WithContext("publish"));
-  log::Warn(
-      fmt::format("row {} {}; published result.json (status diverged, no model); rerun as "
-                  "is, it diverges again (try a lower learning_rate)",
-                  result->index, result->error));
-  return Status::Ok();
-}
-
-// Trains from the checkpoint when there is one that fits; on SIGTERM (`stop`) saves one and
-// returns Cancelled (exit 143); with `spot_notice_s`, also saves one when EC2 announces a Spot
-// interruption. A Vertex AI tuning trial reports each epoch's metric.
-StatusOr<model::TrainReport> TrainRow(const model::TrainConfig& config, const Dataset& train,
-                                      const WorkerOptions& options, const std::atomic<bool>* stop,
-                                      int pause_after_epoch, RowCheckpoint* checkpoint,
-                                      model::Mlp* mlp) {
-  std::atomic<bool> notice{false};
-  std::optional<SpotNoticeWatcher> watcher;
-  if (options.spot_notice_s > 0) watcher.emplace(options.spot_notice_s, &notice);
-  model::TrainHooks hooks;
-  hooks.stop = stop;
-  hooks.checkpoint_now = &notice;
-  hooks.on_epoch = [&](const model::EpochRecord& e) {
-    LogEpoch(e, config.epochs);
-    ReportTrialEpoch(options.vertex, e);
-  };
-  hooks.on_checkpoint = [&](const model::TrainState& s) { checkpoint->Save(s); };
-  hooks.resume = checkpoint->state();
-  hooks.pause_after_epoch = pause_after_epoch;
-  auto report = model::Train(config, train, mlp, hooks);
-  if (!report.ok() && report.status().code() == StatusCode::kCorruption && hooks.resume) {
-    checkpoint->Discard(report.status().message());
-    hooks.resume = nullptr;
-    report = model::Train(config, train, mlp, hooks);
-  }
-  return report;
-}
-
-// The end of a rung before the last: the row's metrics at the band (the test set evaluated
-// with the weights as they are) as its band record; the checkpoint stays for the next rung.
-Status PublishPaused(const RungTask& task, storage::Store& store, const model::TrainReport& report,
-                     const model::Mlp& mlp, const std::optional<Dataset>& test,
-                     const model::TrainConfig& config, storage::RunResult* result) {
-  model::Metrics test_metrics;
-  if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
-  result->status = storage::ResultStatus::kSucceeded;
-  FillMetrics(report, test_metrics, result);
-  SWEEP_RETURN_IF_ERROR(PublishBand(task, store, *result).WithContext("publish band record"));
-  std::string summary = fmt::format("row {} reached the end of {}", task.row, task.Describe());
-  for (const auto& [name, value] : result->metrics)
-    summary += fmt::format(" {}={:.4f}", name, value);
-  log::Info(summary);
-  return Status::Ok();
-}
-
-// Trains the planned row from the session's data and publishes it.
-Status TrainAndPublish(Session& session, const WorkerOptions& options, const RowPlan& plan,
-                       const std::atomic<bool>* stop, Clock::time_point start) {
-  const model::TrainConfig& config = plan.config;
-  SWEEP_RETURN_IF_ERROR(session.Prepare(options.vertex));
-  auto loaded = session.TrainData(config);
-  if (!loaded.ok())
-    return loaded.status().WithContext(fmt::format("row {}: dataset", options.index));
-  const Dataset& train = **loaded;
-  SWEEP_ASSIGN_OR_RETURN(std::optional<Dataset> test,
-                         session.TestData(config, train, options.index));
-  log::Info(fmt::format("row {} (attempt {}): {} rows x {} features{}; ready in {:.1f} ms",
-                        options.index, options.attempt, train.rows, train.cols,
-                        train.num_classes ? fmt::format(", {} classes", train.num_classes) : "",
-                        SecondsSince(start) * 1e3));
-
-  storage::Store& store = session.store();
-  RowCheckpoint checkpoint(&session.checkpoint_store(), options.index, plan.row_hash,
-                           options.attempt);
-  SWEEP_RETURN_IF_ERROR(checkpoint.Load().WithContext(fmt::format("row {}", options.index)));
-  model::Mlp mlp;
-  const int pause = plan.rung && !plan.rung->last ? plan.rung->epochs : 0;
-  auto report = TrainRow(config, train, options, stop, pause, &checkpoint, &mlp);
-  if (!report.ok()) return report.status().WithContext(fmt::format("row {}: train", options.index));
-  storage::RunResult result = NewResult(options, config);
-  result.resumes = checkpoint.resumes();
-  if (report->paused) {
-    result.seconds = SecondsSince(start);
-    return PublishPaused(*plan.rung, store, *report, mlp, test, config, &result);
-  }
-  if (report->diverged) {
-    SWEEP_RETURN_IF_ERROR(PublishDiverged(store, *report, train, start, &result));
-    if (pause > 0) SWEEP_RETURN_IF_ERROR(PublishBand(*plan.rung, store, result));
-    if (!config.checkpoint.keep) checkpoint.Remove();
-    return Status::Ok();
-  }
-
-  model::Metrics test_metrics;
-  if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
-  result.status = storage::ResultStatus::kSucceeded;
-  FillMetrics(*report, test_metrics, &result);
-  result.seconds = SecondsSince(start);
-  SWEEP_RETURN_IF_ERROR(Publish(store, options.index, mlp, train, &result).WithContext("publish"));
-  SWEEP_RETURN_IF_ERROR(FinishVertexRow(options.vertex, session.vertex_stores(), store, result)
-                            .WithContext("Vertex AI"));
-  if (!config.checkpoint.keep) checkpoint.Remove();
-  std::string summary = fmt::format("row {} succeeded in {:.2f}s", options.index, result.seconds);
-  for (const auto& [name, value] : result.metrics)
-    summary += fmt::format(" {}={:.4f}", name, value);
-  log::Info(summary);
-  return Status::Ok();
-}
-
-// One slot of the session: options.index is the row (or the position in the rung).
-Status RunRow(Session& session, WorkerOptions options, const std::atomic<bool>* stop) {
-  const auto start = Clock::now();
-  SWEEP_ASSIGN_OR_RETURN(std::optional<RowPlan> plan, PlanRow(session, &options));
-  if (!plan) return Status::Ok();
-  return TrainAndPublish(session, options, *plan, stop, start);
 }
 
 StatusOr<std::unique_ptr<Session>> OpenSession(const WorkerOptions& options) {
@@ -285,42 +114,61 @@ Status RunPack(const WorkerOptions& given, const std::vector<int>& indices,
   SWEEP_CHECK(!indices.empty());
   SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, OpenSession(given));
   Status worst;
-  int failed = 0, done = 0, skipped = 0, slots = 0;
-  for (size_t j = 0; j < indices.size(); ++j) {
-    WorkerOptions options = given;
-    options.index = indices[j];
-    if (j > 0) {  // the first slot fails loudly past the end; the last pack may be short
-      SWEEP_ASSIGN_OR_RETURN(int count, SlotCount(*session, given));
-      if (options.index >= count) break;
-      if (stop != nullptr && stop->load())
-        return Status::Cancelled(fmt::format("stopped before slot {} (row {})", j, options.index));
-    }
-    ++slots;
-    SWEEP_ASSIGN_OR_RETURN(bool published, PublishedAlready(*session, options));
-    if (published) {
-      log::Info(fmt::format("row {}: result.json is there already: skipped", options.index));
-      ++skipped;
-      continue;
-    }
-    Status s = RunRow(*session, options, stop);
-    if (s.code() == StatusCode::kCancelled) return s;
-    if (s.ok()) {
-      ++done;
-      continue;
-    }
+  int failed = 0, done = 0, skipped = 0, slots_taken = 0;
+  auto failure = [&](const Status& s) {
     log::Error(s.message());
     ++failed;
     worst = Worse(worst, s);
+  };
+  std::vector<Slot> slots;
+  for (size_t j = 0; j < indices.size(); ++j) {
+    Slot slot{given, {}, Clock::now()};
+    slot.options.index = indices[j];
+    if (j > 0) {  // the first slot fails loudly past the end; the last pack may be short
+      SWEEP_ASSIGN_OR_RETURN(int count, SlotCount(*session, given));
+      if (slot.options.index >= count) break;
+    }
+    ++slots_taken;
+    SWEEP_ASSIGN_OR_RETURN(bool published, PublishedAlready(*session, slot.options));
+    if (published) {
+      log::Info(fmt::format("row {}: result.json is there already: skipped", slot.options.index));
+      ++skipped;
+      continue;
+    }
+    StatusOr<std::optional<RowPlan>> plan = PlanRow(*session, &slot.options);
+    if (!plan.ok()) {
+      failure(plan.status());
+    } else if (!*plan) {
+      ++skipped;  // a rung's record already there
+    } else {
+      slot.plan = std::move(**plan);
+      slots.push_back(std::move(slot));
+    }
   }
-  log::Info(fmt::format("pack of {}: {} trained, {} published already, {} failed", slots, done,
-                        skipped, failed));
+  bool cancelled = false;
+  for (const Status& s : TrainSlots(*session, slots, stop)) {
+    if (s.ok()) {
+      ++done;
+    } else if (s.code() == StatusCode::kCancelled) {
+      cancelled = true;
+    } else {
+      failure(s);
+    }
+  }
+  log::Info(fmt::format("pack of {}: {} trained, {} published already, {} failed", slots_taken,
+                        done, skipped, failed));
+  if (cancelled) return Status::Cancelled("stopped (SIGTERM): the rows in training checkpointed");
   if (failed == 0) return Status::Ok();
-  return worst.WithContext(fmt::format("{} of {} packed rows failed", failed, slots));
+  return worst.WithContext(fmt::format("{} of {} packed rows failed", failed, slots_taken));
 }
 
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>* stop) {
   SWEEP_ASSIGN_OR_RETURN(std::unique_ptr<Session> session, OpenSession(options));
-  return RunRow(*session, options, stop);
+  Slot slot{options, {}, Clock::now()};
+  SWEEP_ASSIGN_OR_RETURN(std::optional<RowPlan> plan, PlanRow(*session, &slot.options));
+  if (!plan) return Status::Ok();
+  slot.plan = std::move(*plan);
+  return TrainSlots(*session, {slot}, stop).front();
 }
 
 }  // namespace sweep::worker
