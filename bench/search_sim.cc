@@ -1,0 +1,194 @@
+// search_sim: random search, successive halving, Hyperband and TPE waves replayed on the replay
+// table (bench/search_replay.h), over many seeds, in seconds. Prints markdown (bench/RESULTS.md,
+// "Adaptive search").
+//
+//   search_sim --table bench/data/search_table.jsonl --spec bench/search_space.yml
+//       [--seeds 100] [--budgets 243,729,2187,6561] [--reach-rows 64] [--wave-size 8]
+//
+// Per budget B (epochs): random search and TPE waves of B / epochs rows; successive halving
+// (brackets 1) and Hyperband (brackets 4) with the most rows whose plan trains at most B epochs.
+// Regret in percentage points: the table's best final test accuracy - the chosen row's.
+// Rows to reach: T = the median over seeds of random search's best-of-N test accuracy; per seed,
+// the rows random search and TPE waves need until their chosen row's test accuracy is >= T.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/search_replay.h"
+
+namespace {
+
+using sweep::StatusOr;
+using sweep::bench::Outcome;
+using sweep::bench::ReplayTable;
+
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * (v.size() - 1);
+  const size_t lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+}
+
+struct Runs {
+  std::vector<double> regret_pp, test, epochs;
+  std::vector<Outcome> outcomes;
+};
+
+using Method = std::function<StatusOr<Outcome>(uint64_t seed)>;
+
+StatusOr<Runs> RunSeeds(const ReplayTable& table, int seeds, const Method& method) {
+  Runs runs;
+  for (int s = 0; s < seeds; ++s) {
+    SWEEP_ASSIGN_OR_RETURN(Outcome o, method(static_cast<uint64_t>(s)));
+    runs.regret_pp.push_back(100 * (table.best_test - o.test));
+    runs.test.push_back(o.test);
+    runs.epochs.push_back(static_cast<double>(o.epochs));
+    runs.outcomes.push_back(std::move(o));
+  }
+  return runs;
+}
+
+// The most rows (at most `cap`) whose halving plan trains at most `budget` epochs; 0 when none.
+int RowsForBudget(const std::string& grid, int64_t budget, int brackets, int cap) {
+  int lo = 0, hi = cap;
+  while (lo < hi) {
+    const int mid = (lo + hi + 1) / 2;
+    StatusOr<int64_t> e = sweep::bench::HalvingPlanEpochs(grid, mid, brackets);
+    // Too few rows for the brackets is an error: such a count is below any fitting one.
+    if (!e.ok() || *e <= budget) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo > 0 && sweep::bench::HalvingPlanEpochs(grid, lo, brackets).ok() ? lo : 0;
+}
+
+void PrintRow(const std::string& method, int64_t budget, const std::string& rows, const Runs& r) {
+  std::printf("| %s | %lld | %s | %.0f | %.2f | %.2f-%.2f | %.2f |\n", method.c_str(),
+              static_cast<long long>(budget), rows.c_str(), Quantile(r.epochs, 0.5),
+              Quantile(r.regret_pp, 0.5), Quantile(r.regret_pp, 0.25), Quantile(r.regret_pp, 0.75),
+              100 * Quantile(r.test, 0.5));
+}
+
+// The first row count (1-based) whose chosen test accuracy reaches `target`; rows + 1 when none.
+double RowsToReach(const Outcome& o, double target) {
+  for (size_t k = 0; k < o.test_after_row.size(); ++k) {
+    if (o.test_after_row[k] >= target) return static_cast<double>(k + 1);
+  }
+  return static_cast<double>(o.test_after_row.size() + 1);
+}
+
+int Fail(const sweep::Status& s) {
+  std::fprintf(stderr, "search_sim: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Replay adaptive search on the replay table (bench/RESULTS.md)"};
+  std::string table_path, spec_path;
+  int seeds = 100, reach_rows = 64, wave_size = 8;
+  std::vector<int64_t> budgets = {243, 729, 2187, 6561};
+  app.add_option("--table", table_path, "bench/data/search_table.jsonl")->required();
+  app.add_option("--spec", spec_path, "the grid spec it was made from")->required();
+  app.add_option("--seeds", seeds, "seeds 0..N-1 of every method");
+  app.add_option("--budgets", budgets, "epoch budgets")->delimiter(',');
+  app.add_option("--reach-rows", reach_rows, "N of random search's best-of-N");
+  app.add_option("--wave-size", wave_size, "TPE wave size");
+  std::string per_seed_path;
+  app.add_option("--per-seed", per_seed_path,
+                 "also write every seed's regret (pp) as JSON: {method: {budget: [...]}}");
+  CLI11_PARSE(app, argc, argv);
+
+  StatusOr<ReplayTable> loaded = sweep::bench::LoadReplayTable(table_path);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const ReplayTable& table = *loaded;
+  std::ifstream spec_in(spec_path);
+  std::stringstream spec_text;
+  spec_text << spec_in.rdbuf();
+  const std::string grid = spec_text.str();
+  const int e = table.epochs;
+
+  std::printf("Table: %zu rows, %d epochs, best final test accuracy %.2f%%; %d seeds.\n\n",
+              table.rows.size(), e, 100 * table.best_test, seeds);
+  std::printf(
+      "| method | budget (epochs) | rows | epochs (median) | regret pp (median) | "
+      "regret p25-p75 | test acc %% (median) |\n|---|---|---|---|---|---|---|\n");
+  std::map<std::string, std::map<int64_t, Runs>> all;
+  for (int64_t b : budgets) {
+    const int full = static_cast<int>(b / e);
+    const int sh = RowsForBudget(grid, b, 1, 3 * static_cast<int>(b));
+    const int hb = RowsForBudget(grid, b, 4, 3 * static_cast<int>(b));
+    const std::vector<std::pair<std::string, std::pair<int, Method>>> methods = {
+        {"random", {full, [&](uint64_t s) { return ReplayRandom(table, grid, full, s); }}},
+        {"halving", {sh, [&](uint64_t s) { return ReplayHalving(table, grid, sh, 1, s); }}},
+        {"hyperband", {hb, [&](uint64_t s) { return ReplayHalving(table, grid, hb, 4, s); }}},
+        {"tpe-waves",
+         {full, [&](uint64_t s) { return ReplayTpeWaves(table, grid, full, wave_size, s); }}},
+    };
+    for (const auto& [name, m] : methods) {
+      if (m.first < 1) continue;
+      StatusOr<Runs> r = RunSeeds(table, seeds, m.second);
+      if (!r.ok()) return Fail(r.status().WithContext(name));
+      PrintRow(name, b, std::to_string(m.first), *r);
+      all[name][b] = std::move(*r);
+    }
+  }
+
+  if (!per_seed_path.empty()) {
+    nlohmann::json doc;
+    for (const auto& [name, by_budget] : all) {
+      for (const auto& [b, runs] : by_budget) doc[name][std::to_string(b)] = runs.regret_pp;
+    }
+    std::ofstream(per_seed_path) << doc.dump() << "\n";
+  }
+
+  std::printf("\nGoal 1, successive halving at a third of random search's epochs:\n\n");
+  for (int64_t b : budgets) {
+    if (!all["random"].count(b) || !all["halving"].count(b / 3) || b % 3) continue;
+    const double rs = 100 * Quantile(all["random"][b].test, 0.5);
+    const double sh = 100 * Quantile(all["halving"][b / 3].test, 0.5);
+    std::printf(
+        "- random %lld epochs: median test %.2f%%; halving %lld epochs: %.2f%% "
+        "(%+.2f pp): %s\n",
+        static_cast<long long>(b), rs, static_cast<long long>(b / 3), sh, sh - rs,
+        sh >= rs - 0.5 ? "met" : "not met");
+  }
+
+  std::printf("\nGoal 2, rows to reach random search's best-of-%d:\n\n", reach_rows);
+  StatusOr<Runs> rs =
+      RunSeeds(table, seeds, [&](uint64_t s) { return ReplayRandom(table, grid, reach_rows, s); });
+  StatusOr<Runs> tpe = RunSeeds(table, seeds, [&](uint64_t s) {
+    return ReplayTpeWaves(table, grid, reach_rows, wave_size, s);
+  });
+  if (!rs.ok() || !tpe.ok()) return Fail(rs.ok() ? tpe.status() : rs.status());
+  const double target = Quantile(rs->test, 0.5);
+  std::vector<double> rs_rows, tpe_rows;
+  for (const Outcome& o : rs->outcomes) rs_rows.push_back(RowsToReach(o, target));
+  for (const Outcome& o : tpe->outcomes) tpe_rows.push_back(RowsToReach(o, target));
+  const double rs_med = Quantile(rs_rows, 0.5), tpe_med = Quantile(tpe_rows, 0.5);
+  std::printf(
+      "- target %.2f%% (median best-of-%d); median rows to reach it: random %.1f, "
+      "TPE waves of %d %.1f (%d + 1 = not reached): %s\n",
+      100 * target, reach_rows, rs_med, wave_size, tpe_med, reach_rows,
+      tpe_med < rs_med ? "met" : "not met");
+  std::printf("- reached within %d rows: random %d of %d seeds, TPE waves %d of %d\n", reach_rows,
+              static_cast<int>(std::count_if(rs_rows.begin(), rs_rows.end(),
+                                             [&](double r) { return r <= reach_rows; })),
+              seeds,
+              static_cast<int>(std::count_if(tpe_rows.begin(), tpe_rows.end(),
+                                             [&](double r) { return r <= reach_rows; })),
+              seeds);
+  return 0;
+}
