@@ -45,7 +45,8 @@ StatusOr<Outcome> ReplayHalving(const ReplayTable& table, const std::string& gri
 StatusOr<Outcome> ReplayTpeWaves(const ReplayTable& table, const std::string& grid_text, int rows,
                                  int wave_size, uint64_t seed);
 
-// The rows `sweep` trains for a halving spec of `rows` rows: its plan's TotalEpochs.
+// The epochs a halving spec of `rows` random rows trains when every rung is full (its plan's
+// TotalEpochs).
 StatusOr<int64_t> HalvingPlanEpochs(const std::string& grid_text, int rows, int brackets);
 
 }  // namespace sweep::bench

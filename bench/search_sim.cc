@@ -93,41 +93,23 @@ int Fail(const sweep::Status& s) {
   return 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"Replay adaptive search on the replay table (bench/RESULTS.md)"};
-  std::string table_path, spec_path;
+struct Options {
+  std::string grid;  // the grid spec's text
   int seeds = 100, reach_rows = 64, wave_size = 8;
   std::vector<int64_t> budgets = {243, 729, 2187, 6561};
-  app.add_option("--table", table_path, "bench/data/search_table.jsonl")->required();
-  app.add_option("--spec", spec_path, "the grid spec it was made from")->required();
-  app.add_option("--seeds", seeds, "seeds 0..N-1 of every method");
-  app.add_option("--budgets", budgets, "epoch budgets")->delimiter(',');
-  app.add_option("--reach-rows", reach_rows, "N of random search's best-of-N");
-  app.add_option("--wave-size", wave_size, "TPE wave size");
-  std::string per_seed_path;
-  app.add_option("--per-seed", per_seed_path,
-                 "also write every seed's regret (pp) as JSON: {method: {budget: [...]}}");
-  CLI11_PARSE(app, argc, argv);
+};
 
-  StatusOr<ReplayTable> loaded = sweep::bench::LoadReplayTable(table_path);
-  if (!loaded.ok()) return Fail(loaded.status());
-  const ReplayTable& table = *loaded;
-  std::ifstream spec_in(spec_path);
-  std::stringstream spec_text;
-  spec_text << spec_in.rdbuf();
-  const std::string grid = spec_text.str();
-  const int e = table.epochs;
+using AllRuns = std::map<std::string, std::map<int64_t, Runs>>;  // method -> budget -> runs
 
-  std::printf("Table: %zu rows, %d epochs, best final test accuracy %.2f%%; %d seeds.\n\n",
-              table.rows.size(), e, 100 * table.best_test, seeds);
+// The regret-vs-epochs table: every method at every budget.
+StatusOr<AllRuns> PrintBudgetTable(const ReplayTable& table, const Options& o) {
+  const std::string& grid = o.grid;
   std::printf(
       "| method | budget (epochs) | rows | epochs (median) | regret pp (median) | "
       "regret p25-p75 | test acc %% (median) |\n|---|---|---|---|---|---|---|\n");
-  std::map<std::string, std::map<int64_t, Runs>> all;
-  for (int64_t b : budgets) {
-    const int full = static_cast<int>(b / e);
+  AllRuns all;
+  for (int64_t b : o.budgets) {
+    const int full = static_cast<int>(b / table.epochs);
     const int sh = RowsForBudget(grid, b, 1, 3 * static_cast<int>(b));
     const int hb = RowsForBudget(grid, b, 4, 3 * static_cast<int>(b));
     const std::vector<std::pair<std::string, std::pair<int, Method>>> methods = {
@@ -135,25 +117,28 @@ int main(int argc, char** argv) {
         {"halving", {sh, [&](uint64_t s) { return ReplayHalving(table, grid, sh, 1, s); }}},
         {"hyperband", {hb, [&](uint64_t s) { return ReplayHalving(table, grid, hb, 4, s); }}},
         {"tpe-waves",
-         {full, [&](uint64_t s) { return ReplayTpeWaves(table, grid, full, wave_size, s); }}},
+         {full, [&](uint64_t s) { return ReplayTpeWaves(table, grid, full, o.wave_size, s); }}},
     };
     for (const auto& [name, m] : methods) {
       if (m.first < 1) continue;
-      StatusOr<Runs> r = RunSeeds(table, seeds, m.second);
-      if (!r.ok()) return Fail(r.status().WithContext(name));
+      StatusOr<Runs> r = RunSeeds(table, o.seeds, m.second);
+      if (!r.ok()) return r.status().WithContext(name);
       PrintRow(name, b, std::to_string(m.first), *r);
       all[name][b] = std::move(*r);
     }
   }
+  return all;
+}
 
-  if (!per_seed_path.empty()) {
-    nlohmann::json doc;
-    for (const auto& [name, by_budget] : all) {
-      for (const auto& [b, runs] : by_budget) doc[name][std::to_string(b)] = runs.regret_pp;
-    }
-    std::ofstream(per_seed_path) << doc.dump() << "\n";
+void WritePerSeed(const AllRuns& all, const std::string& path) {
+  nlohmann::json doc;
+  for (const auto& [name, by_budget] : all) {
+    for (const auto& [b, runs] : by_budget) doc[name][std::to_string(b)] = runs.regret_pp;
   }
+  std::ofstream(path) << doc.dump() << "\n";
+}
 
+void PrintGoal1(AllRuns& all, const std::vector<int64_t>& budgets) {
   std::printf("\nGoal 1, successive halving at a third of random search's epochs:\n\n");
   for (int64_t b : budgets) {
     if (!all["random"].count(b) || !all["halving"].count(b / 3) || b % 3) continue;
@@ -165,30 +150,66 @@ int main(int argc, char** argv) {
         static_cast<long long>(b), rs, static_cast<long long>(b / 3), sh, sh - rs,
         sh >= rs - 0.5 ? "met" : "not met");
   }
+}
 
-  std::printf("\nGoal 2, rows to reach random search's best-of-%d:\n\n", reach_rows);
-  StatusOr<Runs> rs =
-      RunSeeds(table, seeds, [&](uint64_t s) { return ReplayRandom(table, grid, reach_rows, s); });
-  StatusOr<Runs> tpe = RunSeeds(table, seeds, [&](uint64_t s) {
-    return ReplayTpeWaves(table, grid, reach_rows, wave_size, s);
-  });
-  if (!rs.ok() || !tpe.ok()) return Fail(rs.ok() ? tpe.status() : rs.status());
-  const double target = Quantile(rs->test, 0.5);
+int Reached(const std::vector<double>& rows, int n) {
+  return static_cast<int>(
+      std::count_if(rows.begin(), rows.end(), [&](double r) { return r <= n; }));
+}
+
+sweep::Status PrintGoal2(const ReplayTable& table, const Options& o) {
+  const int n = o.reach_rows;
+  std::printf("\nGoal 2, rows to reach random search's best-of-%d:\n\n", n);
+  SWEEP_ASSIGN_OR_RETURN(Runs rs, RunSeeds(table, o.seeds, [&](uint64_t s) {
+                           return ReplayRandom(table, o.grid, n, s);
+                         }));
+  SWEEP_ASSIGN_OR_RETURN(Runs tpe, RunSeeds(table, o.seeds, [&](uint64_t s) {
+                           return ReplayTpeWaves(table, o.grid, n, o.wave_size, s);
+                         }));
+  const double target = Quantile(rs.test, 0.5);
   std::vector<double> rs_rows, tpe_rows;
-  for (const Outcome& o : rs->outcomes) rs_rows.push_back(RowsToReach(o, target));
-  for (const Outcome& o : tpe->outcomes) tpe_rows.push_back(RowsToReach(o, target));
+  for (const Outcome& x : rs.outcomes) rs_rows.push_back(RowsToReach(x, target));
+  for (const Outcome& x : tpe.outcomes) tpe_rows.push_back(RowsToReach(x, target));
   const double rs_med = Quantile(rs_rows, 0.5), tpe_med = Quantile(tpe_rows, 0.5);
   std::printf(
       "- target %.2f%% (median best-of-%d); median rows to reach it: random %.1f, "
       "TPE waves of %d %.1f (%d + 1 = not reached): %s\n",
-      100 * target, reach_rows, rs_med, wave_size, tpe_med, reach_rows,
-      tpe_med < rs_med ? "met" : "not met");
-  std::printf("- reached within %d rows: random %d of %d seeds, TPE waves %d of %d\n", reach_rows,
-              static_cast<int>(std::count_if(rs_rows.begin(), rs_rows.end(),
-                                             [&](double r) { return r <= reach_rows; })),
-              seeds,
-              static_cast<int>(std::count_if(tpe_rows.begin(), tpe_rows.end(),
-                                             [&](double r) { return r <= reach_rows; })),
-              seeds);
-  return 0;
+      100 * target, n, rs_med, o.wave_size, tpe_med, n, tpe_med < rs_med ? "met" : "not met");
+  std::printf("- reached within %d rows: random %d of %d seeds, TPE waves %d of %d\n", n,
+              Reached(rs_rows, n), o.seeds, Reached(tpe_rows, n), o.seeds);
+  return sweep::Status::Ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Replay adaptive search on the replay table (bench/RESULTS.md)"};
+  std::string table_path, spec_path, per_seed_path;
+  Options o;
+  app.add_option("--table", table_path, "bench/data/search_table.jsonl")->required();
+  app.add_option("--spec", spec_path, "the grid spec it was made from")->required();
+  app.add_option("--seeds", o.seeds, "seeds 0..N-1 of every method");
+  app.add_option("--budgets", o.budgets, "epoch budgets")->delimiter(',');
+  app.add_option("--reach-rows", o.reach_rows, "N of random search's best-of-N");
+  app.add_option("--wave-size", o.wave_size, "TPE wave size");
+  app.add_option("--per-seed", per_seed_path,
+                 "also write every seed's regret (pp) as JSON: {method: {budget: [...]}}");
+  CLI11_PARSE(app, argc, argv);
+
+  StatusOr<ReplayTable> table = sweep::bench::LoadReplayTable(table_path);
+  if (!table.ok()) return Fail(table.status());
+  std::ifstream spec_in(spec_path);
+  if (!spec_in) return Fail(sweep::Status::NotFound(spec_path + ": cannot open"));
+  std::stringstream spec_text;
+  spec_text << spec_in.rdbuf();
+  o.grid = spec_text.str();
+
+  std::printf("Table: %zu rows, %d epochs, best final test accuracy %.2f%%; %d seeds.\n\n",
+              table->rows.size(), table->epochs, 100 * table->best_test, o.seeds);
+  StatusOr<AllRuns> all = PrintBudgetTable(*table, o);
+  if (!all.ok()) return Fail(all.status());
+  if (!per_seed_path.empty()) WritePerSeed(*all, per_seed_path);
+  PrintGoal1(*all, o.budgets);
+  sweep::Status goal2 = PrintGoal2(*table, o);
+  return goal2.ok() ? 0 : Fail(goal2);
 }
