@@ -39,7 +39,7 @@ for name in os.listdir(root):
     if os.path.exists(result):
         r = json.load(open(result))
         trained = max(trained, len(r.get("history", [])))
-        if r.get("status", "ok") in ("ok", "succeeded") or "val_accuracy" in r.get("metrics", {}):
+        if r.get("status") == "succeeded":
             finished.append((r["metrics"]["val_accuracy"], -int(name), r["metrics"].get("test_accuracy")))
     epochs += trained
 best = max(finished)
