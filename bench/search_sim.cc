@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "bench/search_replay.h"
 
 namespace {
@@ -152,6 +153,24 @@ void PrintGoal1(AllRuns& all, const std::vector<int64_t>& budgets) {
   }
 }
 
+// The 2.5% and 97.5% quantiles of median(a*) - median(b*) over 10,000 bootstrap resamples of
+// each side (xoshiro256** seeded 0: the same interval every run).
+std::pair<double, double> MedianDifferenceInterval(const std::vector<double>& a,
+                                                   const std::vector<double>& b) {
+  sweep::Xoshiro256Rng rng(0, 0);
+  auto resample = [&](const std::vector<double>& v) {
+    std::vector<double> r(v.size());
+    for (double& x : r) x = v[sweep::UniformBelow(rng, v.size())];
+    return Quantile(std::move(r), 0.5);
+  };
+  std::vector<double> diffs;
+  for (int i = 0; i < 10000; ++i) {
+    const double da = resample(a);
+    diffs.push_back(da - resample(b));
+  }
+  return {Quantile(diffs, 0.025), Quantile(diffs, 0.975)};
+}
+
 int Reached(const std::vector<double>& rows, int n) {
   return static_cast<int>(
       std::count_if(rows.begin(), rows.end(), [&](double r) { return r <= n; }));
@@ -175,6 +194,9 @@ sweep::Status PrintGoal2(const ReplayTable& table, const Options& o) {
       "- target %.2f%% (median best-of-%d); median rows to reach it: random %.1f, "
       "TPE waves of %d %.1f (%d + 1 = not reached): %s\n",
       100 * target, n, rs_med, o.wave_size, tpe_med, n, tpe_med < rs_med ? "met" : "not met");
+  const auto [lo, hi] = MedianDifferenceInterval(tpe_rows, rs_rows);
+  std::printf("- median rows, TPE waves - random: %+.1f, 95%% bootstrap interval [%+.1f, %+.1f]\n",
+              tpe_med - rs_med, lo, hi);
   std::printf("- reached within %d rows: random %d of %d seeds, TPE waves %d of %d\n", n,
               Reached(rs_rows, n), o.seeds, Reached(tpe_rows, n), o.seeds);
   return sweep::Status::Ok();
