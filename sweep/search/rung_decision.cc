@@ -17,18 +17,16 @@ using nlohmann::json;
 
 bool Better(double a, double b, bool maximize) { return maximize ? a > b : a < b; }
 
-// The value a band record ranks by: strict, its metric at the band; else the best of that
-// metric over its history up to the band, and at the band.
+// The value a band record ranks by (BandValue of its metric and history).
 double RecordValue(const storage::RunResult& r, const HalvingPlan& plan) {
   auto it = r.metrics.find(plan.metric);
-  double value = it == r.metrics.end() ? std::nan("") : it->second;
-  if (plan.early_terminate.strict) return value;
+  const double at_band = it == r.metrics.end() ? std::nan("") : it->second;
+  std::vector<double> history;
   for (const json& e : r.history) {
-    if (!e.contains(plan.metric) || !e[plan.metric].is_number()) continue;
-    const double v = e[plan.metric].get<double>();
-    if (std::isfinite(v) && (!std::isfinite(value) || Better(v, value, plan.maximize))) value = v;
+    const bool has = e.contains(plan.metric) && e[plan.metric].is_number();
+    history.push_back(has ? e[plan.metric].get<double>() : std::nan(""));
   }
-  return value;
+  return BandValue(at_band, history, plan.early_terminate.strict, plan.maximize);
 }
 
 StatusOr<Ranked> RankRow(storage::Store& store, const HalvingPlan& plan, int row,
@@ -51,6 +49,32 @@ std::string DecisionKey(int bracket, int rung) { return storage::RungPath("", br
 
 }  // namespace
 
+double BandValue(double at_band, const std::vector<double>& history, bool strict, bool maximize) {
+  double value = at_band;
+  if (strict) return value;
+  for (double v : history) {
+    if (std::isfinite(v) && (!std::isfinite(value) || Better(v, value, maximize))) value = v;
+  }
+  return value;
+}
+
+void SortRanking(std::vector<Ranked>* ranking, bool maximize) {
+  std::stable_sort(ranking->begin(), ranking->end(), [&](const Ranked& a, const Ranked& b) {
+    if (a.status.empty() != b.status.empty()) return a.status.empty();
+    if (a.status.empty() && a.value != b.value) return Better(a.value, b.value, maximize);
+    return a.row < b.row;
+  });
+}
+
+std::vector<int> PromotedRows(const std::vector<Ranked>& ranking, int keep) {
+  std::vector<int> rows;
+  for (int i = 0; i < keep && i < static_cast<int>(ranking.size()); ++i) {
+    rows.push_back(ranking[i].row);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
 StatusOr<std::vector<Ranked>> RankRung(storage::Store& store, const HalvingPlan& plan,
                                        const HalvingRung& rung, const std::vector<int>& rows) {
   std::vector<Ranked> ranking;
@@ -60,11 +84,7 @@ StatusOr<std::vector<Ranked>> RankRung(storage::Store& store, const HalvingPlan&
     SWEEP_ASSIGN_OR_RETURN(Ranked r, RankRow(store, plan, row, key));
     ranking.push_back(std::move(r));
   }
-  std::stable_sort(ranking.begin(), ranking.end(), [&](const Ranked& a, const Ranked& b) {
-    if (a.status.empty() != b.status.empty()) return a.status.empty();
-    if (a.status.empty() && a.value != b.value) return Better(a.value, b.value, plan.maximize);
-    return a.row < b.row;
-  });
+  SortRanking(&ranking, plan.maximize);
   return ranking;
 }
 
@@ -72,17 +92,14 @@ StatusOr<std::string> ComputeDecision(storage::Store& store, const HalvingPlan& 
                                       int rung, const std::vector<int>& previous_rows) {
   const HalvingRung& from = RungOf(plan, bracket, rung - 1);
   SWEEP_ASSIGN_OR_RETURN(std::vector<Ranked> ranking, RankRung(store, plan, from, previous_rows));
-  const int keep = std::min<int>(RungOf(plan, bracket, rung).size, ranking.size());
-  std::vector<int> rows;
+  const std::vector<int> rows = PromotedRows(ranking, RungOf(plan, bracket, rung).size);
   json list = json::array();
-  for (size_t i = 0; i < ranking.size(); ++i) {
-    json entry = {{"row", ranking[i].row}};
-    entry["value"] = ranking[i].status.empty() ? json(ranking[i].value) : json(nullptr);
-    if (!ranking[i].status.empty()) entry["status"] = ranking[i].status;
+  for (const Ranked& r : ranking) {
+    json entry = {{"row", r.row}};
+    entry["value"] = r.status.empty() ? json(r.value) : json(nullptr);
+    if (!r.status.empty()) entry["status"] = r.status;
     list.push_back(std::move(entry));
-    if (static_cast<int>(i) < keep) rows.push_back(ranking[i].row);
   }
-  std::sort(rows.begin(), rows.end());
   const json doc = {{"format_version", kRungDecisionFormatVersion},
                     {"bracket", bracket},
                     {"rung", rung},

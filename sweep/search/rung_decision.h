@@ -34,6 +34,18 @@ struct Ranked {
   std::string status;  // "" = ranked by value; else failed, diverged, missing, nan
 };
 
+// The pure rule, apart from storage (bench/search_sim.cc replays it on a table):
+// The value a band record ranks by: strict, `at_band` (the metric at the band); else the best
+// finite value of `at_band` and `history` (the metric's values logged up to the band). NaN when
+// none is finite.
+double BandValue(double at_band, const std::vector<double>& history, bool strict, bool maximize);
+// Sorts `ranking` as a promotion ranks rows: a finite value first, best first, ties by row; then
+// the rows without a value (non-empty status) by row.
+void SortRanking(std::vector<Ranked>* ranking, bool maximize);
+// The rows a rung promotes from the sorted ranking of the rung before: the first `keep`
+// (at most all), in ascending order.
+std::vector<int> PromotedRows(const std::vector<Ranked>& ranking, int keep);
+
 // `rows` of `rung` ranked as a promotion ranks them: best first, ties by row, then the rows
 // without a value by row. Errors: Unavailable for storage trouble.
 StatusOr<std::vector<Ranked>> RankRung(storage::Store& store, const HalvingPlan& plan,

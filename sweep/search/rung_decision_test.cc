@@ -103,5 +103,34 @@ TEST_F(RungDecisionTest, SameFilesSameBytesAndACheckThatPasses) {
   EXPECT_EQ(bad->problems.size(), 1u);
 }
 
+TEST(BandValue, StrictTakesTheBandsValue) {
+  EXPECT_EQ(BandValue(0.5, {0.9, 0.5}, /*strict=*/true, /*maximize=*/true), 0.5);
+  EXPECT_TRUE(std::isnan(BandValue(std::nan(""), {0.9}, true, true)));
+}
+
+TEST(BandValue, NonStrictTakesTheBestFiniteValueSoFar) {
+  EXPECT_EQ(BandValue(0.5, {0.9, std::nan(""), 0.5}, false, true), 0.9);
+  EXPECT_EQ(BandValue(0.5, {0.9, 0.2}, false, /*maximize=*/false), 0.2);
+  EXPECT_EQ(BandValue(std::nan(""), {0.3}, false, true), 0.3);
+}
+
+TEST(SortRanking, BestFirstTiesByRowThenUnrankedByRow) {
+  std::vector<Ranked> r = {
+      {5, 0, "failed"}, {4, 0.7, ""}, {2, 0.9, ""}, {3, 0.7, ""}, {1, 0, "diverged"}};
+  SortRanking(&r, /*maximize=*/true);
+  std::vector<int> rows;
+  for (const Ranked& x : r) rows.push_back(x.row);
+  EXPECT_EQ(rows, (std::vector<int>{2, 3, 4, 1, 5}));
+  SortRanking(&r, /*maximize=*/false);
+  EXPECT_EQ(r[0].row, 3);
+  EXPECT_EQ(r[2].row, 2);
+}
+
+TEST(PromotedRows, TheFirstKeepInAscendingOrder) {
+  const std::vector<Ranked> r = {{7, 0.9, ""}, {2, 0.8, ""}, {5, 0.1, ""}};
+  EXPECT_EQ(PromotedRows(r, 2), (std::vector<int>{2, 7}));
+  EXPECT_EQ(PromotedRows(r, 5), (std::vector<int>{2, 5, 7}));
+}
+
 }  // namespace
 }  // namespace sweep::search

@@ -50,39 +50,43 @@ StatusOr<std::vector<Observation>> Observe(storage::Store& store, const Spec& sp
 
 }  // namespace
 
-StatusOr<std::string> ComputeWave(storage::Store& store, const Spec& spec, int wave) {
+WaveProposal ProposeWave(const Spec& spec, int wave, std::vector<Observation> obs) {
   const BayesSearch& b = *spec.bayes;
-  std::string metric;
-  bool maximize = true;
-  SWEEP_RETURN_IF_ERROR(RankMetric(spec, &metric, &maximize));
-  SWEEP_ASSIGN_OR_RETURN(std::vector<Observation> obs,
-                         Observe(store, spec, wave, metric, maximize));
-  int finite = 0;
-  for (const Observation& o : obs) finite += std::isfinite(o.loss);
+  WaveProposal out;
+  for (const Observation& o : obs) out.finite += std::isfinite(o.loss);
   const int first = RowsBefore(b, wave), end = RowsBefore(b, wave + 1);
-  json rows = json::array(), random = json::array();
   for (int index = first; index < end; ++index) {
     const int slot = index - first;
     json row;
-    if (finite < kTpeStartupRows || slot % kRandomEvery == kRandomEvery - 1) {
+    if (out.finite < kTpeStartupRows || slot % kRandomEvery == kRandomEvery - 1) {
       row = spec.rows[index];
-      random.push_back(slot);
+      out.random.push_back(slot);
     } else {
       Xoshiro256Rng rng(SubSeed(b.seed, kTpeStream), static_cast<uint64_t>(index));
       row = ProposeTpe(b, obs, rng);
     }
     obs.push_back({row, std::numeric_limits<double>::infinity()});  // the constant liar
-    rows.push_back(std::move(row));
+    out.rows.push_back(std::move(row));
   }
+  return out;
+}
+
+StatusOr<std::string> ComputeWave(storage::Store& store, const Spec& spec, int wave) {
+  std::string metric;
+  bool maximize = true;
+  SWEEP_RETURN_IF_ERROR(RankMetric(spec, &metric, &maximize));
+  SWEEP_ASSIGN_OR_RETURN(std::vector<Observation> obs,
+                         Observe(store, spec, wave, metric, maximize));
+  WaveProposal p = ProposeWave(spec, wave, std::move(obs));
   const json doc = {{"format_version", kWaveFormatVersion},
                     {"wave", wave},
-                    {"first_row", first},
+                    {"first_row", RowsBefore(*spec.bayes, wave)},
                     {"metric", metric},
                     {"goal", maximize ? "maximize" : "minimize"},
-                    {"observed", first},
-                    {"finite", finite},
-                    {"random", std::move(random)},
-                    {"rows", std::move(rows)}};
+                    {"observed", RowsBefore(*spec.bayes, wave)},
+                    {"finite", p.finite},
+                    {"random", p.random},
+                    {"rows", p.rows}};
   return doc.dump() + "\n";
 }
 

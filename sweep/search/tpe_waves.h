@@ -21,6 +21,7 @@
 #include "base/status.h"
 #include "storage/store.h"
 #include "sweep/search/rung_decision.h"
+#include "sweep/search/tpe.h"
 #include "sweep/spec/spec.h"
 
 namespace sweep::search {
@@ -28,6 +29,19 @@ namespace sweep::search {
 inline constexpr int kWaveFormatVersion = 1;
 inline constexpr int kTpeStartupRows = 10;
 inline constexpr int kRandomEvery = 4;  // slot s is random when s % 4 == 3
+
+// A wave's rows as the pure rule gives them (ComputeWave without storage; bench/search_sim.cc
+// replays it on a table).
+struct WaveProposal {
+  std::vector<nlohmann::json> rows;  // rows first..end-1 of the wave
+  std::vector<int> random;           // the slots that took the spec's random row
+  int finite = 0;                    // earlier rows with a finite loss
+};
+
+// Wave `wave` >= 1 of a bayes spec from `observed`: every earlier row in row order (rows
+// 0..wave*wave_size-1, capped at run_cap), its loss (tpe.h: the metric, negated when maximised;
+// +inf without a finite value).
+WaveProposal ProposeWave(const Spec& spec, int wave, std::vector<Observation> observed);
 
 // The rows of `wave` (requires spec.bayes): read, or computed from the earlier waves and
 // created. Errors: Unavailable for storage trouble; Corruption for an unreadable wave file or
