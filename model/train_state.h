@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/status.h"
 #include "model/train.h"
 
 namespace sweep::model {
@@ -39,5 +40,22 @@ struct TrainState {
   std::vector<EpochRecord> history;
   double seconds = 0;  // training time before the pause, over every attempt
 };
+
+// What a resumed run must match: its model's weight count, its optimizer's moment sizes, its
+// training rows (in any order), its epochs and mini-batches per epoch, and its pause point
+// (TrainHooks::pause_after_epoch; 0 = none).
+struct RunShape {
+  int64_t params = 0;
+  size_t moment1 = 0, moment2 = 0;
+  const std::vector<int64_t>* train = nullptr;
+  int epochs = 0;
+  int64_t batches = 0;
+  int pause = 0;
+};
+
+// Ok when `s` can resume a run of this shape; else Corruption "checkpoint does not fit this
+// row: ..." saying what differs (another row's or data set's checkpoint, or a state past the
+// pause: a later rung's). One rule for the CPU trainer and the GPU one (model/cuda).
+Status CheckStateFits(const TrainState& s, const RunShape& run);
 
 }  // namespace sweep::model

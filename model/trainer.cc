@@ -193,8 +193,8 @@ bool Trainer::EndEpoch(const EpochRecord& rec) {
 
 double Trainer::Seconds() const { return prior_seconds_ + Since(start_); }
 
-TrainReport Trainer::Diverged(int epoch, int64_t step, const char* split, double loss) {
-  TrainReport report = std::move(report_);
+TrainReport DivergedReport(TrainReport report, int epoch, int64_t step, const char* split,
+                           double loss) {
   report.diverged = Divergence{epoch, step, std::string(split) + " loss " + NonFiniteText(loss)};
   report.train = report.val = Metrics();
   report.best_epoch = 0;
@@ -204,6 +204,11 @@ TrainReport Trainer::Diverged(int epoch, int64_t step, const char* split, double
     report.best_epoch = report.history.back().epoch;
   }
   report.stopped_early = false;
+  return report;
+}
+
+TrainReport Trainer::Diverged(int epoch, int64_t step, const char* split, double loss) {
+  TrainReport report = DivergedReport(std::move(report_), epoch, step, split, loss);
   report.seconds = Seconds();
   return report;
 }

@@ -104,6 +104,12 @@ class Trainer {
 // Errors: InvalidArgument as Train's.
 StatusOr<Split> PrepareRun(const TrainConfig& config, const Dataset& data, Mlp* model);
 
+// The report of a run that diverged at `step` of `epoch` (`split`'s loss not finite): the last
+// finite epoch's metrics (none when there is none), nothing re-evaluated. One rule for the CPU
+// trainer and the GPU one (model/cuda).
+TrainReport DivergedReport(TrainReport report, int epoch, int64_t step, const char* split,
+                           double loss);
+
 // Below ~0.5M multiply-adds per thread and step the barrier wake-ups cost more than the work
 // they share. A pure function of the config and data shape, so runs stay repeatable.
 int TrainingThreads(int requested, int64_t batch, int64_t params);

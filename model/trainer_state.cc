@@ -22,6 +22,29 @@ Status Misfit(const std::string& what) {
 
 }  // namespace
 
+Status CheckStateFits(const TrainState& s, const RunShape& run) {
+  if (static_cast<int64_t>(s.params.size()) != run.params) {
+    return Misfit(std::to_string(s.params.size()) + " weights, the model has " +
+                  std::to_string(run.params));
+  }
+  if (s.moment1.size() != run.moment1 || s.moment2.size() != run.moment2) {
+    return Misfit("optimizer state of another optimizer");
+  }
+  if (!SameRows(s.train_order, *run.train)) return Misfit("other training rows");
+  if (s.epoch > run.epochs || s.batches_done >= run.batches ||
+      s.history.size() != static_cast<size_t>(s.epoch - 1) || s.best_epoch >= s.epoch) {
+    return Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
+                  " is not a point of this run");
+  }
+  // A state past the pause (a later rung's checkpoint) cannot give the record at the band.
+  if (run.pause > 0 && run.pause < run.epochs &&
+      (s.epoch > run.pause + 1 || (s.epoch == run.pause + 1 && s.batches_done > 0))) {
+    return Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
+                  " is past the pause after epoch " + std::to_string(run.pause));
+  }
+  return Status::Ok();
+}
+
 TrainState Trainer::Capture(int epoch, int64_t batches_done, double epoch_seconds) const {
   TrainState s;
   s.epoch = epoch;
@@ -50,27 +73,10 @@ TrainState Trainer::Capture(int epoch, int64_t batches_done, double epoch_second
 }
 
 Status Trainer::Restore(const TrainState& s) {
-  if (static_cast<int64_t>(s.params.size()) != model_->ParameterCount()) {
-    return Misfit(std::to_string(s.params.size()) + " weights, the model has " +
-                  std::to_string(model_->ParameterCount()));
-  }
-  if (s.moment1.size() != optimizer_.moment1().size() ||
-      s.moment2.size() != optimizer_.moment2().size()) {
-    return Misfit("optimizer state of another optimizer");
-  }
-  if (!SameRows(s.train_order, split_.train)) return Misfit("other training rows");
-  if (s.epoch > config_.epochs || s.batches_done >= num_batches_ ||
-      s.history.size() != static_cast<size_t>(s.epoch - 1) || s.best_epoch >= s.epoch) {
-    return Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
-                  " is not a point of this run");
-  }
-  // A state past the pause (a later rung's checkpoint) cannot give the record at the band.
-  const int pause = hooks_.pause_after_epoch;
-  if (pause > 0 && pause < config_.epochs &&
-      (s.epoch > pause + 1 || (s.epoch == pause + 1 && s.batches_done > 0))) {
-    return Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
-                  " is past the pause after epoch " + std::to_string(pause));
-  }
+  SWEEP_RETURN_IF_ERROR(CheckStateFits(
+      s,
+      RunShape{model_->ParameterCount(), optimizer_.moment1().size(), optimizer_.moment2().size(),
+               &split_.train, config_.epochs, num_batches_, hooks_.pause_after_epoch}));
   model_->SetFlatParameters(s.params);
   optimizer_.SetMoments(s.moment1, s.moment2);
   split_.train = s.train_order;

@@ -13,17 +13,6 @@ double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-bool SameRows(std::vector<int64_t> order, std::vector<int64_t> rows) {
-  if (order.size() != rows.size()) return false;
-  std::sort(order.begin(), order.end());
-  std::sort(rows.begin(), rows.end());
-  return order == rows;
-}
-
-Status Misfit(const std::string& what) {
-  return Status::Corruption("checkpoint does not fit this row: " + what);
-}
-
 }  // namespace
 
 double PackedTrainer::Seconds(size_t r) const { return rows_[r].prior_seconds + Since(start_); }
@@ -154,22 +143,8 @@ Status PackedTrainer::Restore() {
     const Optimizer kind = jobs_[r].config->optimizer.kind;
     const size_t m_size = kind == Optimizer::kSgd ? 0 : p;
     const size_t v_size = kind == Optimizer::kAdam || kind == Optimizer::kAdamW ? p : 0;
-    Status fit;
-    const int pause = h->pause_after_epoch;
-    if (static_cast<int64_t>(s.params.size()) != p) {
-      fit =
-          Misfit(std::to_string(s.params.size()) + " weights, the model has " + std::to_string(p));
-    } else if (s.moment1.size() != m_size || s.moment2.size() != v_size) {
-      fit = Misfit("optimizer state of another optimizer");
-    } else if (!SameRows(s.train_order, jobs_[r].train)) {
-      fit = Misfit("other training rows");
-    } else if (s.epoch > epochs || s.batches_done >= num_batches_ ||
-               s.history.size() != static_cast<size_t>(s.epoch - 1) || s.best_epoch >= s.epoch ||
-               (pause > 0 && pause < epochs &&
-                (s.epoch > pause + 1 || (s.epoch == pause + 1 && s.batches_done > 0)))) {
-      fit = Misfit("epoch " + std::to_string(s.epoch) + " step " + std::to_string(s.batches_done) +
-                   " is not a point of this run");
-    }
+    const Status fit = CheckStateFits(s, RunShape{p, m_size, v_size, &jobs_[r].train, epochs,
+                                                  num_batches_, h->pause_after_epoch});
     if (!fit.ok()) {
       rows_[r].result = StatusOr<TrainReport>(fit);
       SWEEP_RETURN_IF_ERROR(Freeze(r));

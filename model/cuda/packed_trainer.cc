@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/check.h"
+#include "model/trainer.h"
 
 namespace sweep::model::cuda {
 namespace {
@@ -15,26 +16,6 @@ static_assert(kMaxRows == kMaxPackedRows, "device.h and train_cuda.h disagree on
 
 double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::string NonFiniteText(double v) {
-  if (std::isnan(v)) return "nan";
-  return v > 0 ? "inf" : "-inf";
-}
-
-// Trainer::Diverged's report: the last finite epoch's metrics, nothing re-evaluated.
-TrainReport DivergedReport(TrainReport report, int epoch, int64_t step, const char* split,
-                           double loss) {
-  report.diverged = Divergence{epoch, step, std::string(split) + " loss " + NonFiniteText(loss)};
-  report.train = report.val = Metrics();
-  report.best_epoch = 0;
-  if (!report.history.empty()) {
-    report.train = report.history.back().train;
-    report.val = report.history.back().val;
-    report.best_epoch = report.history.back().epoch;
-  }
-  report.stopped_early = false;
-  return report;
 }
 
 // Rows per block when evaluating (and at least one batch): the buffers' column count.
