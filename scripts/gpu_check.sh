@@ -90,6 +90,14 @@ step worker_cuda 300 "$B/worker/sweep-worker" --index 0 --params examples/synthe
   find "$OUT/worker-store" -name '*.h5' -size +1M -delete  # keep what comes back small
 }
 
+# 4b. A packed worker: the first 4 rows of examples/synthetic.yml in one process, the cuda rows
+#     handed to model::TrainPacked together (worker/train_slots.cc), each published.
+rm -rf "$OUT/pack-store"
+step worker_pack_cuda 300 "$B/worker/sweep-worker" --index 0 --pack 4 \
+  --params examples/synthetic.yml --storage "$OUT/pack-store" --set device=cuda --set epochs=1 &&
+  grep -h "pack of" "$OUT/worker_pack_cuda.log" | sed 's/^/      /' | tee -a "$OUT/summary.txt"
+find "$OUT/pack-store" -name '*.h5' -size +1M -delete 2>/dev/null
+
 # 5. The benchmark: 64 W1 rows packed vs PyTorch one after another (bench/cuda_compare.py).
 if [[ -z ${SKIP_BENCH:-} ]]; then
   step bench 420 python3 bench/cuda_compare.py --bench "$B/cuda_packed_bench" --out "$OUT/bench" \

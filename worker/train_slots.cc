@@ -97,16 +97,17 @@ struct Prepared {
   std::optional<Dataset> test;
   std::unique_ptr<RowCheckpoint> checkpoint;
   model::Mlp mlp;
+  Clock::duration ready{};  // from the slot's start to the end of Prepare
 };
 
 // After training: the row's band record, diverged result or model and result.json.
+// `start`: when this row's work began (its result's seconds: preparing, training, publishing).
 Status PublishOutcome(Session& session, const Prepared& p, const model::TrainReport& report,
-                      const Dataset& train) {
+                      const Dataset& train, Clock::time_point start) {
   const WorkerOptions& options = p.slot->options;
   const RowPlan& plan = p.slot->plan;
   const model::TrainConfig& config = plan.config;
   storage::Store& store = session.store();
-  const Clock::time_point start = p.slot->start;
   storage::RunResult result = NewResult(options, config);
   result.resumes = p.checkpoint->resumes();
   if (report.paused) {
@@ -147,7 +148,9 @@ Status Prepare(Session& session, const Dataset& train, Prepared* p) {
                         SecondsSince(p->slot->start) * 1e3));
   p->checkpoint = std::make_unique<RowCheckpoint>(&session.checkpoint_store(), options.index,
                                                   p->slot->plan.row_hash, options.attempt);
-  return p->checkpoint->Load().WithContext(fmt::format("row {}", options.index));
+  SWEEP_RETURN_IF_ERROR(p->checkpoint->Load().WithContext(fmt::format("row {}", options.index)));
+  p->ready = Clock::now() - p->slot->start;
+  return Status::Ok();
 }
 
 // Trains the prepared slots, all on `train`, through model::TrainPacked; each row published
@@ -183,9 +186,15 @@ void TrainGroup(Session& session, const Dataset& train, std::vector<Prepared>& r
     h.resume = checkpoint->state();
     h.pause_after_epoch = plan.rung && !plan.rung->last ? plan.rung->epochs : 0;
   }
+  // A row's time: its preparation, then from when it began training (cpu rows one after
+  // another, a GPU pack's rows together) to its publish.
+  const Clock::time_point group_start = Clock::now();
+  Clock::time_point turn = group_start;
   model::TrainPacked(
       configs, train, models, hooks, [&](size_t i, const StatusOr<model::TrainReport>& done) {
         Prepared& p = rows[i];
+        const bool cpu = configs[i].device == model::Device::kCpu;
+        const Clock::time_point start = (cpu ? turn : group_start) - p.ready;
         StatusOr<model::TrainReport> report = done;
         if (!report.ok() && report.status().code() == StatusCode::kCorruption &&
             hooks[i].resume != nullptr) {
@@ -195,8 +204,9 @@ void TrainGroup(Session& session, const Dataset& train, std::vector<Prepared>& r
         }
         const int row = p.slot->options.index;
         (*statuses)[p.index] = report.ok()
-                                   ? PublishOutcome(session, p, *report, train)
+                                   ? PublishOutcome(session, p, *report, train, start)
                                    : report.status().WithContext(fmt::format("row {}: train", row));
+        if (cpu) turn = Clock::now();
       });
 }
 
