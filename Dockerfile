@@ -16,7 +16,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libeigen3-dev libyaml-cpp-dev libhdf5-dev libfmt-dev libcurl4-openssl-dev libssl-dev \
-      zlib1g-dev libcli11-dev nlohmann-json3-dev rapidjson-dev libboost-dev \
+      zlib1g-dev libdeflate-dev libcli11-dev nlohmann-json3-dev rapidjson-dev libboost-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

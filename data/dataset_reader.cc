@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "base/file.h"
 #include "base/strings.h"
@@ -96,7 +97,21 @@ StatusOr<Dataset> ReadHdf5InProcess(const std::string& path, IdxLabels labels) {
 
 // Non-finite values train an all-NaN model that reports success: every reader's output is
 // checked here (CSV's parser already refuses them; IDX pixels are bytes).
+// Whether every value is finite, by its exponent bits (all ones: inf or NaN): an integer
+// max the compiler vectorizes, where std::isfinite per element is a scalar loop (a quarter of a
+// worker's start on Fashion-MNIST).
+bool AllFinite(const std::vector<float>& v) {
+  uint32_t top = 0;
+  for (float f : v) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    top = std::max(top, bits & 0x7f800000u);
+  }
+  return top != 0x7f800000u;
+}
+
 Status CheckFinite(const Dataset& d) {
+  if (AllFinite(d.x) && AllFinite(d.y)) return Status::Ok();
   for (size_t i = 0; i < d.x.size(); ++i) {
     if (std::isfinite(d.x[i])) continue;
     const size_t cols = static_cast<size_t>(std::max(d.cols, 1));

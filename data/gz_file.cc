@@ -5,6 +5,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#ifdef SWEEP_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
 #include <algorithm>
 #include <cerrno>
 
@@ -71,9 +75,39 @@ Status Grow(std::string* out, uint64_t limit, const std::string& name) {
   return Status::Ok();
 }
 
+#ifdef SWEEP_HAVE_LIBDEFLATE
+// Deflate expands at most ~1032:1: a trailer claiming more than this is not believed (a tiny
+// hostile file must not make us allocate gigabytes before its data is checked).
+constexpr uint64_t kMaxRatio = 1032;
+
+// The common case in one call with libdeflate (2-3x zlib's speed on MNIST-sized files): a
+// single gzip member whose trailer size (ISIZE, the size mod 2^32) fits the limit. True when
+// it decompressed the whole input to exactly that size with a good CRC; false otherwise, and
+// the caller goes the zlib way, which gives every error its message (and handles several
+// members and sizes past 4 GiB).
+bool GunzipWhole(std::string_view in, uint64_t limit, std::string* out) {
+  if (in.size() < 18) return false;
+  const auto* tail = reinterpret_cast<const unsigned char*>(in.data() + in.size() - 4);
+  const uint64_t isize = uint64_t{tail[0]} | uint64_t{tail[1]} << 8 | uint64_t{tail[2]} << 16 |
+                         uint64_t{tail[3]} << 24;
+  if (isize > limit || isize > in.size() * kMaxRatio) return false;
+  libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+  if (d == nullptr) return false;
+  out->resize(static_cast<size_t>(isize));
+  size_t in_used = 0, out_used = 0;
+  const libdeflate_result rc = libdeflate_gzip_decompress_ex(d, in.data(), in.size(), out->data(),
+                                                             out->size(), &in_used, &out_used);
+  libdeflate_free_decompressor(d);
+  return rc == LIBDEFLATE_SUCCESS && in_used == in.size() && out_used == isize;
+}
+#endif
+
 }  // namespace
 
 Status Gunzip(std::string_view in, const std::string& name, uint64_t limit, std::string* out) {
+#ifdef SWEEP_HAVE_LIBDEFLATE
+  if (GunzipWhole(in, limit, out)) return Status::Ok();
+#endif
   Inflater inflater;
   if (!inflater.Init()) return Status::Unavailable(name + ": zlib: out of memory");
   z_stream& zs = inflater.zs();

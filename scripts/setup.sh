@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libyaml-cpp-dev libhdf5-dev hdf5-tools libfmt-dev libcurl4-openssl-dev
-  libssl-dev zlib1g-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev libgmock-dev
+  libssl-dev zlib1g-dev libdeflate-dev libcli11-dev nlohmann-json3-dev googletest libgtest-dev libgmock-dev
   libbenchmark-dev rapidjson-dev libboost-dev
   python3-h5py python3-numpy python3-yaml python3-botocore python3-cryptography
   shellcheck bats tmux procps curl ca-certificates clang-format
