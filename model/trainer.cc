@@ -222,14 +222,16 @@ StatusOr<TrainReport> Trainer::Run() {
   const int pause = hooks_.pause_after_epoch;
   if (pause > 0 && pause < config_.epochs && first_epoch_ == pause + 1) return Paused(pause);
   for (int epoch = first_epoch_; epoch <= config_.epochs; ++epoch) {
+    const bool resumed = epoch == first_epoch_ && resume_batches_ > 0;
     if (Stopping()) {
-      Checkpoint(epoch, 0, 0);
+      // A run resumed mid-epoch and stopped before its first batch is still at that point:
+      // saving it as the epoch's start would replay the steps its weights already took.
+      Checkpoint(epoch, resumed ? resume_batches_ : 0, resumed ? resume_epoch_seconds_ : 0);
       return Status::Cancelled("training stopped before epoch " + std::to_string(epoch));
     }
     EpochRecord rec;
     rec.epoch = epoch;
     rec.learning_rate = ScheduledLearningRate(config_, epoch);
-    const bool resumed = epoch == first_epoch_ && resume_batches_ > 0;
     if (!resumed) StartEpoch();
     int64_t done = resumed ? resume_batches_ : 0;
     rec.seconds = resumed ? resume_epoch_seconds_ : 0;

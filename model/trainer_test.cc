@@ -196,6 +196,38 @@ TEST(Resume, StopCheckpointsOnceThenCancels) {
   }
 }
 
+// A SIGTERM that lands while a resumed attempt is still starting (before its first batch) must
+// save the very point it resumed from, not the start of that epoch with the weights already
+// past it (seen as a rare checkpoint_e2e failure under load: "stopped at epoch 2 step 0").
+TEST(Resume, StoppedBeforeTheFirstBatchOfAResumedRunKeepsItsPoint) {
+  const Dataset d = Noisy(300, 8, 3, 2);
+  TrainConfig c = TwoThreadConfig(Optimizer::kAdam);
+  c.checkpoint.seconds = 1e9f;
+  const Outcome reference = TrainFrom(c, d, nullptr);
+  c.checkpoint.seconds = 1e-9f;
+  std::vector<TrainState> states;
+  TrainFrom(c, d, nullptr, &states);
+  const TrainState* mid = nullptr;
+  for (const TrainState& s : states) {
+    if (s.epoch > 1 && s.batches_done > 0) mid = &s;
+  }
+  ASSERT_NE(mid, nullptr);
+  std::atomic<bool> stop{true};
+  std::vector<TrainState> saved;
+  Mlp mlp;
+  TrainHooks hooks;
+  hooks.stop = &stop;
+  hooks.resume = mid;
+  hooks.on_checkpoint = [&](const TrainState& s) { saved.push_back(s); };
+  ASSERT_EQ(Train(c, d, &mlp, hooks).status().code(), StatusCode::kCancelled);
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].epoch, mid->epoch);
+  EXPECT_EQ(saved[0].batches_done, mid->batches_done);
+  EXPECT_EQ(saved[0].params, mid->params);
+  c.checkpoint.seconds = 1e9f;
+  ExpectSameRun(reference, TrainFrom(c, d, &saved[0]));
+}
+
 TEST(Resume, ANoticeAsksForOneCheckpointAndTrainingGoesOn) {
   const Dataset d = Noisy(300, 8, 3, 2);
   TrainConfig c = TwoThreadConfig(Optimizer::kAdam);

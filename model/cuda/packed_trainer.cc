@@ -218,12 +218,13 @@ Status PackedTrainer::Loop() {
   if (pause > 0 && pause < epochs && first_epoch_ == pause + 1) return Paused(pause);
   const bool fixed_batch = num_batches_ == 1;
   for (int epoch = first_epoch_; epoch <= epochs; ++epoch) {
-    if (Stopping()) {
-      SWEEP_RETURN_IF_ERROR(Checkpoint(epoch, 0, 0, true));
+    const bool resumed = epoch == first_epoch_ && resume_batches_ > 0;
+    if (Stopping()) {  // as the CPU trainer: a run resumed mid-epoch is still at that point
+      SWEEP_RETURN_IF_ERROR(Checkpoint(epoch, resumed ? resume_batches_ : 0,
+                                       resumed ? resume_epoch_seconds_ : 0, true));
       Cancel("training stopped before epoch " + std::to_string(epoch));
       return Status::Ok();
     }
-    const bool resumed = epoch == first_epoch_ && resume_batches_ > 0;
     if (!resumed) {
       for (Row& row : rows_) {
         std::vector<int64_t>& o = row.order;
