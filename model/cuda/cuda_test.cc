@@ -353,6 +353,38 @@ TEST(CudaCheckpoint, MidEpochNoticeResumes) {
   }
 }
 
+// A stop already set when a run resumed mid-epoch starts (a SIGTERM during a retry's start):
+// the checkpoint is the point it resumed from, not its epoch's start with the weights past it.
+TEST(CudaCheckpoint, StoppedBeforeTheFirstBatchOfAResumedRunKeepsItsPoint) {
+  SKIP_WITHOUT_GPU();
+  TrainConfig c = Config(Optimizer::kMomentum, Activation::kRelu, Loss::kCrossEntropy, {12});
+  c.device = Device::kCuda;
+  c.batch_size = 8;
+  c.epochs = 2;
+  const Dataset data = Random(120, 5, 3, 6);
+  std::atomic<bool> notice{true};
+  std::vector<TrainState> first;
+  TrainHooks hooks;
+  hooks.checkpoint_now = &notice;
+  hooks.on_checkpoint = [&](const TrainState& s) { first.push_back(s); };
+  Mlp whole;
+  ASSERT_OK(Train(c, data, &whole, hooks).status());
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_GT(first[0].batches_done, 0);
+  std::atomic<bool> stop{true};
+  std::vector<TrainState> saved;
+  TrainHooks stopped;
+  stopped.stop = &stop;
+  stopped.resume = &first[0];
+  stopped.on_checkpoint = [&](const TrainState& s) { saved.push_back(s); };
+  Mlp m;
+  ASSERT_EQ(Train(c, data, &m, stopped).status().code(), StatusCode::kCancelled);
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].epoch, first[0].epoch);
+  EXPECT_EQ(saved[0].batches_done, first[0].batches_done);
+  EXPECT_EQ(saved[0].params, first[0].params);
+}
+
 // The stop flag: checkpoint, then Cancelled, as on the CPU.
 TEST(CudaCheckpoint, StopCancelsAfterACheckpoint) {
   SKIP_WITHOUT_GPU();
