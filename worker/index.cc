@@ -84,6 +84,7 @@ StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const Env
     }
   }
   const auto map = env("SWEEP_INDEX_MAP");
+  const auto offset = env("SWEEP_INDEX_OFFSET");
   std::vector<int> rows;
   for (int j = 0; j < pack; ++j) {
     const int slot = index * pack + j;
@@ -93,7 +94,7 @@ StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const Env
           fmt::format("array index {} (pack {}) is past the end of its part: SWEEP_INDEX_COUNT={}",
                       index, pack, *count));
     }
-    StatusOr<int> row = RowForIndex(slot, map, env("SWEEP_INDEX_OFFSET"));
+    StatusOr<int> row = RowForIndex(slot, map, offset);
     if (!row.ok() && j > 0 && map) break;  // the map's last pack may be short
     SWEEP_RETURN_IF_ERROR(row.status());
     rows.push_back(*row);

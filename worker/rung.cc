@@ -15,24 +15,42 @@ std::string RungTask::Describe() const {
   return fmt::format("rung {} of bracket {} (to epoch {})", rung, bracket, epochs);
 }
 
-StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, int position,
-                                   storage::Store& store) {
-  RungTask task;
+namespace {
+
+// The rung `rung` ("B-R") of the spec's halving plan, its bracket and rung numbers in *task.
+StatusOr<search::HalvingRung> FindRung(const std::string& rung, const Spec& spec,
+                                       search::HalvingPlan* plan, RungTask* task) {
   char tail = 0;
-  if (std::sscanf(rung.c_str(), "%d-%d%c", &task.bracket, &task.rung, &tail) != 2 ||
-      task.bracket < 0 || task.rung < 0) {
+  if (std::sscanf(rung.c_str(), "%d-%d%c", &task->bracket, &task->rung, &tail) != 2 ||
+      task->bracket < 0 || task->rung < 0) {
     return Status::InvalidArgument("SWEEP_RUNG: expected BRACKET-RUNG (0-1), got '" + rung + "'");
   }
   if (!spec.early_terminate) {
     return Status::InvalidArgument("SWEEP_RUNG is set but " + spec.source +
                                    " has no early_terminate");
   }
-  SWEEP_ASSIGN_OR_RETURN(search::HalvingPlan plan, search::MakeHalvingPlan(spec));
-  if (task.bracket >= static_cast<int>(plan.brackets.size()) ||
-      task.rung >= static_cast<int>(plan.brackets[task.bracket].rungs.size())) {
+  SWEEP_ASSIGN_OR_RETURN(*plan, search::MakeHalvingPlan(spec));
+  if (task->bracket >= static_cast<int>(plan->brackets.size()) ||
+      task->rung >= static_cast<int>(plan->brackets[task->bracket].rungs.size())) {
     return Status::InvalidArgument("SWEEP_RUNG: no rung " + rung + " in " + spec.source);
   }
-  const search::HalvingRung& r = plan.brackets[task.bracket].rungs[task.rung];
+  return plan->brackets[task->bracket].rungs[task->rung];
+}
+
+}  // namespace
+
+StatusOr<int> RungSize(const std::string& rung, const Spec& spec) {
+  search::HalvingPlan plan;
+  RungTask task;
+  SWEEP_ASSIGN_OR_RETURN(search::HalvingRung r, FindRung(rung, spec, &plan, &task));
+  return r.size;
+}
+
+StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, int position,
+                                   storage::Store& store) {
+  RungTask task;
+  search::HalvingPlan plan;
+  SWEEP_ASSIGN_OR_RETURN(search::HalvingRung r, FindRung(rung, spec, &plan, &task));
   task.epochs = r.epochs;
   task.last = r.last;
   SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows,

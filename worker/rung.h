@@ -34,6 +34,9 @@ struct RungTask {
 StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, int position,
                                    storage::Store& store);
 
+// The number of positions in rung `rung` ("B-R") of the spec's plan. Errors: as ResolveRungTask.
+StatusOr<int> RungSize(const std::string& rung, const Spec& spec);
+
 // Whether the task's record is already in storage (band record, or for the last rung a
 // succeeded or diverged result.json). A row that diverged in an earlier rung (result.json
 // diverged, no band record) gets its band record copied from result.json here: it is done.

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 
 #include "base/check.h"
 #include "base/exit_code.h"
@@ -12,7 +11,6 @@
 #include "model/train.h"
 #include "storage/layout.h"
 #include "storage/store.h"
-#include "sweep/search/halving.h"
 #include "sweep/search/tpe_waves.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
@@ -83,11 +81,7 @@ StatusOr<std::unique_ptr<Session>> OpenSession(const WorkerOptions& options) {
 // The slots a child may take: the rung's size for a rung's child, else the spec's rows.
 StatusOr<int> SlotCount(Session& session, const WorkerOptions& options) {
   if (options.rung.empty()) return static_cast<int>(session.spec().rows.size());
-  // The first slot resolved the rung already: the plan is valid here.
-  SWEEP_ASSIGN_OR_RETURN(search::HalvingPlan plan, search::MakeHalvingPlan(session.spec()));
-  int bracket = 0, rung = 0;
-  std::sscanf(options.rung.c_str(), "%d-%d", &bracket, &rung);
-  return plan.brackets[bracket].rungs[rung].size;
+  return RungSize(options.rung, session.spec());
 }
 
 // Whether a packed slot's row is published already (a retried pack redoes nothing finished).
@@ -121,12 +115,15 @@ Status RunPack(const WorkerOptions& given, const std::vector<int>& indices,
     worst = Worse(worst, s);
   };
   std::vector<Slot> slots;
+  std::optional<int> count;  // slots the child may take, known once the first is resolved
   for (size_t j = 0; j < indices.size(); ++j) {
     Slot slot{given, {}, Clock::now()};
     slot.options.index = indices[j];
     if (j > 0) {  // the first slot fails loudly past the end; the last pack may be short
-      SWEEP_ASSIGN_OR_RETURN(int count, SlotCount(*session, given));
-      if (slot.options.index >= count) break;
+      if (!count) {
+        SWEEP_ASSIGN_OR_RETURN(count, SlotCount(*session, given));
+      }
+      if (slot.options.index >= *count) break;
     }
     ++slots_taken;
     SWEEP_ASSIGN_OR_RETURN(bool published, PublishedAlready(*session, slot.options));
