@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
 
 #include "base/strings.h"
 
@@ -192,7 +193,40 @@ StatusOr<std::string> WriteSyncedTemp(const std::string& path, std::string_view 
   return temp;
 }
 
+namespace {
+
+// CreateFileExclusive through an unnamed file (O_TMPFILE), linked in by its /proc/self/fd name:
+// a writer killed at any moment leaves nothing in the folder. Nullopt where the file system or
+// the machine has no such file (NFS, older overlayfs, no /proc): the caller falls back.
+std::optional<StatusOr<bool>> CreateThroughUnnamedFile(const std::string& path,
+                                                       std::string_view contents) {
+  const std::string dir = ParentDir(path);
+  ScopedFd fd(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
+  if (fd.get() < 0) {
+    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return std::nullopt;
+    return StatusOr<bool>(FromErrno(errno, "create a file in " + dir));
+  }
+  const std::string what = "an unnamed file for " + path;
+  if (Status s = WriteAll(fd.get(), contents, what); !s.ok()) return StatusOr<bool>(s);
+  if (::fsync(fd.get()) != 0) return StatusOr<bool>(FromErrno(errno, "fsync " + what));
+  const std::string self = "/proc/self/fd/" + std::to_string(fd.get());
+  if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+    if (errno == EEXIST) return StatusOr<bool>(false);
+    if (errno == ENOENT && ::access("/proc/self/fd", F_OK) != 0) return std::nullopt;
+    return StatusOr<bool>(FromErrno(errno, "link " + path));
+  }
+  if (fd.Close() != 0) return StatusOr<bool>(FromErrno(errno, "close " + path));
+  if (Status s = FsyncPath(dir, true); !s.ok()) return StatusOr<bool>(s);
+  return StatusOr<bool>(true);
+}
+
+}  // namespace
+
 StatusOr<bool> CreateFileExclusive(const std::string& path, std::string_view contents) {
+  SWEEP_RETURN_IF_ERROR(CreateDirectories(ParentDir(path)));
+  if (std::optional<StatusOr<bool>> created = CreateThroughUnnamedFile(path, contents)) {
+    return *std::move(created);
+  }
   SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
   const bool created = ::link(temp.c_str(), path.c_str()) == 0;
   const int link_errno = errno;

@@ -42,7 +42,9 @@ Status RenameSynced(const std::string& synced_temp, const std::string& target);
 // Create-only publish: writes `contents` to a synced temp file, then links it at `path` only
 // if nothing is there (link(2) fails with EEXIST otherwise), so readers never see a partial
 // file and two writers never replace each other. True when this call created it; false when
-// `path` already existed (nothing written).
+// `path` already existed (nothing written). Where the file system allows (O_TMPFILE: ext4, xfs,
+// btrfs, tmpfs) the file is unnamed until linked, so a writer killed at any moment leaves no
+// temp file behind (rungs/ and waves/ have several writers: RemoveStaleTemps cannot tidy them).
 StatusOr<bool> CreateFileExclusive(const std::string& path, std::string_view contents);
 
 Status ReadFile(const std::string& path, std::string* contents);

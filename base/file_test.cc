@@ -56,6 +56,29 @@ TEST_F(AtomicFile, CreateExclusiveWritesOnceAndNeverReplaces) {
   EXPECT_EQ(CountFiles(), 1);  // the loser's temp file is gone too
 }
 
+// A create-only writer killed in the middle of its write (here by SIGXFSZ, the default action
+// of a 1-byte file size limit: as sudden as a SIGKILL, and at a known moment) leaves no temp
+// file in the folder, where the file system has unnamed files (O_TMPFILE).
+TEST_F(AtomicFile, CreateExclusiveKilledMidWriteLeavesNothing) {
+  ASSERT_OK(CreateDirectories(Path("rungs")));
+  const int probe = ::open(Path("rungs").c_str(), O_TMPFILE | O_WRONLY, 0644);
+  if (probe < 0) GTEST_SKIP() << "no O_TMPFILE on this file system: the named temp fallback";
+  ::close(probe);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    rlimit one = {1, 1}, no_core = {0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    ::setrlimit(RLIMIT_FSIZE, &one);
+    (void)CreateFileExclusive(Path("rungs/0-1.json"), "a promotion");
+    ::_exit(0);
+  }
+  ASSERT_GT(child, 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGXFSZ) << status;
+  EXPECT_EQ(CountFiles(), 0);
+}
+
 TEST_F(AtomicFile, TwoStepWriteShowsNothingUntilTheRename) {
   StatusOr<std::string> temp = WriteSyncedTemp(Path("r/result.json"), "{}");
   ASSERT_OK(temp);
