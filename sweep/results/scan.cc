@@ -17,6 +17,7 @@
 #include "base/file.h"
 #include "storage/layout.h"
 #include "storage/store.h"
+#include "sweep/results/result_text.h"
 
 namespace sweep {
 namespace {
@@ -32,92 +33,6 @@ bool ParseIndexName(std::string_view name, int* index) {
   }
   *index = value;
   return true;
-}
-
-// Reads a whole small file with plain syscalls: collect reads thousands of them, so no
-// streams. Returns false when absent; `error` is set for other failures.
-bool ReadSmallFile(const std::string& path, std::string* out, int* error,
-                   size_t max_bytes = SIZE_MAX) {
-  *error = 0;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENOENT && errno != ENOTDIR) *error = errno;
-    return false;
-  }
-  out->clear();
-  char buf[16384];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = errno;
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
-    if (out->size() >= max_bytes) break;
-  }
-  ::close(fd);
-  return true;
-}
-
-// Skips the JSON array or object starting at text[i]; returns the index past it, or npos.
-size_t SkipContainer(const std::string& text, size_t i) {
-  int depth = 0;
-  bool in_string = false;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if ((c == ']' || c == '}') && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return std::string::npos;
-}
-
-// Replaces the top-level "history" array by [] before parsing: no summary shows it and it is
-// most of a result file, so this halves the work of collecting a large sweep. A file too
-// broken to find the end of the array is left as is (ParseResult then reports it).
-void DropHistory(std::string* text) {
-  static constexpr std::string_view kKey = "\"history\"";
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text->size(); ++i) {
-    char c = (*text)[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    } else if (c == '"') {
-      if (depth == 1 && text->compare(i, kKey.size(), kKey) == 0) {
-        size_t j = text->find_first_not_of(" \t\r\n", i + kKey.size());
-        if (j != std::string::npos && (*text)[j] == ':') {
-          size_t start = text->find_first_not_of(" \t\r\n", j + 1);
-          if (start == std::string::npos || (*text)[start] != '[') return;
-          size_t end = SkipContainer(*text, start);
-          if (end != std::string::npos) text->replace(start, end - start, "[]");
-          return;
-        }
-      }
-      in_string = true;
-    }
-  }
 }
 
 bool Exists(const std::string& path) {
@@ -157,17 +72,25 @@ Found ListLocalRoot(const std::string& root, Status* status) {
   return found;
 }
 
-void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int threads,
-                   bool keep_history, std::vector<RowRecord>* rows) {
+// The rows of a local root, on `threads` threads. A result.json that cannot be read for a
+// transient reason (EIO, EMFILE, ...: FromErrno's Unavailable) fails the scan, as on a store;
+// any other reason (permission, a folder in its place) makes the row corrupt, with the reason.
+Status ScanLocalRows(const std::string& root, const std::vector<int>& indices, int threads,
+                     bool keep_history, std::vector<RowRecord>* rows) {
+  size_t n = std::max<size_t>(1, std::min<size_t>(threads, indices.size() / 256 + 1));
+  std::vector<Status> failed(n);  // each thread's first transient error
   auto work = [&](size_t begin, size_t step) {
     std::string text;
     text.reserve(8192);
-    for (size_t i = begin; i < indices.size(); i += step) {
+    for (size_t i = begin; i < indices.size() && failed[begin].ok(); i += step) {
       int index = indices[i];
       int error = 0;
-      bool present = ReadSmallFile(storage::ResultPath(root, index), &text, &error);
+      const std::string path = storage::ResultPath(root, index);
+      bool present = ReadSmallFile(path, &text, &error);
       RowRecord& rec = (*rows)[index];
       if (error != 0) {
+        Status s = FromErrno(error, path);
+        if (s.code() == StatusCode::kUnavailable) failed[begin] = std::move(s);
         rec.state = RowState::kCorrupt;
         rec.problem = std::string(storage::kResultFile) + ": " + std::strerror(error);
         continue;
@@ -177,11 +100,12 @@ void ScanLocalRows(const std::string& root, const std::vector<int>& indices, int
       rec = ClassifyRow(index, present ? std::optional<std::string>(text) : std::nullopt, has_log);
     }
   };
-  size_t n = std::max<size_t>(1, std::min<size_t>(threads, indices.size() / 256 + 1));
   std::vector<std::thread> pool;
   for (size_t t = 1; t < n; ++t) pool.emplace_back(work, t, n);
   work(0, n);
   for (auto& th : pool) th.join();
+  for (Status& s : failed) SWEEP_RETURN_IF_ERROR(s);
+  return Status::Ok();
 }
 
 // Any store (S3): one List, then one Get per result.json.
@@ -376,7 +300,8 @@ StatusOr<Scan> ScanStore(storage::Store& store, const ScanOptions& options) {
   scan.rows.resize(scan.expected);
   if (!local_root.empty()) {
     int threads = options.threads > 0 ? options.threads : std::min(4, AvailableCpus());
-    ScanLocalRows(local_root, in_range, threads, options.keep_history, &scan.rows);
+    SWEEP_RETURN_IF_ERROR(
+        ScanLocalRows(local_root, in_range, threads, options.keep_history, &scan.rows));
   } else {
     for (int index : in_range) {
       SWEEP_RETURN_IF_ERROR(ClassifyStoreRow(store, index, keys[index], &scan.rows[index]));

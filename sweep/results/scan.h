@@ -73,8 +73,9 @@ StatusOr<Scan> ScanStorage(const std::string& root, const ScanOptions& options =
 // The same over an open store (tests pass a storage::FaultStore): a local folder through its
 // LocalPath, any other store through one List and a Get per result.json. A transient failure
 // (Unavailable) of the listing, of sweep.json or of a listed result.json or checkpoint fails the
-// scan (exit 75): a row must never read as missing, or the plan as absent, because storage did
-// not answer. Other unreadable files are problems, and the scan goes on.
+// scan (exit 75), and so does a local result.json's (EIO, EMFILE, ...): a row must never read as
+// missing or corrupt, or the plan as absent, because storage did not answer. Other unreadable
+// files (a folder in its place, no permission) are problems, and the scan goes on.
 StatusOr<Scan> ScanStore(storage::Store& store, const ScanOptions& options = {});
 
 // Classifies one row from the text of its result.json (nullopt = absent) and whether a

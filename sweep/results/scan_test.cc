@@ -133,6 +133,24 @@ TEST_F(ScanTest, ClassifiesEveryIndexAndReportsProblems) {
   EXPECT_NE(problems.find("4/result.json"), std::string::npos) << problems;
 }
 
+// A local result.json that fails with a transient error fails the whole scan (Unavailable, exit
+// 75), as a store's does: the row must not read as corrupt, or `sweep run` would train it again.
+// /proc/self/mem gives a real EIO on a read at offset 0. A folder in its place is corrupt.
+TEST_F(ScanTest, ATransientReadErrorFailsTheScanAndAFolderIsCorrupt) {
+  Write(storage::ResultPath(root_, 0), ToJsonText(Ok(0, 0.8)));
+  fs::create_directories(storage::ResultPath(root_, 1));
+  StatusOr<Scan> scan = ScanStorage(root_);
+  ASSERT_OK(scan);
+  EXPECT_EQ(scan->rows[1].state, RowState::kCorrupt);
+  EXPECT_NE(scan->rows[1].problem.find("Is a directory"), std::string::npos);
+  fs::create_directories(root_ + "/2");
+  fs::create_symlink("/proc/self/mem", storage::ResultPath(root_, 2));
+  scan = ScanStorage(root_);
+  ASSERT_FALSE(scan.ok());
+  EXPECT_EQ(scan.status().code(), StatusCode::kUnavailable) << scan.status().message();
+  EXPECT_NE(scan.status().message().find("2/result.json"), std::string::npos);
+}
+
 TEST_F(ScanTest, UsesThePlanCountAndFlagsIndicesPastIt) {
   Spec spec;
   spec.source = "s.yml";
