@@ -83,8 +83,8 @@ StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const Env
       return Status::InvalidArgument("SWEEP_INDEX_COUNT='" + *v + "' is not a positive integer");
     }
   }
-  const auto map = env("SWEEP_INDEX_MAP");
-  const auto offset = env("SWEEP_INDEX_OFFSET");
+  SWEEP_ASSIGN_OR_RETURN(RowMapping mapping,
+                         ParseRowMapping(env("SWEEP_INDEX_MAP"), env("SWEEP_INDEX_OFFSET")));
   std::vector<int> rows;
   for (int j = 0; j < pack; ++j) {
     const int slot = index * pack + j;
@@ -94,8 +94,8 @@ StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const Env
           fmt::format("array index {} (pack {}) is past the end of its part: SWEEP_INDEX_COUNT={}",
                       index, pack, *count));
     }
-    StatusOr<int> row = RowForIndex(slot, map, offset);
-    if (!row.ok() && j > 0 && map) break;  // the map's last pack may be short
+    StatusOr<int> row = mapping.RowOf(slot);
+    if (!row.ok() && j > 0 && mapping.map) break;  // the map's last pack may be short
     SWEEP_RETURN_IF_ERROR(row.status());
     rows.push_back(*row);
   }

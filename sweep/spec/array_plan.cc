@@ -153,26 +153,44 @@ StatusOr<std::vector<int>> ParseIndexMap(const std::string& text) {
   }
 }
 
-StatusOr<int> RowForIndex(int index, const std::optional<std::string>& map,
-                          const std::optional<std::string>& offset) {
-  if (index < 0) return Status::InvalidArgument("negative array index");
-  int row = index;
+StatusOr<RowMapping> ParseRowMapping(const std::optional<std::string>& map,
+                                     const std::optional<std::string>& offset) {
+  RowMapping mapping;
   if (map) {
-    SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows, ParseIndexMap(*map));
-    if (index >= static_cast<int>(rows.size())) {
-      return Status::InvalidArgument("array index " + std::to_string(index) +
-                                     " is past the end of SWEEP_INDEX_MAP (" +
-                                     std::to_string(rows.size()) + " rows)");
-    }
-    row = rows[index];
+    SWEEP_ASSIGN_OR_RETURN(mapping.map, ParseIndexMap(*map));
   }
   if (offset) {
     auto v = ParseNonNegative(*offset);
     if (!v)
       return Status::InvalidArgument("SWEEP_INDEX_OFFSET='" + *offset + "' is not a row index");
-    row += *v;
+    mapping.offset = *v;
   }
-  return row;
+  return mapping;
+}
+
+StatusOr<int> RowMapping::RowOf(int index) const {
+  if (index < 0) return Status::InvalidArgument("negative array index");
+  int row = index;
+  if (map) {
+    if (index >= static_cast<int>(map->size())) {
+      return Status::InvalidArgument("array index " + std::to_string(index) +
+                                     " is past the end of SWEEP_INDEX_MAP (" +
+                                     std::to_string(map->size()) + " rows)");
+    }
+    row = (*map)[index];
+  }
+  if (row > std::numeric_limits<int>::max() - offset) {
+    return Status::InvalidArgument("row " + std::to_string(row) + " + SWEEP_INDEX_OFFSET " +
+                                   std::to_string(offset) + " is past 2^31-1");
+  }
+  return row + offset;
+}
+
+StatusOr<int> RowForIndex(int index, const std::optional<std::string>& map,
+                          const std::optional<std::string>& offset) {
+  if (index < 0) return Status::InvalidArgument("negative array index");
+  SWEEP_ASSIGN_OR_RETURN(RowMapping mapping, ParseRowMapping(map, offset));
+  return mapping.RowOf(index);
 }
 
 }  // namespace sweep

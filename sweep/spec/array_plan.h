@@ -73,6 +73,19 @@ std::string FormatIndexMap(const std::vector<int>& map);
 // Inverse of FormatIndexMap. Errors: InvalidArgument naming the bad item.
 StatusOr<std::vector<int>> ParseIndexMap(const std::string& text);
 
+// What SWEEP_INDEX_MAP and SWEEP_INDEX_OFFSET say (nullopt = unset), parsed once: a packed
+// worker looks up many slots. Errors: InvalidArgument naming the malformed value.
+struct RowMapping {
+  std::optional<std::vector<int>> map;
+  int offset = 0;
+  // The row of engine index (or pack slot) `index`: map[index] when a map is given, then +
+  // offset. Errors: InvalidArgument for a negative index, one past the map's end, or a row past
+  // INT_MAX.
+  StatusOr<int> RowOf(int index) const;
+};
+StatusOr<RowMapping> ParseRowMapping(const std::optional<std::string>& map,
+                                     const std::optional<std::string>& offset);
+
 // The row a child runs: map[index] when a map is given, then + offset; what the worker computes
 // from its engine index, SWEEP_INDEX_MAP and SWEEP_INDEX_OFFSET (nullopt = unset).
 // Errors: InvalidArgument for a malformed value or an index past the map's end.

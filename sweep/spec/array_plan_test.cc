@@ -179,6 +179,21 @@ TEST(RowForIndex, AppliesMapThenOffset) {
   EXPECT_EQ(*RowForIndex(1, std::string("3,5,9"), std::string("10")), 15);
   EXPECT_FALSE(RowForIndex(3, std::string("3,5,9"), std::nullopt).ok());
   EXPECT_FALSE(RowForIndex(0, std::nullopt, std::string("ten")).ok());
+  // A row past INT_MAX is refused, not wrapped to a negative index.
+  StatusOr<int> past = RowForIndex(5, std::nullopt, std::string("2147483647"));
+  ASSERT_FALSE(past.ok());
+  EXPECT_NE(past.status().message().find("past 2^31-1"), std::string::npos);
+  EXPECT_EQ(*RowForIndex(0, std::nullopt, std::string("2147483647")), 2147483647);
+}
+
+// Parsed once, looked up for every slot of a pack: the same rows as RowForIndex.
+TEST(RowMapping, ParsedOnceGivesWhatRowForIndexGives) {
+  StatusOr<RowMapping> m = ParseRowMapping(std::string("3,5,9"), std::string("10"));
+  ASSERT_TRUE(m.ok());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*m->RowOf(i), *RowForIndex(i, "3,5,9", "10"));
+  EXPECT_FALSE(m->RowOf(3).ok());
+  EXPECT_FALSE(m->RowOf(-1).ok());
+  EXPECT_FALSE(ParseRowMapping(std::string("3,x"), std::nullopt).ok());
 }
 
 }  // namespace
