@@ -227,6 +227,10 @@ StatusOr<bool> CreateFileExclusive(const std::string& path, std::string_view con
   if (std::optional<StatusOr<bool>> created = CreateThroughUnnamedFile(path, contents)) {
     return *std::move(created);
   }
+  return CreateFileExclusiveThroughTemp(path, contents);
+}
+
+StatusOr<bool> CreateFileExclusiveThroughTemp(const std::string& path, std::string_view contents) {
   SWEEP_ASSIGN_OR_RETURN(std::string temp, WriteSyncedTemp(path, contents));
   const bool created = ::link(temp.c_str(), path.c_str()) == 0;
   const int link_errno = errno;

@@ -46,6 +46,10 @@ Status RenameSynced(const std::string& synced_temp, const std::string& target);
 // btrfs, tmpfs) the file is unnamed until linked, so a writer killed at any moment leaves no
 // temp file behind (rungs/ and waves/ have several writers: RemoveStaleTemps cannot tidy them).
 StatusOr<bool> CreateFileExclusive(const std::string& path, std::string_view contents);
+// What CreateFileExclusive falls back to without unnamed files: a named temp file (".{name}.tmp
+// .{pid}.{n}", hard-linked at `path`, then removed), which a writer killed between its creation
+// and its removal leaves behind. Public so that tests run it on any file system.
+StatusOr<bool> CreateFileExclusiveThroughTemp(const std::string& path, std::string_view contents);
 
 Status ReadFile(const std::string& path, std::string* contents);
 

@@ -43,17 +43,23 @@ TEST_F(AtomicFile, WritesCreatesFoldersAndOverwrites) {
   EXPECT_EQ(CountFiles(), 1);  // no temp files left behind
 }
 
+// Both recipes: through an unnamed file (where the file system has them) and a named temp.
 TEST_F(AtomicFile, CreateExclusiveWritesOnceAndNeverReplaces) {
-  StatusOr<bool> first = CreateFileExclusive(Path("d/rung.json"), "first");
-  ASSERT_OK(first);
-  EXPECT_TRUE(*first);
-  StatusOr<bool> second = CreateFileExclusive(Path("d/rung.json"), "second");
-  ASSERT_OK(second);
-  EXPECT_FALSE(*second);
-  std::string got;
-  ASSERT_OK(ReadFile(Path("d/rung.json"), &got));
-  EXPECT_EQ(got, "first");
-  EXPECT_EQ(CountFiles(), 1);  // the loser's temp file is gone too
+  for (auto* create : {&CreateFileExclusive, &CreateFileExclusiveThroughTemp}) {
+    fs::remove_all(Path("d"));
+    ASSERT_OK(CreateDirectories(Path("d")));
+    StatusOr<bool> first = (*create)(Path("d/rung.json"), "first");
+    ASSERT_OK(first);
+    EXPECT_TRUE(*first);
+    StatusOr<bool> second = (*create)(Path("d/rung.json"), "second");
+    ASSERT_OK(second);
+    EXPECT_FALSE(*second);
+    std::string got;
+    ASSERT_OK(ReadFile(Path("d/rung.json"), &got));
+    EXPECT_EQ(got, "first");
+    EXPECT_EQ(CountFiles(), 1);  // the loser's temp file is gone too
+  }
+  EXPECT_OK(CreateFileExclusive(Path("new/folder/0-1.json"), "x"));  // creates the folders
 }
 
 // A create-only writer killed in the middle of its write (here by SIGXFSZ, the default action
