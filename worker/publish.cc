@@ -53,17 +53,17 @@ Status PublishModel(storage::Store& store, int index, const storage::ModelFile& 
   return s;
 }
 
-// Temp files a SIGKILLed earlier run of the row left in its folders (no later run counts or
-// removes them otherwise); local stores only: an object store has no partial objects.
+}  // namespace
+
 void RemoveStaleRowTemps(storage::Store& store, int index) {
-  for (const std::string& key : {storage::ModelPath("", index), storage::ResultPath("", index)}) {
+  for (const std::string& key :
+       {storage::ModelPath("", index), storage::ResultPath("", index),
+        storage::CheckpointPath("", index), storage::BandPath("", index, 1)}) {
     const std::string local = store.LocalPath(key);
     const size_t slash = local.find_last_of('/');
     if (slash != std::string::npos) RemoveStaleTemps(local.substr(0, slash));
   }
 }
-
-}  // namespace
 
 storage::ModelFile ToModelFile(const model::Mlp& mlp) {
   storage::ModelFile file;

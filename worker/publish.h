@@ -25,6 +25,12 @@ void DescribeInputs(const Dataset& data, storage::ModelFile* file, storage::RunR
 void FillMetrics(const model::TrainReport& report, const model::Metrics& test,
                  storage::RunResult* result);
 
+// Removes the temp files a SIGKILLed earlier run of row `index` left in its folders ({index}/,
+// model/, checkpoint/, bands/: a checkpoint's is megabytes; no later run counts or removes them
+// otherwise), those whose writer is not alive (RemoveStaleTemps). Local stores only: an object
+// store has no partial objects. Every publish of the row (model, result, band record) calls it.
+void RemoveStaleRowTemps(storage::Store& store, int index);
+
 // Publishes {index}/model/model.h5, then {index}/result.json from `result` (its `model` field
 // set, and the inputs described by `data`, the training set), each atomically; result.json last:
 // its presence means the row is complete. The model's write and syncs run on a second thread while

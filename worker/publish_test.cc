@@ -1,12 +1,15 @@
 // Publish under storage faults: every call of the store failing in turn (storage/fault_store.h).
 #include "worker/publish.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "base/exit_code.h"
+#include "base/file.h"
 #include "base/testing.h"
 #include "storage/fault_store.h"
 #include "storage/layout.h"
@@ -159,6 +162,27 @@ TEST_F(PublishFaultTest, ResultOnlyFailureKeepsThePreviousResult) {
   store.Clear();
   ASSERT_OK(PublishResultOnly(store, kIndex, data_, &diverged));
   EXPECT_EQ(storage::ParseResult(*Files().result)->status, storage::ResultStatus::kDiverged);
+}
+
+// A SIGKILLed earlier run's temp files, in every folder of the row (a checkpoint's is megabytes),
+// go with the next publish; a live writer's stay.
+TEST_F(PublishFaultTest, PublishRemovesDeadWritersTempsFromEveryFolderOfTheRow) {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // now a pid that is not alive
+  const std::string dead = std::to_string(child), live = std::to_string(::getppid());
+  const fs::path row = tmp_.path() / std::to_string(kIndex);
+  const std::vector<fs::path> stale = {row / (".result.json.tmp." + dead + ".0"),
+                                       row / "model" / (".model.h5.tmp." + dead + ".1"),
+                                       row / "checkpoint" / (".checkpoint.bin.tmp." + dead + ".2"),
+                                       row / "bands" / (".3.json.tmp." + dead + ".3")};
+  const fs::path alive = row / "checkpoint" / (".checkpoint.bin.tmp." + live + ".0");
+  for (const fs::path& p : stale) ASSERT_OK(WriteFileAtomic(p.string(), "x"));
+  ASSERT_OK(WriteFileAtomic(alive.string(), "x"));
+  ASSERT_OK(PublishNew(*base_));
+  for (const fs::path& p : stale) EXPECT_FALSE(fs::exists(p)) << p;
+  EXPECT_TRUE(fs::exists(alive));
 }
 
 }  // namespace

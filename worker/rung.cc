@@ -76,6 +76,7 @@ StatusOr<bool> RungDone(const RungTask& task, storage::Store& store) {
 
 Status PublishBand(const RungTask& task, storage::Store& store, storage::RunResult record) {
   record.model.clear();  // the band record names no model: the weights are in the checkpoint
+  RemoveStaleRowTemps(store, task.row);
   return store.Put(storage::BandPath("", task.row, task.epochs), storage::ToJsonText(record));
 }
 
