@@ -41,6 +41,9 @@ start_serve() {
   # An ephemeral port (tests run side by side), unless AIP_HTTP_PORT names one.
   local port_args=(--port 0)
   [[ -z ${AIP_HTTP_PORT:-} ]] || port_args=()
+  # Created here: the background job opens it later, and a sed on a missing file under
+  # pipefail would end the test with no message (a failure seen on a loaded machine).
+  : > "$log"
   "$SWEEP_BIN" serve "$@" "${port_args[@]}" > "$log" 2>&1 &
   SERVE_PID=$!
   local i port=""
