@@ -127,10 +127,8 @@ TEST_F(AtomicFile, FailureLeavesNoTempFile) {
 // A SIGKILLed writer's temp files are removed by the next publish into the folder; a live
 // writer's (this process's, or another live one's) and other files stay.
 TEST_F(AtomicFile, RemoveStaleTempsRemovesOnlyDeadWritersTemps) {
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
+  const pid_t child = sweep::testing::PidOfAnEndedProcess();
   ASSERT_GT(child, 0);
-  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // now a pid that is not alive
   const std::string dead = std::to_string(child), live = std::to_string(::getppid());
   for (const std::string& name : std::vector<std::string>{
            ".model.h5.tmp." + dead + ".0", ".result.json.tmp." + dead + ".3",

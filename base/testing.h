@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -40,6 +41,15 @@ class TestDir {
  private:
   std::filesystem::path path_;
 };
+
+// The pid of a child that has exited and been reaped: a writer that is no longer alive (for the
+// temp-file rules of base/file.h). 0 when fork fails.
+inline pid_t PidOfAnEndedProcess() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  if (child < 0 || ::waitpid(child, nullptr, 0) != child) return 0;
+  return child;
+}
 
 inline ::testing::AssertionResult IsOk(const Status& s) {
   if (s.ok()) return ::testing::AssertionSuccess();

@@ -167,10 +167,8 @@ TEST_F(PublishFaultTest, ResultOnlyFailureKeepsThePreviousResult) {
 // A SIGKILLed earlier run's temp files, in every folder of the row (a checkpoint's is megabytes),
 // go with the next publish; a live writer's stay.
 TEST_F(PublishFaultTest, PublishRemovesDeadWritersTempsFromEveryFolderOfTheRow) {
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
+  const pid_t child = sweep::testing::PidOfAnEndedProcess();
   ASSERT_GT(child, 0);
-  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // now a pid that is not alive
   const std::string dead = std::to_string(child), live = std::to_string(::getppid());
   const fs::path row = tmp_.path() / std::to_string(kIndex);
   const std::vector<fs::path> stale = {row / (".result.json.tmp." + dead + ".0"),
