@@ -200,6 +200,8 @@ namespace {
 // the machine has no such file (NFS, older overlayfs, no /proc): the caller falls back.
 std::optional<StatusOr<bool>> CreateThroughUnnamedFile(const std::string& path,
                                                        std::string_view contents) {
+  static const bool has_proc_fd = ::access("/proc/self/fd", F_OK) == 0;
+  if (!has_proc_fd) return std::nullopt;
   const std::string dir = ParentDir(path);
   ScopedFd fd(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
   if (fd.get() < 0) {
@@ -211,11 +213,11 @@ std::optional<StatusOr<bool>> CreateThroughUnnamedFile(const std::string& path,
   if (::fsync(fd.get()) != 0) return StatusOr<bool>(FromErrno(errno, "fsync " + what));
   const std::string self = "/proc/self/fd/" + std::to_string(fd.get());
   if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-    if (errno == EEXIST) return StatusOr<bool>(false);
-    if (errno == ENOENT && ::access("/proc/self/fd", F_OK) != 0) return std::nullopt;
-    return StatusOr<bool>(FromErrno(errno, "link " + path));
+    const int link_errno = errno;
+    if (link_errno == EEXIST) return StatusOr<bool>(false);
+    return StatusOr<bool>(FromErrno(link_errno, "link " + path));
   }
-  if (fd.Close() != 0) return StatusOr<bool>(FromErrno(errno, "close " + path));
+  // Linked, its data synced: the file is there whatever close() says now.
   if (Status s = FsyncPath(dir, true); !s.ok()) return StatusOr<bool>(s);
   return StatusOr<bool>(true);
 }

@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 FM = "/usr/share/datasets/fashion-mnist"
@@ -67,16 +68,21 @@ def time_to_ready(cmd, env):
     """Seconds from spawn to the 'ready in' line on stderr; the process is then killed."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watchdog = threading.Timer(120, p.kill)  # a child that hangs fails the run, not the machine
+    watchdog.start()
     seen = []
-    for raw in p.stderr:
-        line = raw.decode(errors="replace")
-        seen.append(line)
-        if "ready in" in line:
-            t = time.perf_counter() - t0
-            p.send_signal(signal.SIGKILL)
-            p.wait()
-            return t
-    p.wait()
+    try:
+        for raw in p.stderr:
+            line = raw.decode(errors="replace")
+            seen.append(line)
+            if "ready in" in line:
+                t = time.perf_counter() - t0
+                p.send_signal(signal.SIGKILL)
+                return t
+    finally:
+        watchdog.cancel()
+        p.stderr.close()
+        p.wait()
     raise RuntimeError("%s printed no 'ready in' line (exit %d):\n%s" %
                        (" ".join(cmd), p.returncode, "".join(seen)[-3000:]))
 
@@ -89,6 +95,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--runs", type=int, default=7)
     a = ap.parse_args()
+    if a.runs < 1:
+        sys.exit("--runs: at least 1")
     if not os.path.exists(os.path.join(FM, "train-images-idx3-ubyte.gz")):
         sys.exit("no %s: apt-get install dataset-fashion-mnist" % FM)
     worker = os.path.join(a.build, "worker", "sweep-worker")
@@ -118,7 +126,7 @@ def main():
         for name in sides:
             print("| %s | %.0f | %s |" % (name, statistics.median(times[name]) * 1e3,
                                          " ".join("%.0f" % (v * 1e3) for v in times[name])))
-        print("\nsweep is %.2fx faster (load average %s)" % (t / s, os.getloadavg()))
+        print("\nPyTorch / sweep: %.2f (load average %.2f %.2f %.2f)" % ((t / s,) + os.getloadavg()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

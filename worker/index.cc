@@ -94,8 +94,9 @@ StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const Env
           fmt::format("array index {} (pack {}) is past the end of its part: SWEEP_INDEX_COUNT={}",
                       index, pack, *count));
     }
+    // The map's last pack may be short.
+    if (j > 0 && mapping.map && slot >= static_cast<int>(mapping.map->size())) break;
     StatusOr<int> row = mapping.RowOf(slot);
-    if (!row.ok() && j > 0 && mapping.map) break;  // the map's last pack may be short
     SWEEP_RETURN_IF_ERROR(row.status());
     rows.push_back(*row);
   }

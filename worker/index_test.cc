@@ -84,6 +84,11 @@ TEST(ResolvePackIndices, OffsetAndMapApplyToEachSlot) {
   auto past = ResolvePackIndices(2, Env({{"SWEEP_INDEX_MAP", "5,1,3"}}), 2);
   ASSERT_FALSE(past.ok());
   EXPECT_NE(past.status().message().find("past the end of SWEEP_INDEX_MAP"), std::string::npos);
+  // Only the map's end shortens a pack: a later slot's bad row is an error, not a short pack.
+  auto wraps = ResolvePackIndices(
+      0, Env({{"SWEEP_INDEX_MAP", "0,2147483647"}, {"SWEEP_INDEX_OFFSET", "1"}}), 2);
+  ASSERT_FALSE(wraps.ok());
+  EXPECT_NE(wraps.status().message().find("past 2^31-1"), std::string::npos);
 }
 
 TEST(ResolvePackIndices, IndexCountEndsThePart) {

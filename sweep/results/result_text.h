@@ -2,6 +2,7 @@
 // result.json files, so these avoid streams and skip what no summary shows.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
