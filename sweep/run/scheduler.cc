@@ -2,10 +2,8 @@
 
 #include <dirent.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -21,52 +19,10 @@
 #include "sweep/results/selection.h"
 #include "sweep/run/child_process.h"
 #include "sweep/run/progress.h"
+#include "sweep/run/stop_signals.h"
 
 namespace sweep {
 namespace {
-
-volatile sig_atomic_t g_signal = 0;
-volatile sig_atomic_t g_signal_count = 0;
-std::atomic<int64_t> g_first_signal_ns{0};  // lock-free: safe in a handler
-static_assert(std::atomic<int64_t>::is_always_lock_free);
-
-// A second signal within this of the first is the same Ctrl-C delivered twice (the terminal
-// and a wrapper script that forwards it): it does not count as "a second Ctrl-C".
-constexpr int64_t kSameSignalNs = 200'000'000;
-
-void OnSignal(int sig) {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);  // async-signal-safe
-  const int64_t now = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-  if (g_signal == 0) {
-    g_signal = sig;
-    g_first_signal_ns = now;
-    g_signal_count = 1;
-  } else if (now - g_first_signal_ns.load() >= kSameSignalNs) {
-    g_signal_count = g_signal_count + 1;
-  }
-}
-
-// Installs the stop handlers for the loop's lifetime and restores the old ones after.
-class SignalScope {
- public:
-  SignalScope() {
-    g_signal = 0;
-    g_signal_count = 0;
-    struct sigaction sa = {};
-    sa.sa_handler = OnSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SignalScope() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ = {}, old_term_ = {};
-};
 
 double Now() {
   using namespace std::chrono;
@@ -84,10 +40,6 @@ void RemoveTempFiles(const std::string& dir) {
     }
   }
   closedir(d);
-}
-
-std::string SignalName(int sig) {
-  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal " + std::to_string(sig);
 }
 
 struct Child {
@@ -109,14 +61,14 @@ class Loop {
   }
 
   RunReport Run(const std::vector<int>& rows) {
-    SignalScope signals;
+    StopSignals signals;
     start_ = Now();
     for (int i : rows) pending_.push_back({i, 1});
     counts_.selected = static_cast<int>(rows.size());
     report_.selected = counts_.selected;
     report_.skipped = c_.skipped;
     while (!pending_.empty() || !running_.empty()) {
-      if (g_signal != 0) Stop();
+      if (StopSignals::First() != 0) Stop();
       while (!stopping_ && !pending_.empty() && static_cast<int>(running_.size()) < c_.jobs) {
         auto [index, attempt] = pending_.front();
         pending_.pop_front();
@@ -124,7 +76,7 @@ class Loop {
       }
       bool finished = false;
       while (std::optional<ChildExit> exit = ReapChild()) Finished(*exit), finished = true;
-      if (stopping_ && !killed_ && (Now() > kill_at_ || g_signal_count > 1)) KillAll();
+      if (stopping_ && !killed_ && (Now() > kill_at_ || StopSignals::Count() > 1)) KillAll();
       counts_.running = static_cast<int>(running_.size());
       // Redraw at once when a row finished (counts and best changed); else at most every 0.1 s.
       progress_.Update(counts_, Now() - start_, best_, metric_, /*force=*/finished);
@@ -317,8 +269,8 @@ class Loop {
     if (stopping_) return;
     stopping_ = true;
     kill_at_ = Now() + c_.stop_timeout_s;
-    report_.interrupted_by = g_signal;
-    progress_.Line("sweep: " + SignalName(g_signal) + ": stopping " +
+    report_.interrupted_by = StopSignals::First();
+    progress_.Line("sweep: " + SignalName(report_.interrupted_by) + ": stopping " +
                    std::to_string(running_.size()) + " running worker(s) (SIGTERM; SIGKILL after " +
                    FormatDuration(c_.stop_timeout_s) + ", or on a second Ctrl-C)");
     not_started_ = static_cast<int>(pending_.size());
