@@ -17,7 +17,6 @@ import json
 import re
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,84 +26,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = "/usr/bin/python3"  # Debian's python3-torch lives here, not in a pyenv/venv
 TORCH = os.path.join(HERE, "torch_train.py")
-MIB = 1024 * 1024
 
-
-def log(msg):
-    print("compare: " + msg, file=sys.stderr, flush=True)
-
-
-def cpu_flags():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
-def cpu_model():
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
-
-
-class Proc:
-    """One child process: wall time, peak RSS (wait4), stdout, and when `marker` first appeared on
-    stderr (seconds after spawn)."""
-
-    def __init__(self, cmd, env=None, marker=None, cwd=None):
-        self.cmd = cmd
-        self.marker = marker
-        self.t0 = time.perf_counter()
-        self.out = tempfile.TemporaryFile()
-        self.p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=self.out, stderr=subprocess.PIPE)
-        self.t_marker = None
-
-    def wait(self):
-        err = []
-        for raw in self.p.stderr:
-            line = raw.decode(errors="replace")
-            if self.marker and self.t_marker is None and self.marker in line:
-                self.t_marker = time.perf_counter() - self.t0
-            err.append(line)
-        _, status, ru = os.wait4(self.p.pid, 0)
-        self.wall = time.perf_counter() - self.t0
-        self.p.returncode = os.waitstatus_to_exitcode(status)
-        self.rss_kib = ru.ru_maxrss
-        self.out.seek(0)
-        self.stdout = self.out.read().decode(errors="replace")
-        self.stderr = "".join(err)
-        if self.p.returncode != 0:
-            raise RuntimeError("%s exited %d\n%s%s" % (" ".join(self.cmd), self.p.returncode,
-                                                      self.stdout[-2000:], self.stderr[-4000:]))
-        return self
-
-    def json(self):
-        for line in reversed(self.stdout.splitlines()):
-            if line.startswith("{"):
-                return json.loads(line)
-        raise RuntimeError("no JSON from %s:\n%s" % (" ".join(self.cmd), self.stdout[-2000:]))
-
-
-def run(cmd, env=None, marker=None):
-    return Proc(cmd, env, marker).wait()
-
-
-def run_parallel(cmds_envs):
-    procs = [Proc(c, e) for c, e in cmds_envs]
-    return [p.wait() for p in procs]
-
-
-def median(xs):
-    return statistics.median(xs) if xs else float("nan")
+sys.path.insert(0, HERE)
+from bench_util import cpu_flags, cpu_model, log, median, run, run_parallel  # noqa: E402
+from compare_table import table_lines  # noqa: E402
 
 
 class Bench:
@@ -378,73 +303,7 @@ class Bench:
         return self.report(runs)
 
     def report(self, runs):
-        higher = {"W1": "samples/s", "W3": "samples/s", "Sweep W1": "samples/s",
-                  "Sweep W3": "samples/s"}
-        goals = {"W1": (2.7, 0.60), "W3": (1.7, 0.75), "W2": (13, None), "W2 child": (50, None),
-                 "Sweep W1": (2.0, None), "Sweep W3": (1.3, None)}
-        rows = []
-        verdicts = []
-        for key in ["W1", "W2", "W2 child", "W3", "Sweep W1", "Sweep W3", "Cold start",
-                    "Collect 10k"]:
-            r = self.results.get(key)
-            if not r:
-                continue
-            unit = higher.get(key, "ms")
-            s = median(r["sweep"])
-            best_t, tv = None, None
-            for k in r:
-                if not k.startswith("torch:") or k.endswith("_rss"):
-                    continue
-                v = median(r[k])
-                if tv is None or (v > tv if unit == "samples/s" else v < tv):
-                    best_t, tv = k[len("torch:"):], v
-            ratio = None
-            if tv:
-                ratio = s / tv if unit == "samples/s" else tv / s
-            rss_s = median(r["sweep_rss"]) / 1024
-            rss_t = median(r["torch:%s_rss" % best_t]) / 1024 if best_t else None
-            gf = ""
-            # The limit is what the machine can do: the best of the runs (noise only lowers it).
-            lim = max(r["limit"]) if "limit" in r else None
-            fkey = key.split()[-1]
-            if lim and fkey in self.flops:
-                gs = s * self.flops[fkey] / 1e9
-                gt = tv * self.flops[fkey] / 1e9 if tv else float("nan")
-                gf = "%.0f (%.0f%%) / %.0f (%.0f%%) of %.0f" % (gs, 100 * gs / lim, gt,
-                                                               100 * gt / lim, lim)
-                if key in goals and goals[key][1] is not None:
-                    verdicts.append(("%s >= %.0f%% of sgemm limit" % (key, 100 * goals[key][1]),
-                                     "%.1f%%" % (100 * gs / lim), gs / lim >= goals[key][1]))
-            if key in goals and ratio:
-                verdicts.append(("%s >= %.1fx PyTorch" % (key, goals[key][0]), "%.2fx" % ratio,
-                                 ratio >= goals[key][0]))
-            if key == "Cold start":
-                verdicts.append(("cold start <= 10 ms", "%.1f ms" % s, s <= 10))
-            if key == "Collect 10k":
-                verdicts.append(("collect 10k <= 0.5 s", "%.0f ms" % s, s <= 500))
-            if key == "W1":
-                limit_mib = self.data_bytes / MIB + 32
-                verdicts.append(("W1 peak RSS <= data + 32 MiB (%.0f MiB)" % limit_mib,
-                                 "%.0f MiB" % rss_s, rss_s <= limit_mib))
-            loss = ""
-            if "sweep_loss" in r and "torch_loss" in r:
-                loss = "%.4f / %.4f" % (median(r["sweep_loss"]), median(r["torch_loss"]))
-            fmt = (lambda v: "%.0f" % v) if unit == "samples/s" else (lambda v: "%.1f" % v)
-            rows.append([key, unit, fmt(s), fmt(tv) if tv else "-",
-                         best_t or "-",
-                         ("%.2fx" % ratio) if ratio else "-",
-                         "%.0f / %s" % (rss_s, ("%.0f" % rss_t) if rss_t else "-"), gf, loss])
-        head = ["workload", "unit", "sweep", "PyTorch", "torch threads", "ratio",
-                "peak RSS MiB (sweep / torch)", "GFLOP/s sweep (% limit) / torch (% limit) of limit",
-                "final loss sweep / torch"]
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for row in rows:
-            lines.append("| " + " | ".join(row) + " |")
-        lines.append("")
-        lines.append("| goal | measured | met |")
-        lines.append("|---|---|---|")
-        for g, m, ok in verdicts:
-            lines.append("| %s | %s | %s |" % (g, m, "yes" if ok else "**no**"))
+        lines = table_lines(self.results, self.flops, self.data_bytes)
         extra = []
         if "Cold start" in self.results:
             c = self.results["Cold start"]
