@@ -60,29 +60,31 @@ StatusOr<const Dataset*> Session::TrainData(const model::TrainConfig& config) {
   return train;
 }
 
-StatusOr<std::optional<Dataset>> Session::TestData(const model::TrainConfig& config,
-                                                   const Dataset& train, int index) {
-  if (config.data.test_dataset.empty()) return std::optional<Dataset>();
+StatusOr<const Dataset*> Session::TestData(const model::TrainConfig& config, const Dataset& train,
+                                           int index) {
+  if (config.data.test_dataset.empty()) return nullptr;
   bool fresh = false;
   auto loaded = Read(config.data.test_dataset, config, &fresh);
   if (!loaded.ok()) return loaded.status().WithContext(fmt::format("row {}: test_dataset", index));
-  Dataset test = **loaded;  // a copy: the class names are remapped to this training set's
-  if (test.cols != train.cols) {
+  const auto key = std::make_pair(*loaded, &train);
+  if (auto it = checked_tests_.find(key); it != checked_tests_.end()) return it->second.get();
+  auto test = std::make_unique<Dataset>(**loaded);  // remapped to this training set's classes
+  if (test->cols != train.cols) {
     return Status::InvalidArgument(
         fmt::format("row {}: test_dataset {} has {} features, dataset {} has {}", index,
-                    test.source, test.cols, train.source, train.cols));
+                    test->source, test->cols, train.source, train.cols));
   }
   if (train.num_classes > 0) {
-    Status named = data::RemapClasses(&test, train.class_names);
+    Status named = data::RemapClasses(test.get(), train.class_names);
     if (!named.ok()) return named.WithContext(fmt::format("row {}: test_dataset", index));
-    if (test.num_classes > train.num_classes) {
+    if (test->num_classes > train.num_classes) {
       return Status::InvalidArgument(
           fmt::format("row {}: test_dataset {} has labels up to {} but dataset {} has {} classes",
-                      index, test.source, test.num_classes - 1, train.source, train.num_classes));
+                      index, test->source, test->num_classes - 1, train.source, train.num_classes));
     }
-    test.num_classes = train.num_classes;
+    test->num_classes = train.num_classes;
   }
-  return std::optional<Dataset>(std::move(test));
+  return checked_tests_.emplace(key, std::move(test)).first->second.get();
 }
 
 Status CheckReadOptions(const model::TrainConfig& config, const std::string& base_dir) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/dataset.h"
@@ -41,10 +42,11 @@ class Session {
 
   // The row's training set, read on first use (s3:// and gs:// through the input cache).
   StatusOr<const Dataset*> TrainData(const model::TrainConfig& config);
-  // The row's test set checked against `train` (shape, class names), or nullopt without one.
-  // `index` names the row in errors.
-  StatusOr<std::optional<Dataset>> TestData(const model::TrainConfig& config, const Dataset& train,
-                                            int index);
+  // The row's test set checked against `train` (shape, class names), or nullptr without one.
+  // One checked copy per test set and training set, shared by the rows of a pack. `index`
+  // names the row in errors.
+  StatusOr<const Dataset*> TestData(const model::TrainConfig& config, const Dataset& train,
+                                    int index);
 
  private:
   Session() = default;
@@ -58,6 +60,8 @@ class Session {
   VertexStores vertex_;
   bool prepared_ = false;
   std::map<std::string, std::unique_ptr<Dataset>> data_;  // by resolved path, kind, skip_rows
+  // TestData's checked copies, by (test set as read, training set).
+  std::map<std::pair<const Dataset*, const Dataset*>, std::unique_ptr<Dataset>> checked_tests_;
 };
 
 // skip_rows must name CSV inputs: checked for the row's dataset and test_dataset before either

@@ -76,8 +76,8 @@ Status PublishDiverged(storage::Store& store, const model::TrainReport& report,
 // The end of a rung before the last: the row's metrics at the band (the test set evaluated
 // with the weights as they are) as its band record; the checkpoint stays for the next rung.
 Status PublishPaused(const RungTask& task, storage::Store& store, const model::TrainReport& report,
-                     const model::Mlp& mlp, const std::optional<Dataset>& test,
-                     const model::TrainConfig& config, storage::RunResult* result) {
+                     const model::Mlp& mlp, const Dataset* test, const model::TrainConfig& config,
+                     storage::RunResult* result) {
   model::Metrics test_metrics;
   if (test) test_metrics = model::Evaluate(mlp, *test, config.network.loss, config.threads);
   result->status = storage::ResultStatus::kSucceeded;
@@ -93,8 +93,8 @@ Status PublishPaused(const RungTask& task, storage::Store& store, const model::T
 // A slot ready to train: its test set, checkpoint, model and hooks.
 struct Prepared {
   const Slot* slot = nullptr;
-  size_t index = 0;  // into the caller's slots
-  std::optional<Dataset> test;
+  size_t index = 0;               // into the caller's slots
+  const Dataset* test = nullptr;  // the session's checked copy, shared by the pack's rows
   std::unique_ptr<RowCheckpoint> checkpoint;
   model::Mlp mlp;
   Clock::duration ready{};  // from the slot's start to the end of Prepare
