@@ -126,7 +126,7 @@ Status PackedTrainer::TrainEpoch(int epoch, int64_t* done, double* seconds) {
     const Clock::time_point e0 = Clock::now();
     SWEEP_RETURN_IF_ERROR(RunBatches(lr, *done, done));
     *seconds += Since(e0);
-    if (*done == num_batches_) return EndEpoch(epoch, *seconds, lr);
+    if (*done == num_batches_) return EndEpoch(epoch, *seconds);
     SWEEP_RETURN_IF_ERROR(Checkpoint(epoch, *done, *seconds, Stopping()));
     if (Stopping()) {
       Cancel("training stopped at epoch " + std::to_string(epoch) + " step " +
@@ -137,7 +137,7 @@ Status PackedTrainer::TrainEpoch(int epoch, int64_t* done, double* seconds) {
 }
 
 // The epoch's records, divergence and validation per row, as Trainer::Run after its batches.
-Status PackedTrainer::EndEpoch(int epoch, double seconds, const std::vector<float>& lr) {
+Status PackedTrainer::EndEpoch(int epoch, double seconds) {
   std::vector<int64_t> diverged(k_);
   std::vector<double> diverged_loss(k_);
   SWEEP_RETURN_IF_ERROR(Download(diverged.data(), buf_.diverged.data(), k_ * 8));

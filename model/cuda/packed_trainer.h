@@ -64,7 +64,7 @@ class PackedTrainer {
   Status Backward(int n);
   Status UploadOrder(const std::vector<std::vector<int64_t>*>& lists);
   StatusOr<std::vector<Metrics>> Evaluate(bool val);
-  Status EndEpoch(int epoch, double seconds, const std::vector<float>& lr);
+  Status EndEpoch(int epoch, double seconds);
   Status EarlyStop(size_t r, const EpochRecord& rec, bool* downloaded, bool* stop);
   Status Finish(const std::vector<char>& which = {});  // rows with which[r] (empty: all)
   void Fail(const Status& s);                          // every row without a result gets s
