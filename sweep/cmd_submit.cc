@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "sweep/commands.h"
 #include "sweep/engines/submit.h"
+#include "sweep/spec/array_plan.h"
 
 namespace sweep {
 
@@ -41,7 +42,7 @@ void AddSubmitCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--pack", o.pack,
                   "Rows per array child, trained one after another in one worker process "
                   "(SWEEP_PACK): ceil(rows/K) children")
-      ->check(CLI::Range(1, 4096))
+      ->check(CLI::Range(1, kMaxPack))
       ->capture_default_str();
   cmd->add_option("--max-parallel", o.max_parallel,
                   "slurm: tasks running at once (--array=...%P); k8s: parallelism")

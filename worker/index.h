@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sweep/spec/array_plan.h"  // kMaxPack
 
 namespace sweep::worker {
 
@@ -34,9 +35,8 @@ StatusOr<int> ResolveIndex(std::optional<int> flag, const EnvFn& env);
 // mapped through SWEEP_INDEX_MAP and SWEEP_INDEX_OFFSET as a single index is; slots at or past
 // SWEEP_INDEX_COUNT (the rows of the array part, set by `sweep submit`) or past the map's end
 // are dropped (a last pack may be short; the worker drops slots past the spec's end). Errors:
-// what ResolveIndex returns; InvalidArgument for K outside 1..kMaxPack, or a first slot past
-// SWEEP_INDEX_COUNT.
-inline constexpr int kMaxPack = 4096;
+// what ResolveIndex returns; InvalidArgument for K outside 1..kMaxPack (sweep/spec/array_plan.h),
+// or a first slot past SWEEP_INDEX_COUNT.
 StatusOr<std::vector<int>> ResolvePackIndices(std::optional<int> flag, const EnvFn& env, int pack);
 
 int ResolveAttempt(const EnvFn& env);

@@ -105,10 +105,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   int pack = 1;
   if (auto v = env("SWEEP_PACK")) {
-    std::optional<int64_t> k = sweep::ParseInt(*v, 1, sweep::worker::kMaxPack);
+    std::optional<int64_t> k = sweep::ParseInt(*v, 1, sweep::kMaxPack);
     if (!k) {
-      sweep::log::Error(
-          fmt::format("SWEEP_PACK='{}': expected 1..{}", *v, sweep::worker::kMaxPack));
+      sweep::log::Error(fmt::format("SWEEP_PACK='{}': expected 1..{}", *v, sweep::kMaxPack));
       return sweep::ToInt(sweep::ExitCode::kBadInput);
     }
     pack = static_cast<int>(*k);
@@ -117,7 +116,7 @@ int main(int argc, char** argv) {
                  "Packed rows: array child i trains rows K*i .. K*i+K-1 one after another in one "
                  "process (spec, storage and data read once; each row published as usual; "
                  "rows already published skipped) (env SWEEP_PACK)")
-      ->check(CLI::Range(1, sweep::worker::kMaxPack))
+      ->check(CLI::Range(1, sweep::kMaxPack))
       ->capture_default_str();
   try {
     app.parse(argc, argv);

@@ -44,7 +44,9 @@ ArrayLimits K8sLimits();
 // rows[i*K .. i*K+K-1] (the last child may run fewer), so a part has ceil(rows / K) children
 // and the engine's size limit counts children, not rows. Its children also get SWEEP_PACK and
 // SWEEP_INDEX_COUNT (the part's rows: a slot at or past it is not the part's), and a plain job
-// runs child 0 of its map or offset (SWEEP_INDEX=0) instead of naming its row.
+// runs child 0 of its map or offset (SWEEP_INDEX=0) instead of naming its row. K is at most
+// kMaxPack (`sweep submit --pack`, the worker's --pack and SWEEP_PACK).
+inline constexpr int kMaxPack = 4096;
 struct ArrayPart {
   int size = 0;           // children (1 for a plain job)
   bool plain = false;     // not an array: one child, via SWEEP_INDEX
