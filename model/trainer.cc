@@ -11,10 +11,6 @@
 namespace sweep::model {
 namespace {
 
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // "nan", "inf" or "-inf": printf's spelling of NaN depends on its sign bit ("-nan").
 std::string NonFiniteText(double v) {
   if (std::isnan(v)) return "nan";
@@ -22,6 +18,10 @@ std::string NonFiniteText(double v) {
 }
 
 }  // namespace
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 int TrainingThreads(int requested, int64_t batch, int64_t params) {
   const int64_t t = requested > 0 ? requested : AvailableCpus();
@@ -146,7 +146,7 @@ Metrics Trainer::EpochMetrics() const {
 
 bool Trainer::CheckpointDue() const {
   return hooks_.on_checkpoint && config_.checkpoint.seconds > 0 &&
-         Since(last_checkpoint_) >= config_.checkpoint.seconds;
+         SecondsSince(last_checkpoint_) >= config_.checkpoint.seconds;
 }
 
 bool Trainer::NoticePending() const {
@@ -191,7 +191,7 @@ bool Trainer::EndEpoch(const EpochRecord& rec) {
   return true;
 }
 
-double Trainer::Seconds() const { return prior_seconds_ + Since(start_); }
+double Trainer::Seconds() const { return prior_seconds_ + SecondsSince(start_); }
 
 TrainReport DivergedReport(TrainReport report, int epoch, int64_t step, const char* split,
                            double loss) {
@@ -238,7 +238,7 @@ StatusOr<TrainReport> Trainer::Run() {
     for (;;) {
       const Clock::time_point e0 = Clock::now();
       done = RunBatches(static_cast<float>(rec.learning_rate), done);
-      rec.seconds += Since(e0);
+      rec.seconds += SecondsSince(e0);
       if (const int64_t step = diverged_step_.load(); step != 0) {
         return Diverged(epoch, step, "train", diverged_loss_);
       }

@@ -99,6 +99,9 @@ class Trainer {
   Clock::time_point last_checkpoint_ = Clock::now();
 };
 
+// Seconds since `t0` on the steady clock (epoch times, checkpoint intervals; both trainers).
+double SecondsSince(std::chrono::steady_clock::time_point t0);
+
 // What Train does before training on any device: checks the device and the data, splits the rows
 // (seeded by the config) and builds the initial model into *model (SubSeed(seed, 1)).
 // Errors: InvalidArgument as Train's.

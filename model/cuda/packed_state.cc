@@ -5,17 +5,12 @@
 #include <string>
 
 #include "model/cuda/packed_trainer.h"
+#include "model/trainer.h"
 
 namespace sweep::model::cuda {
-namespace {
-
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+double PackedTrainer::Seconds(size_t r) const {
+  return rows_[r].prior_seconds + SecondsSince(start_);
 }
-
-}  // namespace
-
-double PackedTrainer::Seconds(size_t r) const { return rows_[r].prior_seconds + Since(start_); }
 
 bool PackedTrainer::Stopping() const {
   for (const RowJob& j : jobs_) {
@@ -26,7 +21,7 @@ bool PackedTrainer::Stopping() const {
 
 bool PackedTrainer::CheckpointDue(const Row& row, const RowJob& job) const {
   return job.hooks != nullptr && job.hooks->on_checkpoint && job.config->checkpoint.seconds > 0 &&
-         Since(row.last_checkpoint) >= job.config->checkpoint.seconds;
+         SecondsSince(row.last_checkpoint) >= job.config->checkpoint.seconds;
 }
 
 bool PackedTrainer::NoticePending(const Row& row, const RowJob& job) const {

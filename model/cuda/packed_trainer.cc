@@ -14,10 +14,6 @@ namespace {
 
 static_assert(kMaxRows == kMaxPackedRows, "device.h and train_cuda.h disagree on the row limit");
 
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // Rows per block when evaluating (and at least one batch): the buffers' column count.
 constexpr int64_t kEvalColumns = 1024;
 
@@ -125,7 +121,7 @@ Status PackedTrainer::TrainEpoch(int epoch, int64_t* done, double* seconds) {
   for (;;) {
     const Clock::time_point e0 = Clock::now();
     SWEEP_RETURN_IF_ERROR(RunBatches(lr, *done, done));
-    *seconds += Since(e0);
+    *seconds += SecondsSince(e0);
     if (*done == num_batches_) return EndEpoch(epoch, *seconds);
     SWEEP_RETURN_IF_ERROR(Checkpoint(epoch, *done, *seconds, Stopping()));
     if (Stopping()) {
