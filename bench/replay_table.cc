@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
+
+#include "base/file.h"
 
 namespace sweep::bench {
 
@@ -89,11 +90,9 @@ StatusOr<ReplayTable> ParseReplayTable(const std::string& text) {
 }
 
 StatusOr<ReplayTable> LoadReplayTable(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(path + ": cannot open");
-  std::stringstream text;
-  text << in.rdbuf();
-  StatusOr<ReplayTable> t = ParseReplayTable(text.str());
+  std::string text;
+  SWEEP_RETURN_IF_ERROR(ReadFile(path, &text));
+  StatusOr<ReplayTable> t = ParseReplayTable(text);
   if (!t.ok()) return t.status().WithContext(path);
   return t;
 }

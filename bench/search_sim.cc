@@ -17,10 +17,10 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "base/file.h"
 #include "base/random.h"
 #include "bench/search_replay.h"
 
@@ -220,11 +220,7 @@ int main(int argc, char** argv) {
 
   StatusOr<ReplayTable> table = sweep::bench::LoadReplayTable(table_path);
   if (!table.ok()) return Fail(table.status());
-  std::ifstream spec_in(spec_path);
-  if (!spec_in) return Fail(sweep::Status::NotFound(spec_path + ": cannot open"));
-  std::stringstream spec_text;
-  spec_text << spec_in.rdbuf();
-  o.grid = spec_text.str();
+  if (sweep::Status read = sweep::ReadFile(spec_path, &o.grid); !read.ok()) return Fail(read);
 
   std::printf("Table: %zu rows, %d epochs, best final test accuracy %.2f%%; %d seeds.\n\n",
               table->rows.size(), table->epochs, 100 * table->best_test, o.seeds);

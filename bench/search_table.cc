@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "data/dataset_reader.h"
 #include "model/train.h"
 #include "sweep/spec/row_config.h"
@@ -50,12 +51,7 @@ Dataset Head(Dataset d, int64_t rows) {
   return d;
 }
 
-std::string UtcNow() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
+std::string UtcNow() { return sweep::FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 // One row trained; its line of the table.
 sweep::StatusOr<json> TrainRow(int index, const json& row, const Dataset& train,
