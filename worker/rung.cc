@@ -46,20 +46,25 @@ StatusOr<int> RungSize(const std::string& rung, const Spec& spec) {
   return r.size;
 }
 
-StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, int position,
+StatusOr<ResolvedRung> ResolveRung(const std::string& rung, const Spec& spec,
                                    storage::Store& store) {
-  RungTask task;
+  ResolvedRung resolved;
   search::HalvingPlan plan;
-  SWEEP_ASSIGN_OR_RETURN(search::HalvingRung r, FindRung(rung, spec, &plan, &task));
-  task.epochs = r.epochs;
-  task.last = r.last;
-  SWEEP_ASSIGN_OR_RETURN(std::vector<int> rows,
-                         search::RungRows(store, plan, task.bracket, task.rung));
-  if (position < 0 || position >= static_cast<int>(rows.size())) {
+  SWEEP_ASSIGN_OR_RETURN(search::HalvingRung r, FindRung(rung, spec, &plan, &resolved.task));
+  resolved.task.epochs = r.epochs;
+  resolved.task.last = r.last;
+  SWEEP_ASSIGN_OR_RETURN(resolved.rows,
+                         search::RungRows(store, plan, resolved.task.bracket, resolved.task.rung));
+  return resolved;
+}
+
+StatusOr<RungTask> RungTaskAt(const ResolvedRung& rung, int position) {
+  if (position < 0 || position >= static_cast<int>(rung.rows.size())) {
     return Status::InvalidArgument(fmt::format("index {} is past the end of {}: {} rows", position,
-                                               task.Describe(), rows.size()));
+                                               rung.task.Describe(), rung.rows.size()));
   }
-  task.row = rows[position];
+  RungTask task = rung.task;
+  task.row = rung.rows[position];
   return task;
 }
 

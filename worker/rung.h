@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "storage/result.h"
@@ -28,13 +29,23 @@ struct RungTask {
   std::string Describe() const;  // "rung 1 of bracket 0 (to epoch 3)"
 };
 
-// Parses `rung` ("B-R"), plans the spec's halving and finds the row at `position`.
-// Errors: InvalidArgument (malformed, the spec has no early_terminate, no such rung, a position
-// past the rung's end); what RungRows returns.
-StatusOr<RungTask> ResolveRungTask(const std::string& rung, const Spec& spec, int position,
+// A rung's rows in position order, with the task its children share (`task.row` unset):
+// resolved once per process (Session::Rung), however many of its positions a pack takes.
+struct ResolvedRung {
+  RungTask task;
+  std::vector<int> rows;
+};
+
+// Parses `rung` ("B-R"), plans the spec's halving and reads (or decides) the rung's rows.
+// Errors: InvalidArgument (malformed, the spec has no early_terminate, no such rung); what
+// RungRows returns.
+StatusOr<ResolvedRung> ResolveRung(const std::string& rung, const Spec& spec,
                                    storage::Store& store);
 
-// The number of positions in rung `rung` ("B-R") of the spec's plan. Errors: as ResolveRungTask.
+// The task of the rung's child at `position`. Errors: InvalidArgument past the rung's end.
+StatusOr<RungTask> RungTaskAt(const ResolvedRung& rung, int position);
+
+// The number of positions in rung `rung` ("B-R") of the spec's plan. Errors: as ResolveRung.
 StatusOr<int> RungSize(const std::string& rung, const Spec& spec);
 
 // Whether the task's record is already in storage (band record, or for the last rung a

@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "data/class_names.h"
 #include "data/dataset_reader.h"
+#include "sweep/search/tpe_waves.h"
 
 namespace sweep::worker {
 namespace {
@@ -48,6 +49,18 @@ StatusOr<const Dataset*> Session::Read(const std::string& path, const model::Tra
                          data::ReadDataset(local, kind, data::ReadOptions{config.data.skip_rows}));
   auto [it, inserted] = data_.emplace(key, std::make_unique<Dataset>(std::move(d)));
   return it->second.get();
+}
+
+StatusOr<const ResolvedRung*> Session::Rung(const std::string& rung) {
+  if (auto it = rungs_.find(rung); it != rungs_.end()) return &it->second;
+  SWEEP_ASSIGN_OR_RETURN(ResolvedRung resolved, ResolveRung(rung, spec_, *store_));
+  return &rungs_.emplace(rung, std::move(resolved)).first->second;
+}
+
+StatusOr<const std::vector<nlohmann::json>*> Session::WaveRows(int wave) {
+  if (auto it = waves_.find(wave); it != waves_.end()) return &it->second;
+  SWEEP_ASSIGN_OR_RETURN(std::vector<nlohmann::json> rows, search::WaveRows(*store_, spec_, wave));
+  return &waves_.emplace(wave, std::move(rows)).first->second;
 }
 
 StatusOr<const Dataset*> Session::TrainData(const model::TrainConfig& config) {

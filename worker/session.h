@@ -16,6 +16,7 @@
 #include "model/config.h"
 #include "storage/store.h"
 #include "sweep/spec/spec.h"
+#include "worker/rung.h"
 #include "worker/vertex.h"
 
 namespace sweep::worker {
@@ -40,6 +41,12 @@ class Session {
   // set is read. Errors: what CheckWritable and OpenVertexStores return.
   Status Prepare(const VertexTraining& vertex);
 
+  // Rung `rung` ("B-R") of the spec's halving, resolved on first use (ResolveRung): a pack's
+  // slots share one read of its promotion file.
+  StatusOr<const ResolvedRung*> Rung(const std::string& rung);
+  // The rows of TPE wave `wave` (search::WaveRows), read or proposed on first use.
+  StatusOr<const std::vector<nlohmann::json>*> WaveRows(int wave);
+
   // The row's training set, read on first use (s3:// and gs:// through the input cache).
   StatusOr<const Dataset*> TrainData(const model::TrainConfig& config);
   // The row's test set checked against `train` (shape, class names), or nullptr without one.
@@ -60,6 +67,8 @@ class Session {
   VertexStores vertex_;
   bool prepared_ = false;
   std::map<std::string, std::unique_ptr<Dataset>> data_;  // by resolved path, kind, skip_rows
+  std::map<std::string, ResolvedRung> rungs_;
+  std::map<int, std::vector<nlohmann::json>> waves_;
   // TestData's checked copies, by (test set as read, training set).
   std::map<std::pair<const Dataset*, const Dataset*>, std::unique_ptr<Dataset>> checked_tests_;
 };

@@ -11,7 +11,6 @@
 #include "model/train.h"
 #include "storage/layout.h"
 #include "storage/store.h"
-#include "sweep/search/tpe_waves.h"
 #include "sweep/spec/row_config.h"
 #include "sweep/spec/spec.h"
 #include "worker/publish.h"
@@ -34,9 +33,9 @@ StatusOr<nlohmann::json> SpecRow(Session& session, const WorkerOptions& options,
                                                row, options.params, rows, rows - 1));
   }
   if (!spec.bayes || row < spec.bayes->wave_size) return spec.rows[row];
-  auto proposed = search::BayesRow(session.store(), spec, row);
-  if (!proposed.ok()) return proposed.status().WithContext(fmt::format("row {}: wave", row));
-  return proposed;
+  auto wave = session.WaveRows(row / spec.bayes->wave_size);
+  if (!wave.ok()) return wave.status().WithContext(fmt::format("row {}: wave", row));
+  return (**wave)[row % spec.bayes->wave_size];
 }
 
 // The row of `options` (a rung's child: options->index becomes the row), checked before any
@@ -44,8 +43,8 @@ StatusOr<nlohmann::json> SpecRow(Session& session, const WorkerOptions& options,
 StatusOr<std::optional<RowPlan>> PlanRow(Session& session, WorkerOptions* options) {
   RowPlan plan;
   if (!options->rung.empty()) {
-    SWEEP_ASSIGN_OR_RETURN(RungTask task, ResolveRungTask(options->rung, session.spec(),
-                                                          options->index, session.store()));
+    SWEEP_ASSIGN_OR_RETURN(const ResolvedRung* rung, session.Rung(options->rung));
+    SWEEP_ASSIGN_OR_RETURN(RungTask task, RungTaskAt(*rung, options->index));
     options->index = task.row;
     SWEEP_ASSIGN_OR_RETURN(bool done, RungDone(task, session.store()));
     if (done) {

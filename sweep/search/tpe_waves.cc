@@ -117,12 +117,6 @@ StatusOr<std::vector<json>> WaveRows(storage::Store& store, const Spec& spec, in
   return doc["rows"].get<std::vector<json>>();
 }
 
-StatusOr<json> BayesRow(storage::Store& store, const Spec& spec, int index) {
-  const int wave = index / spec.bayes->wave_size;
-  SWEEP_ASSIGN_OR_RETURN(std::vector<json> rows, WaveRows(store, spec, wave));
-  return rows[index % spec.bayes->wave_size];
-}
-
 StatusOr<DecisionCheck> CheckWaves(storage::Store& store, const Spec& spec) {
   DecisionCheck check;
   for (int w = 1; w < spec.bayes->waves(); ++w) {

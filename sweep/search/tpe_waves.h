@@ -48,9 +48,6 @@ WaveProposal ProposeWave(const Spec& spec, int wave, std::vector<Observation> ob
 // another writer's different proposal.
 StatusOr<std::vector<nlohmann::json>> WaveRows(storage::Store& store, const Spec& spec, int wave);
 
-// Row `index` of a bayes spec: its wave's row.
-StatusOr<nlohmann::json> BayesRow(storage::Store& store, const Spec& spec, int index);
-
 // The text of wave `wave` >= 1 from what is in `store` now.
 StatusOr<std::string> ComputeWave(storage::Store& store, const Spec& spec, int wave);
 
