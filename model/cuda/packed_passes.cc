@@ -84,11 +84,13 @@ Status PackedTrainer::Backward(int n) {
 // Uploads lists[r] as row r's indices (stride: the first list's size).
 Status PackedTrainer::UploadOrder(const std::vector<std::vector<int64_t>*>& lists) {
   const size_t count = lists.front()->size();
-  std::vector<int32_t> idx(lists.size() * count);
+  host_idx_.resize(lists.size() * count);
   for (size_t r = 0; r < lists.size(); ++r) {
-    for (size_t j = 0; j < count; ++j) idx[r * count + j] = static_cast<int32_t>((*lists[r])[j]);
+    for (size_t j = 0; j < count; ++j) {
+      host_idx_[r * count + j] = static_cast<int32_t>((*lists[r])[j]);
+    }
   }
-  return Upload(buf_.idx.data(), idx.data(), static_cast<int64_t>(idx.size()) * 4);
+  return Upload(buf_.idx.data(), host_idx_.data(), static_cast<int64_t>(host_idx_.size()) * 4);
 }
 
 // One optimizer step on batch s of the epoch (indices already uploaded).

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -95,6 +96,7 @@ class PackedTrainer {
   int64_t step_ = 0;
   Blas blas_;
   Buffers buf_;
+  std::vector<int32_t> host_idx_;  // UploadOrder's staging, kept between epochs
   // Host copies for checkpoints and the final weights.
   std::vector<float> params_h_, m_h_, v_h_;
   std::vector<double> epoch_loss_h_, epoch_acc_h_;
